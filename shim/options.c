@@ -1,0 +1,233 @@
+#include "options.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "writer.h"
+
+struct eg_options eg_options;
+
+enum kind { INT, CHOICE, PATH };
+
+struct option_info {
+    const char *name;
+    enum kind kind;
+    const char *def;
+    const char *choices; /* CHOICE only */
+    int max;             /* INT only */
+    const char *desc;
+    size_t offset;
+};
+
+#define INT_LIMIT_INT(l) (l)
+#define INT_LIMIT_CHOICE(l) 0
+#define INT_LIMIT_PATH(l) 0
+#define CHOICES_INT(l) NULL
+#define CHOICES_CHOICE(l) (l)
+#define CHOICES_PATH(l) NULL
+static const struct option_info options[] = {
+#define EG_OPTION(kind, name, def, limit, desc)                                \
+    {#name, kind, def, CHOICES_##kind(limit), INT_LIMIT_##kind(limit), desc,   \
+     offsetof(struct eg_options, name)},
+#include "options.def"
+#undef EG_OPTION
+};
+enum { N_OPTIONS = sizeof options / sizeof options[0] };
+
+/* Levenshtein distance, bounded to short names, for "did you mean". */
+static unsigned distance(const char *a, size_t la, const char *b)
+{
+    unsigned row[64];
+    size_t lb = strlen(b);
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned up = row[j];
+            unsigned best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* "value" is the text up to the next ':' (len bytes); copies it for the
+ * message so that the line names exactly what the user wrote. */
+static void complain(const char *what, const char *key, size_t klen,
+                     const char *value, size_t vlen, const char *hint)
+{
+    char k[64], v[256];
+    size_t kl = klen < sizeof k - 1 ? klen : sizeof k - 1;
+    size_t vl = vlen < sizeof v - 1 ? vlen : sizeof v - 1;
+    memcpy(k, key, kl);
+    k[kl] = 0;
+    memcpy(v, value, vl);
+    v[vl] = 0;
+    struct eg_writer w;
+    eg_w_init(&w, 2);
+    eg_w_str(&w, "exitguard: EXITGUARD_OPTIONS: ");
+    eg_w_str(&w, what);
+    eg_w_str(&w, " '");
+    eg_w_str(&w, value ? v : k);
+    eg_w_str(&w, "'");
+    if (value) {
+        eg_w_str(&w, " for '");
+        eg_w_str(&w, k);
+        eg_w_str(&w, "'");
+    }
+    if (hint) {
+        eg_w_str(&w, " (");
+        eg_w_str(&w, hint);
+        eg_w_str(&w, ")");
+    }
+    eg_w_str(&w, "; ignored\n");
+    eg_w_flush(&w);
+}
+
+static int choice_index(const char *choices, const char *v, size_t vlen)
+{
+    int i = 0;
+    for (const char *p = choices;; i++) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == vlen && memcmp(p, v, n) == 0)
+            return i;
+        if (!bar)
+            return -1;
+        p = bar + 1;
+    }
+}
+
+static int set_value(const struct option_info *o, const char *v, size_t vlen,
+                     const char *key, size_t klen)
+{
+    char *field = (char *)&eg_options + o->offset;
+    switch (o->kind) {
+    case INT: {
+        long n = 0;
+        size_t i = 0;
+        for (; i < vlen && v[i] >= '0' && v[i] <= '9' && n <= o->max; i++)
+            n = n * 10 + (v[i] - '0');
+        if (vlen == 0 || i != vlen || n > o->max) {
+            char hint[48] = "expected an integer from 0 to ";
+            size_t h = strlen(hint);
+            char digits[12];
+            int d = sizeof digits;
+            int m = o->max;
+            do {
+                digits[--d] = (char)('0' + m % 10);
+                m /= 10;
+            } while (m);
+            memcpy(hint + h, digits + d, sizeof digits - (size_t)d);
+            hint[h + sizeof digits - (size_t)d] = 0;
+            complain("bad value", key, klen, v, vlen, hint);
+            return 1;
+        }
+        *(int *)field = (int)n;
+        return 0;
+    }
+    case CHOICE: {
+        int idx = choice_index(o->choices, v, vlen);
+        if (idx < 0) {
+            char hint[80] = "expected one of ";
+            strncat(hint, o->choices, sizeof hint - strlen(hint) - 1);
+            complain("bad value", key, klen, v, vlen, hint);
+            return 1;
+        }
+        *(int *)field = idx;
+        return 0;
+    }
+    case PATH:
+        if (vlen >= EG_PATH_MAX) {
+            complain("value too long", key, klen, v, vlen, NULL);
+            return 1;
+        }
+        memcpy(field, v, vlen);
+        field[vlen] = 0;
+        return 0;
+    }
+    return 1;
+}
+
+static void set_defaults(void)
+{
+    for (int i = 0; i < N_OPTIONS; i++)
+        set_value(&options[i], options[i].def, strlen(options[i].def),
+                  options[i].name, strlen(options[i].name));
+}
+
+int eg_options_parse(const char *text)
+{
+    set_defaults();
+    int bad = 0;
+    for (const char *p = text; p && *p;) {
+        const char *end = strchr(p, ':');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (len == 0) {
+            /* an empty item ("a=1::b=2") is harmless */
+        } else if (!eq) {
+            complain("missing '=' in", p, len, NULL, 0, NULL);
+            bad++;
+        } else {
+            size_t klen = (size_t)(eq - p);
+            const struct option_info *o = NULL, *near = NULL;
+            unsigned best = 3;
+            for (int i = 0; i < N_OPTIONS; i++) {
+                if (strlen(options[i].name) == klen &&
+                    memcmp(options[i].name, p, klen) == 0)
+                    o = &options[i];
+                unsigned d = distance(p, klen, options[i].name);
+                if (d < best) {
+                    best = d;
+                    near = &options[i];
+                }
+            }
+            if (o) {
+                bad += set_value(o, eq + 1, len - klen - 1, p, klen);
+            } else {
+                char hint[80] = "";
+                if (near) {
+                    strcpy(hint, "did you mean '");
+                    strncat(hint, near->name, 60);
+                    strcat(hint, "'?");
+                }
+                complain("unknown option", p, klen, NULL, 0,
+                         near ? hint : "help=1 lists the options");
+                bad++;
+            }
+        }
+        p = end ? end + 1 : p + len;
+    }
+    return bad;
+}
+
+void eg_options_print_help(int fd)
+{
+    struct eg_writer w;
+    eg_w_init(&w, fd);
+    eg_w_str(&w, "exitguard: EXITGUARD_OPTIONS=key=value:key=value; keys:\n");
+    for (int i = 0; i < N_OPTIONS; i++) {
+        eg_w_str(&w, "  ");
+        eg_w_str(&w, options[i].name);
+        eg_w_str(&w, "=");
+        eg_w_str(&w, options[i].kind == CHOICE ? options[i].choices
+                     : options[i].kind == INT  ? "N"
+                                               : "DIR");
+        eg_w_str(&w, " (default '");
+        eg_w_str(&w, options[i].def);
+        eg_w_str(&w, "'): ");
+        eg_w_str(&w, options[i].desc);
+        eg_w_char(&w, '\n');
+    }
+    eg_w_flush(&w);
+}

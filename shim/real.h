@@ -1,0 +1,24 @@
+/* The next definition of an interposed symbol, resolved lazily.
+ *
+ * Lazily, because an interposer can run before our constructor (another
+ * preloaded library's constructor opening a file).  dlsym(RTLD_NEXT) does not
+ * allocate on success in glibc 2.36, so this is safe in any interposer. */
+#ifndef EXITGUARD_REAL_H
+#define EXITGUARD_REAL_H
+
+void *eg_real_symbol(const char *name, void *fallback);
+
+/* REAL(open) yields a pointer typed like the prototype of open. */
+#define REAL(name)                                                           \
+    ({                                                                       \
+        static __typeof__(&name) eg_real_##name;                             \
+        __typeof__(&name) eg_fn_ =                                           \
+            __atomic_load_n(&eg_real_##name, __ATOMIC_RELAXED);              \
+        if (!eg_fn_) {                                                       \
+            eg_fn_ = (__typeof__(&name))eg_real_symbol(#name, 0);            \
+            __atomic_store_n(&eg_real_##name, eg_fn_, __ATOMIC_RELAXED);     \
+        }                                                                    \
+        eg_fn_;                                                              \
+    })
+
+#endif

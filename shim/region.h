@@ -1,0 +1,116 @@
+/* The registry region: one mapping holding everything exitguard knows about
+ * a process -- the fd table, the stack depot, the misuse log, argv.
+ *
+ * Only offsets from the start of the region are stored inside it, never
+ * pointers, so that another process can read it from a file (the exitguard
+ * command reading a SIGKILLed process's registry).  This layout is a file
+ * format: bump EG_REGION_VERSION on any change. */
+#ifndef EXITGUARD_REGION_H
+#define EXITGUARD_REGION_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+enum {
+    EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
+    EG_REGION_VERSION = 1,
+    EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
+    EG_FD_CHUNK_BITS = 12,
+    EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
+    EG_FD_LIMIT = 1 << 20, /* the kernel's nr_open ceiling */
+    EG_FD_CHUNKS = EG_FD_LIMIT / EG_FD_CHUNK,
+    EG_DEPOT_BUCKETS = 1 << 16,
+    EG_MAX_FRAMES = 64,
+    EG_MAX_ERRORS = 256,
+    EG_ARGV_MAX = 4096,
+};
+
+enum eg_via {
+#define EG_VIA(name) EG_VIA_##name,
+#include "vias.def"
+#undef EG_VIA
+    EG_VIA_COUNT
+};
+extern const char *const eg_via_names[EG_VIA_COUNT];
+
+/* An fd slot's state word: generation (bits 32-63) so that every change is a
+ * distinct value for compare-and-swap, flags, the acquiring call, state. */
+enum eg_fd_state { EG_FD_EMPTY, EG_FD_OPEN, EG_FD_CLOSED };
+enum eg_fd_flag {
+    EG_FD_INHERITED = 1, /* open when the process started: never a leak */
+    EG_FD_FILE = 2,      /* held by a FILE* */
+    EG_FD_DIR = 4,       /* held by a DIR* */
+};
+#define EG_WORD(gen, flags, via, state)                                        \
+    ((uint64_t)(gen) << 32 | (uint64_t)(flags) << 16 | (uint64_t)(via) << 8 |  \
+     (uint64_t)(state))
+#define EG_WORD_GEN(w) ((uint32_t)((w) >> 32))
+#define EG_WORD_FLAGS(w) ((unsigned)((w) >> 16) & 0xffff)
+#define EG_WORD_VIA(w) ((enum eg_via)(((w) >> 8) & 0xff))
+#define EG_WORD_STATE(w) ((enum eg_fd_state)((w) & 0xff))
+
+struct eg_fd_slot {
+    _Atomic uint64_t word;
+    uint64_t seq;           /* creation sequence, shared by all kinds */
+    uint32_t stack;         /* depot id of the acquisition */
+    uint32_t release_stack; /* depot id of the last release */
+    int32_t pid;            /* the process that acquired it (fork copies) */
+    uint32_t release_via;
+};
+
+enum eg_error_kind {
+    EG_ERR_DOUBLE_CLOSE = 1, /* released again; other_stack: first release */
+    EG_ERR_NEVER_OPENED,     /* released, but never open */
+    EG_ERR_STREAM_FD,        /* fd of a FILE* or DIR* closed behind its back;
+                                other_stack: where the stream was opened */
+};
+
+struct eg_error {
+    uint32_t kind;
+    int32_t fd;
+    uint32_t via; /* the offending call */
+    uint32_t stack;
+    uint32_t other_stack;
+    uint32_t other_flags; /* EG_FD_FILE / EG_FD_DIR for EG_ERR_STREAM_FD */
+    uint64_t seq;
+};
+
+struct eg_depot_node {
+    _Atomic uint32_t next;
+    uint32_t hash;
+    uint32_t depth;
+    uint32_t reserved;
+    uint64_t pcs[];
+};
+
+struct eg_region {
+    uint32_t magic;
+    uint32_t version;
+    uint64_t size;
+    _Atomic uint64_t used; /* bump allocator */
+    _Atomic uint64_t seq;
+    int32_t pid;
+    int32_t ppid;
+    uint32_t depot_buckets; /* offset of EG_DEPOT_BUCKETS uint32 heads */
+    _Atomic uint32_t depot_full; /* stacks dropped: the arena ran out */
+    _Atomic uint32_t fd_chunks[EG_FD_CHUNKS];
+    _Atomic uint32_t nerrors; /* may exceed EG_MAX_ERRORS: the rest dropped */
+    uint32_t reserved;
+    struct eg_error errors[EG_MAX_ERRORS];
+    uint32_t argv_len; /* argv as NUL-separated strings */
+    char argv[EG_ARGV_MAX];
+};
+
+extern struct eg_region *eg_region;
+
+static inline void *eg_at(uint64_t offset) { return (char *)eg_region + offset; }
+
+/* Maps a fresh region; returns 0 on failure. */
+struct eg_region *eg_region_create(void);
+
+/* Allocates zeroed, 16-aligned bytes; 0 when the region is full. */
+uint64_t eg_region_alloc(uint64_t bytes);
+
+uint64_t eg_next_seq(void);
+
+#endif

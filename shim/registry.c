@@ -1,0 +1,214 @@
+#define _GNU_SOURCE
+#include "registry.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "stack.h"
+
+int eg_pid;
+
+struct eg_fd_slot *eg_fd_slot(int fd, int create)
+{
+    if (fd < 0 || fd >= EG_FD_LIMIT || !eg_region)
+        return 0;
+    _Atomic uint32_t *chunk = &eg_region->fd_chunks[fd >> EG_FD_CHUNK_BITS];
+    uint32_t off = atomic_load_explicit(chunk, memory_order_acquire);
+    if (!off) {
+        if (!create)
+            return 0;
+        uint64_t fresh = eg_region_alloc(EG_FD_CHUNK * sizeof(struct eg_fd_slot));
+        if (!fresh)
+            return 0;
+        /* A thread that loses this race wastes its chunk; chunks are
+         * installed a handful of times per process at most. */
+        uint32_t expected = 0;
+        if (atomic_compare_exchange_strong(chunk, &expected, (uint32_t)fresh))
+            off = (uint32_t)fresh;
+        else
+            off = expected;
+    }
+    return (struct eg_fd_slot *)eg_at(off) + (fd & (EG_FD_CHUNK - 1));
+}
+
+static void store_open(struct eg_fd_slot *s, enum eg_via via, unsigned flags,
+                       uint32_t stack)
+{
+    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+    uint64_t next;
+    do {
+        /* An fd we think open being handed out again means a release we did
+         * not see (a raw syscall, a libc-internal close): the new owner wins. */
+        next = EG_WORD(EG_WORD_GEN(old) + 1, flags, via, EG_FD_OPEN);
+    } while (!atomic_compare_exchange_weak_explicit(&s->word, &old, next,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed));
+    s->seq = eg_next_seq();
+    s->stack = stack;
+    s->pid = eg_pid;
+}
+
+void eg_fd_acquired(int fd, enum eg_via via, unsigned flags)
+{
+    struct eg_fd_slot *s = eg_fd_slot(fd, 1);
+    if (s)
+        store_open(s, via, flags, eg_stack_here());
+}
+
+void eg_fd_adopted(int fd, enum eg_via via, unsigned flags)
+{
+    struct eg_fd_slot *s = eg_fd_slot(fd, 1);
+    if (!s)
+        return;
+    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+    for (;;) {
+        if (EG_WORD_STATE(old) != EG_FD_OPEN) {
+            /* fdopen of an fd we never saw open: record it now, from here */
+            store_open(s, via, flags, eg_stack_here());
+            return;
+        }
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) | flags,
+                                EG_WORD_VIA(old), EG_FD_OPEN);
+        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            return;
+    }
+}
+
+void eg_record_error(enum eg_error_kind kind, int fd, enum eg_via via,
+                     uint32_t stack, uint32_t other_stack, unsigned other_flags)
+{
+    uint32_t i = atomic_fetch_add_explicit(&eg_region->nerrors, 1, memory_order_relaxed);
+    if (i >= EG_MAX_ERRORS)
+        return;
+    struct eg_error *e = &eg_region->errors[i];
+    e->fd = fd;
+    e->via = via;
+    e->stack = stack;
+    e->other_stack = other_stack;
+    e->other_flags = other_flags;
+    e->seq = eg_next_seq();
+    atomic_store_explicit((_Atomic uint32_t *)&e->kind, kind, memory_order_release);
+}
+
+void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream)
+{
+    r->fd = fd;
+    r->active = 1;
+    r->via = via;
+    r->after = 0;
+    r->stack = eg_stack_here();
+    struct eg_fd_slot *s = eg_fd_slot(fd, 1);
+    if (!s) {
+        r->before = 0;
+        return;
+    }
+    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+    for (;;) {
+        r->before = old;
+        if (EG_WORD_STATE(old) != EG_FD_OPEN)
+            return; /* judged in release_end, once the kernel has answered */
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, 0, EG_WORD_VIA(old), EG_FD_CLOSED);
+        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed)) {
+            r->after = next;
+            break;
+        }
+    }
+    s->release_stack = r->stack;
+    s->release_via = via;
+    unsigned stream = EG_WORD_FLAGS(old) & (EG_FD_FILE | EG_FD_DIR);
+    if (stream && !by_stream)
+        eg_record_error(EG_ERR_STREAM_FD, fd, via, r->stack, s->stack, stream);
+}
+
+void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
+{
+    if (!r->active)
+        return;
+    struct eg_fd_slot *s = eg_fd_slot(r->fd, 0);
+    if (r->after) {
+        if (kept && s) {
+            /* the call failed before releasing (dup2 with a bad source fd):
+             * put the record back unless someone changed the slot since */
+            uint64_t expected = r->after;
+            uint64_t back = EG_WORD(EG_WORD_GEN(r->after) + 1, EG_WORD_FLAGS(r->before),
+                                    EG_WORD_VIA(r->before), EG_FD_OPEN);
+            atomic_compare_exchange_strong(&s->word, &expected, back);
+        }
+        return;
+    }
+    /* An fd we did not think open: if the kernel says it was not open
+     * either, the program released it twice or released a stranger.
+     * (If it was open, it came from somewhere we could not see: fine.) */
+    if (!not_open)
+        return;
+    if (EG_WORD_STATE(r->before) == EG_FD_CLOSED && s)
+        eg_record_error(EG_ERR_DOUBLE_CLOSE, r->fd, r->via, r->stack,
+                        s->release_stack, 0);
+    else
+        eg_record_error(EG_ERR_NEVER_OPENED, r->fd, r->via, r->stack, 0, 0);
+}
+
+void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
+{
+    if (last >= EG_FD_LIMIT)
+        last = EG_FD_LIMIT - 1;
+    uint32_t stack = 0;
+    for (unsigned fd = first; fd <= last;) {
+        if (!atomic_load_explicit(&eg_region->fd_chunks[fd >> EG_FD_CHUNK_BITS],
+                                  memory_order_acquire)) {
+            fd = (fd | (EG_FD_CHUNK - 1)) + 1; /* a chunk never used */
+            if (fd == 0)
+                break;
+            continue;
+        }
+        struct eg_fd_slot *s = eg_fd_slot((int)fd, 0);
+        uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+        while (EG_WORD_STATE(old) == EG_FD_OPEN) {
+            uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, 0, EG_WORD_VIA(old), EG_FD_CLOSED);
+            if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
+                                                      memory_order_acq_rel,
+                                                      memory_order_relaxed)) {
+                if (!stack)
+                    stack = eg_stack_here();
+                s->release_stack = stack;
+                s->release_via = via;
+                break;
+            }
+        }
+        fd++;
+    }
+}
+
+void eg_fd_seed_inherited(void)
+{
+    int dir = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd",
+                           O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return;
+    char buf[4096];
+    long n;
+    while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < n;) {
+            struct dirent64 *d = (struct dirent64 *)(buf + off);
+            off += d->d_reclen;
+            int fd = 0;
+            const char *p = d->d_name;
+            if (*p < '0' || *p > '9')
+                continue;
+            for (; *p >= '0' && *p <= '9'; p++)
+                fd = fd * 10 + (*p - '0');
+            if (fd == dir)
+                continue;
+            struct eg_fd_slot *s = eg_fd_slot(fd, 1);
+            if (s)
+                store_open(s, EG_VIA_inherited, EG_FD_INHERITED, 0);
+        }
+    }
+    syscall(SYS_close, dir);
+}

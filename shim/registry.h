@@ -1,0 +1,53 @@
+/* The fd table: what the process holds, kept true under threads without a
+ * lock.  Every slot change is a compare-and-swap on the slot's state word.
+ *
+ * Ordering, verified the hard way (PITFALLS.md): an fd is recorded only
+ * after the call creating it returned, and forgotten *before* the call
+ * releasing it runs -- otherwise another thread may be handed the same
+ * number in between and its record be erased. */
+#ifndef EXITGUARD_REGISTRY_H
+#define EXITGUARD_REGISTRY_H
+
+#include <stdint.h>
+
+#include "region.h"
+
+/* Process id as seen by the registry (refreshed in a forked child). */
+extern int eg_pid;
+
+struct eg_fd_slot *eg_fd_slot(int fd, int create);
+
+/* fd was just returned by `via`; flags: EG_FD_FILE / EG_FD_DIR. */
+void eg_fd_acquired(int fd, enum eg_via via, unsigned flags);
+
+/* Adds EG_FD_FILE / EG_FD_DIR to an open fd (fdopen, fdopendir). */
+void eg_fd_adopted(int fd, enum eg_via via, unsigned flags);
+
+/* A release in progress: begin before the real call, end after it. */
+struct eg_release {
+    int fd;
+    int active;
+    enum eg_via via;
+    uint64_t before; /* the slot word before */
+    uint64_t after;  /* the word this release stored, 0 if none */
+    uint32_t stack;
+};
+
+/* `by_stream`: the release comes from fclose/closedir/freopen, so closing
+ * a stream's fd is not misuse. */
+void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream);
+
+/* `not_open`: the kernel answered EBADF for this fd (double close, or never
+ * opened: reported).  `kept`: the call failed and left the fd as it was. */
+void eg_fd_release_end(struct eg_release *r, int not_open, int kept);
+
+/* Marks the open fds in [first, last] closed (close_range, closefrom). */
+void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via);
+
+/* Seeds the table from /proc/self/fd: those fds are inherited. */
+void eg_fd_seed_inherited(void);
+
+void eg_record_error(enum eg_error_kind kind, int fd, enum eg_via via,
+                     uint32_t stack, uint32_t other_stack, unsigned other_flags);
+
+#endif

@@ -1,0 +1,515 @@
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "depot.h"
+#include "describe.h"
+#include "options.h"
+#include "registry.h"
+#include "symbolize.h"
+
+/* ---- walking the registry ---- */
+
+static int is_leak(const struct eg_fd_slot *s)
+{
+    uint64_t w = atomic_load_explicit(&((struct eg_fd_slot *)s)->word, memory_order_acquire);
+    return EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
+           s->pid == eg_pid;
+}
+
+/* Calls fn for every leaked fd, in fd order. */
+static unsigned each_leak(void (*fn)(int fd, const struct eg_fd_slot *s, void *ctx),
+                          void *ctx)
+{
+    unsigned n = 0;
+    for (int c = 0; c < EG_FD_CHUNKS; c++) {
+        if (!atomic_load_explicit(&eg_region->fd_chunks[c], memory_order_acquire))
+            continue;
+        for (int i = 0; i < EG_FD_CHUNK; i++) {
+            int fd = c * EG_FD_CHUNK + i;
+            const struct eg_fd_slot *s = eg_fd_slot(fd, 0);
+            if (!is_leak(s))
+                continue;
+            n++;
+            if (fn)
+                fn(fd, s, ctx);
+        }
+    }
+    return n;
+}
+
+unsigned eg_report_count_leaks(void) { return each_leak(0, 0); }
+
+unsigned eg_report_count_errors(void)
+{
+    return atomic_load_explicit(&eg_region->nerrors, memory_order_acquire);
+}
+
+static unsigned errors_kept(void)
+{
+    unsigned n = eg_report_count_errors();
+    return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
+}
+
+/* ---- frames ---- */
+
+struct frame {
+    uint64_t pc;
+    const char *module; /* NULL if unknown */
+    uint64_t vaddr;     /* pc in the module's ELF address space */
+};
+
+static const char *self_exe(void)
+{
+    static char path[1024];
+    if (!path[0]) {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+        path[n > 0 ? n : 0] = 0;
+    }
+    return path;
+}
+
+/* _dl_find_object is async-signal-safe (glibc >= 2.35); dladdr is not. */
+static void locate(uint64_t pc, struct frame *f)
+{
+    f->pc = pc;
+    f->module = 0;
+    f->vaddr = pc;
+    struct dl_find_object obj;
+    if (_dl_find_object((void *)(uintptr_t)pc, &obj) != 0 || !obj.dlfo_link_map)
+        return;
+    f->module = obj.dlfo_link_map->l_name[0] ? obj.dlfo_link_map->l_name : self_exe();
+    f->vaddr = pc - obj.dlfo_link_map->l_addr;
+}
+
+static const char *signal_name(int sig, char *buf)
+{
+    const char *abbrev = sigabbrev_np(sig);
+    strcpy(buf, "SIG");
+    strncat(buf, abbrev ? abbrev : "?", 12);
+    return buf;
+}
+
+/* ---- JSON ---- */
+
+static void json_stack(struct eg_writer *w, uint32_t id)
+{
+    const uint64_t *pcs = 0;
+    unsigned n = eg_depot_get(id, &pcs);
+    eg_w_char(w, '[');
+    for (unsigned i = 0; i < n; i++) {
+        struct frame f;
+        locate(pcs[i], &f);
+        eg_w_str(w, i ? ",{\"pc\":\"" : "{\"pc\":\"");
+        eg_w_hex(w, f.pc);
+        eg_w_char(w, '"');
+        if (f.module) {
+            eg_w_str(w, ",\"module\":");
+            eg_w_json_str(w, f.module);
+            eg_w_str(w, ",\"offset\":\"");
+            eg_w_hex(w, f.vaddr);
+            eg_w_char(w, '"');
+        }
+        eg_w_char(w, '}');
+    }
+    eg_w_char(w, ']');
+}
+
+static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
+{
+    struct eg_writer *w = ctx;
+    struct eg_fd_info info;
+    int open_now = eg_describe_fd(fd, &info);
+    eg_w_str(w, w->n && w->buf[w->n - 1] == '[' ? "\n  {" : ",\n  {");
+    eg_w_str(w, "\"kind\":");
+    eg_w_json_str(w, open_now ? info.kind : "unknown");
+    eg_w_str(w, ",\"fd\":");
+    eg_w_i64(w, fd);
+    eg_w_str(w, ",\"seq\":");
+    eg_w_i64(w, (int64_t)s->seq);
+    eg_w_str(w, ",\"via\":");
+    eg_w_json_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&((struct eg_fd_slot *)s)->word))]);
+    if (open_now) {
+        struct eg_writer line; /* the one-line description, reused */
+        eg_w_init(&line, -1);
+        eg_describe_write(&line, &info);
+        line.buf[line.n < sizeof line.buf ? line.n : sizeof line.buf - 1] = 0;
+        eg_w_str(w, ",\"description\":");
+        eg_w_json_str(w, line.buf);
+        eg_w_str(w, ",\"target\":");
+        eg_w_json_str(w, info.target);
+        eg_w_str(w, ",\"flags\":\"");
+        eg_describe_flags(w, info.status_flags);
+        eg_w_str(w, info.cloexec > 0 ? "\",\"cloexec\":true" : "\",\"cloexec\":false");
+        if (info.family) {
+            eg_w_str(w, ",\"socket\":{\"family\":");
+            eg_w_json_str(w, info.family);
+            eg_w_str(w, ",\"type\":");
+            eg_w_json_str(w, info.type);
+            eg_w_str(w, ",\"local\":");
+            eg_w_json_str(w, info.local);
+            eg_w_str(w, ",\"peer\":");
+            eg_w_json_str(w, info.peer);
+            eg_w_char(w, '}');
+        }
+        if (info.kind[0] == 'p' && strcmp(info.kind, "pipe") == 0) {
+            eg_w_str(w, ",\"pipe\":{\"end\":");
+            eg_w_str(w, (info.status_flags & O_ACCMODE) == O_WRONLY ? "\"write\"" : "\"read\"");
+            eg_w_str(w, ",\"other_end_fd\":");
+            if (info.other_end >= 0)
+                eg_w_i64(w, info.other_end);
+            else
+                eg_w_str(w, "null");
+            eg_w_char(w, '}');
+        }
+    }
+    eg_w_str(w, ",\"stack\":");
+    json_stack(w, s->stack);
+    eg_w_char(w, '}');
+}
+
+static const char *error_name(uint32_t kind)
+{
+    switch (kind) {
+    case EG_ERR_DOUBLE_CLOSE: return "double_close";
+    case EG_ERR_NEVER_OPENED: return "close_never_opened";
+    case EG_ERR_STREAM_FD: return "close_stream_fd";
+    default: return "unknown";
+    }
+}
+
+static void json_end(struct eg_writer *w, const struct eg_end *end)
+{
+    static const char *const how[] = {"exit", "_exit", "quick_exit", "signal"};
+    eg_w_str(w, "{\"how\":\"");
+    eg_w_str(w, how[end->how]);
+    if (end->how == EG_END_SIGNAL) {
+        char name[20];
+        eg_w_str(w, "\",\"signal\":");
+        eg_w_i64(w, end->code);
+        eg_w_str(w, ",\"name\":\"");
+        eg_w_str(w, signal_name(end->code, name));
+        eg_w_str(w, "\"}");
+    } else {
+        eg_w_str(w, "\",\"status\":");
+        eg_w_i64(w, end->code);
+        eg_w_char(w, '}');
+    }
+}
+
+void eg_report_json(struct eg_writer *w, const struct eg_end *end)
+{
+    eg_w_str(w, "{\"exitguard_report\":");
+    eg_w_i64(w, EG_REPORT_SCHEMA);
+    eg_w_str(w, ",\"pid\":");
+    eg_w_i64(w, eg_pid);
+    eg_w_str(w, ",\"ppid\":");
+    eg_w_i64(w, eg_region->ppid);
+    eg_w_str(w, ",\"exe\":");
+    eg_w_json_str(w, self_exe());
+    eg_w_str(w, ",\"argv\":[");
+    for (uint32_t off = 0; off < eg_region->argv_len;) {
+        if (off)
+            eg_w_char(w, ',');
+        eg_w_json_str(w, eg_region->argv + off);
+        off += (uint32_t)strlen(eg_region->argv + off) + 1;
+    }
+    eg_w_str(w, "],\"end\":");
+    json_end(w, end);
+    eg_w_str(w, ",\"stack_depth\":");
+    eg_w_i64(w, eg_options.stack_depth);
+    eg_w_str(w, ",\n \"leaks\":[");
+    each_leak(json_leak, w);
+    eg_w_str(w, "],\n \"errors\":[");
+    for (unsigned i = 0; i < errors_kept(); i++) {
+        const struct eg_error *e = &eg_region->errors[i];
+        eg_w_str(w, i ? ",\n  {\"kind\":\"" : "\n  {\"kind\":\"");
+        eg_w_str(w, error_name(e->kind));
+        eg_w_str(w, "\",\"fd\":");
+        eg_w_i64(w, e->fd);
+        eg_w_str(w, ",\"via\":");
+        eg_w_json_str(w, eg_via_names[e->via < EG_VIA_COUNT ? e->via : 0]);
+        if (e->kind == EG_ERR_STREAM_FD)
+            eg_w_str(w, e->other_flags & EG_FD_DIR ? ",\"stream\":\"DIR*\"" : ",\"stream\":\"FILE*\"");
+        eg_w_str(w, ",\"stack\":");
+        json_stack(w, e->stack);
+        if (e->other_stack) {
+            eg_w_str(w, ",\"earlier_stack\":");
+            json_stack(w, e->other_stack);
+        }
+        eg_w_char(w, '}');
+    }
+    eg_w_str(w, "],\"errors_dropped\":");
+    eg_w_i64(w, eg_report_count_errors() - errors_kept());
+    eg_w_str(w, "}\n");
+}
+
+/* ---- text ---- */
+
+static void text_prefix(struct eg_writer *w)
+{
+    eg_w_str(w, "==");
+    eg_w_i64(w, eg_pid);
+    eg_w_str(w, "== ");
+}
+
+static void text_stack(struct eg_writer *w, uint32_t id, int symbolize)
+{
+    const uint64_t *pcs = 0;
+    unsigned n = eg_depot_get(id, &pcs);
+    if (!n) {
+        text_prefix(w);
+        eg_w_str(w, eg_options.stack_depth ? "    (no stack)\n"
+                                           : "    (stack_depth=0: no stack recorded)\n");
+    }
+    for (unsigned i = 0; i < n; i++) {
+        struct frame f;
+        locate(pcs[i], &f);
+        text_prefix(w);
+        eg_w_str(w, "    #");
+        eg_w_i64(w, i);
+        eg_w_char(w, ' ');
+        eg_w_hex(w, f.pc);
+        struct eg_symbol sym;
+        /* every frame is a return address (ours are skipped): it points after
+         * the call, so look up the call itself */
+        if (symbolize && f.module && eg_symbolize(f.module, f.vaddr - 1, &sym)) {
+            if (sym.function[0]) {
+                eg_w_str(w, " in ");
+                eg_w_str(w, sym.function);
+            }
+            if (sym.file[0]) {
+                eg_w_char(w, ' ');
+                eg_w_str(w, sym.file);
+                eg_w_char(w, ':');
+                eg_w_i64(w, sym.line);
+            }
+        }
+        if (f.module) {
+            eg_w_str(w, " (");
+            eg_w_str(w, f.module);
+            eg_w_char(w, '+');
+            eg_w_hex(w, f.vaddr);
+            eg_w_char(w, ')');
+        }
+        eg_w_char(w, '\n');
+    }
+}
+
+struct text_ctx {
+    struct eg_writer *w;
+    int symbolize;
+};
+
+static void text_leak(int fd, const struct eg_fd_slot *s, void *arg)
+{
+    struct text_ctx *ctx = arg;
+    struct eg_writer *w = ctx->w;
+    struct eg_fd_info info;
+    text_prefix(w);
+    eg_w_str(w, "\n");
+    text_prefix(w);
+    eg_w_str(w, "fd ");
+    eg_w_i64(w, fd);
+    eg_w_str(w, ": ");
+    if (eg_describe_fd(fd, &info)) {
+        eg_describe_write(w, &info);
+        eg_w_str(w, " (");
+        eg_describe_flags(w, info.status_flags);
+        eg_w_str(w, info.cloexec > 0 ? ", O_CLOEXEC)" : ", no O_CLOEXEC)");
+    } else {
+        eg_w_str(w, "(closed behind exitguard's back)");
+    }
+    eg_w_str(w, ", opened by ");
+    eg_w_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&((struct eg_fd_slot *)s)->word))]);
+    eg_w_str(w, "\n");
+    text_stack(w, s->stack, ctx->symbolize);
+}
+
+static void text_how(struct eg_writer *w, const struct eg_end *end)
+{
+    char name[20];
+    switch (end->how) {
+    case EG_END_EXIT: eg_w_str(w, "exited with status "); break;
+    case EG_END__EXIT: eg_w_str(w, "called _exit("); break;
+    case EG_END_QUICK_EXIT: eg_w_str(w, "called quick_exit("); break;
+    case EG_END_SIGNAL:
+        eg_w_str(w, "was killed by ");
+        eg_w_str(w, signal_name(end->code, name));
+        return;
+    }
+    eg_w_i64(w, end->code);
+    if (end->how != EG_END_EXIT)
+        eg_w_char(w, ')');
+}
+
+static void text_error(struct eg_writer *w, const struct eg_error *e, int symbolize)
+{
+    text_prefix(w);
+    eg_w_str(w, "\n");
+    text_prefix(w);
+    eg_w_str(w, "error: ");
+    const char *other = 0;
+    switch (e->kind) {
+    case EG_ERR_DOUBLE_CLOSE:
+        eg_w_str(w, "double close of fd ");
+        other = "first closed at:";
+        break;
+    case EG_ERR_NEVER_OPENED:
+        eg_w_str(w, "close of fd that was never opened: fd ");
+        break;
+    case EG_ERR_STREAM_FD:
+        eg_w_str(w, eg_via_names[e->via]);
+        eg_w_str(w, e->other_flags & EG_FD_DIR ? " of the fd of an open DIR*: fd "
+                                               : " of the fd of an open FILE*: fd ");
+        other = "the stream was opened at:";
+        break;
+    }
+    eg_w_i64(w, e->fd);
+    eg_w_char(w, '\n');
+    text_stack(w, e->stack, symbolize);
+    if (other && e->other_stack) {
+        text_prefix(w);
+        eg_w_str(w, "  ");
+        eg_w_str(w, other);
+        eg_w_char(w, '\n');
+        text_stack(w, e->other_stack, symbolize);
+    }
+}
+
+void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize)
+{
+    unsigned leaks = eg_report_count_leaks();
+    unsigned errors = eg_report_count_errors();
+    text_prefix(w);
+    eg_w_str(w, "exitguard: ");
+    eg_w_str(w, eg_region->argv_len ? eg_region->argv : self_exe());
+    eg_w_str(w, " (pid ");
+    eg_w_i64(w, eg_pid);
+    eg_w_str(w, ") ");
+    text_how(w, end);
+    eg_w_str(w, leaks ? ", leaving file descriptors open:\n" : "\n");
+    struct text_ctx ctx = {w, symbolize};
+    each_leak(text_leak, &ctx);
+    for (unsigned i = 0; i < errors_kept(); i++)
+        text_error(w, &eg_region->errors[i], symbolize);
+    text_prefix(w);
+    eg_w_str(w, "\n");
+    text_prefix(w);
+    eg_w_str(w, "SUMMARY: exitguard: ");
+    eg_w_i64(w, leaks);
+    eg_w_str(w, leaks == 1 ? " fd leaked, " : " fds leaked, ");
+    eg_w_i64(w, errors);
+    eg_w_str(w, errors == 1 ? " fd misuse\n" : " fd misuses\n");
+    if (errors > errors_kept()) {
+        text_prefix(w);
+        eg_w_i64(w, errors - errors_kept());
+        eg_w_str(w, " misuses not shown (only the first are kept)\n");
+    }
+}
+
+/* ---- where it goes ---- */
+
+static void append_num(char *p, long v)
+{
+    struct eg_writer digits;
+    digits.n = 0;
+    eg_w_i64(&digits, v);
+    memcpy(p, digits.buf, digits.n);
+    p[digits.n] = 0;
+}
+
+/* DIR/<pid>.json, written under a temporary name and renamed, so that a
+ * reader never sees half a report; the temporary is created O_EXCL and
+ * O_NOFOLLOW so that nobody can plant a link there.  If <pid>.json exists
+ * already (the pid reused, or an exec in the same process), <pid>.N.json. */
+static int write_file(const struct eg_end *end, int json)
+{
+    const char *dir = eg_options.log_dir;
+    const char *ext = json ? ".json" : ".txt";
+    char tmp[EG_PATH_MAX + 64], final[EG_PATH_MAX + 64];
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    strcpy(tmp, dir);
+    strcat(tmp, "/.");
+    append_num(tmp + strlen(tmp), eg_pid);
+    strcat(tmp, ".");
+    append_num(tmp + strlen(tmp), ts.tv_nsec);
+    strcat(tmp, ".tmp");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        eg_warn("cannot write report in log_dir '", dir, "': ", strerrordesc_np(errno));
+        return 0;
+    }
+    struct eg_writer w;
+    eg_w_init(&w, fd);
+    if (json)
+        eg_report_json(&w, end);
+    else
+        eg_report_text(&w, end, 1);
+    eg_w_flush(&w);
+    close(fd);
+    if (w.failed) {
+        eg_warn("cannot write report '", tmp, "': ", strerrordesc_np(errno));
+        unlink(tmp);
+        return 0;
+    }
+    for (int n = 0; n < 1000; n++) {
+        strcpy(final, dir);
+        strcat(final, "/");
+        append_num(final + strlen(final), eg_pid);
+        if (n) {
+            strcat(final, ".");
+            append_num(final + strlen(final), n);
+        }
+        strcat(final, ext);
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0) {
+            if (eg_options.verbosity >= 1)
+                eg_warn("report written to ", final, 0, 0);
+            return 1;
+        }
+        if (errno != EEXIST)
+            break;
+    }
+    eg_warn("cannot name report '", tmp, "': ", strerrordesc_np(errno));
+    unlink(tmp);
+    return 0;
+}
+
+void eg_report(const struct eg_end *end)
+{
+    int format = eg_options.report;
+    if (format == EG_REPORT_NONE || !eg_region)
+        return;
+    int to_dir = eg_options.log_dir[0] != 0;
+    if (format == EG_REPORT_AUTO)
+        format = to_dir ? EG_REPORT_JSON : EG_REPORT_TEXT;
+    int quiet = !eg_report_count_leaks() && !eg_report_count_errors();
+    /* In log_dir every process gets a JSON document (the command counts
+     * processes); elsewhere a process with nothing to say says nothing. */
+    if (to_dir && (format == EG_REPORT_JSON || !quiet)) {
+        if (write_file(end, format == EG_REPORT_JSON))
+            goto done;
+        format = EG_REPORT_TEXT; /* the findings are not lost: stderr */
+    }
+    if (quiet)
+        goto done;
+    struct eg_writer w;
+    eg_w_init(&w, 2);
+    if (format == EG_REPORT_JSON)
+        eg_report_json(&w, end);
+    else
+        eg_report_text(&w, end, 1);
+    eg_w_flush(&w);
+done:
+    eg_symbolize_end();
+}

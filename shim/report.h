@@ -1,0 +1,23 @@
+/* The report of one process: its leaks and its misuse of fds, as text on
+ * stderr or as a JSON document in log_dir.  Walking the registry and writing
+ * allocate nothing; only the text format's symbolization (libdw) does, and
+ * it is skipped when `symbolize` is 0. */
+#ifndef EXITGUARD_REPORT_H
+#define EXITGUARD_REPORT_H
+
+#include "exit.h"
+#include "writer.h"
+
+enum { EG_REPORT_SCHEMA = 1 };
+
+/* Writes the report where the options say. */
+void eg_report(const struct eg_end *end);
+
+void eg_report_json(struct eg_writer *w, const struct eg_end *end);
+void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize);
+
+/* Number of leaked fds and errors: a report is written only if nonzero. */
+unsigned eg_report_count_leaks(void);
+unsigned eg_report_count_errors(void);
+
+#endif

@@ -1,0 +1,19 @@
+/* Call stacks of the program at an acquisition, without exitguard's own
+ * frames.  The unwinder is loaded on the first capture, not at start: a
+ * wrapped test suite starts thousands of processes, many of which never
+ * acquire anything. */
+#ifndef EXITGUARD_STACK_H
+#define EXITGUARD_STACK_H
+
+#include <stdint.h>
+
+/* Call once from init (cheap: no libunwind yet). */
+void eg_stack_init(void);
+
+/* Captures at most `max` frames; returns how many. */
+unsigned eg_stack_capture(uint64_t *pcs, unsigned max);
+
+/* Captures stack_depth frames and interns them; 0 when stacks are off. */
+uint32_t eg_stack_here(void);
+
+#endif

@@ -1,0 +1,76 @@
+#include "track.h"
+
+#include <errno.h>
+
+#include "guard.h"
+
+__thread int eg_busy __attribute__((tls_model("initial-exec")));
+
+void eg_track_fd(int fd, enum eg_via via, unsigned flags)
+{
+    if (fd < 0)
+        return;
+    int saved = errno;
+    if (eg_enter()) {
+        if (eg_ensure_init())
+            eg_fd_acquired(fd, via, flags);
+        eg_leave();
+    }
+    errno = saved;
+}
+
+void eg_track_fds(const int *fds, int n, enum eg_via via)
+{
+    for (int i = 0; i < n; i++)
+        eg_track_fd(fds[i], via, 0);
+}
+
+void eg_track_adopt(int fd, enum eg_via via, unsigned flags)
+{
+    if (fd < 0)
+        return;
+    int saved = errno;
+    if (eg_enter()) {
+        if (eg_ensure_init())
+            eg_fd_adopted(fd, via, flags);
+        eg_leave();
+    }
+    errno = saved;
+}
+
+void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream)
+{
+    r->active = 0;
+    if (fd < 0)
+        return;
+    int saved = errno;
+    if (eg_enter()) {
+        if (eg_ensure_init())
+            eg_fd_release_begin(r, fd, via, by_stream);
+        eg_leave();
+    }
+    errno = saved;
+}
+
+void eg_track_release_end(struct eg_release *r, int not_open, int kept)
+{
+    if (!r->active)
+        return;
+    int saved = errno;
+    if (eg_enter()) {
+        eg_fd_release_end(r, not_open, kept);
+        eg_leave();
+    }
+    errno = saved;
+}
+
+void eg_track_release_range(unsigned first, unsigned last, enum eg_via via)
+{
+    int saved = errno;
+    if (eg_enter()) {
+        if (eg_ensure_init())
+            eg_fd_release_range(first, last, via);
+        eg_leave();
+    }
+    errno = saved;
+}

@@ -1,0 +1,21 @@
+/* What an interposer calls after (or around) the real call.  Each function
+ * forwards nothing itself; it takes the reentrancy guard, makes sure the
+ * library is initialised, tells the registry, and leaves errno exactly as
+ * the real call left it. */
+#ifndef EXITGUARD_TRACK_H
+#define EXITGUARD_TRACK_H
+
+#include "registry.h"
+
+/* Initialises the library once (also when an interposer runs before our
+ * constructor); returns 0 if exitguard cannot work in this process. */
+int eg_ensure_init(void);
+
+void eg_track_fd(int fd, enum eg_via via, unsigned flags);
+void eg_track_fds(const int *fds, int n, enum eg_via via);
+void eg_track_adopt(int fd, enum eg_via via, unsigned flags);
+void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream);
+void eg_track_release_end(struct eg_release *r, int not_open, int kept);
+void eg_track_release_range(unsigned first, unsigned last, enum eg_via via);
+
+#endif
