@@ -1,28 +1,91 @@
-# exitguard: `make` builds the library and the command, `make check` runs the
-# tests, `make bench` the benchmarks, `make install PREFIX=...` installs.
+# exitguard.  `make` builds the library and the command, `make check` runs
+# the tests, `make bench` the benchmarks, `make install PREFIX=...` installs.
 PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
 CC ?= cc
 CFLAGS ?= -O2 -g
-WARN = -Wall -Wextra -Werror
-BASE_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Ishim -Iinclude
+BASE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) -Ishim -Iinclude
 B = build
+VERSION = 0.1.0
 
 SHIM_SRC = $(wildcard shim/*.c)
 SHIM_OBJ = $(SHIM_SRC:shim/%.c=$(B)/shim/%.o)
-SHIM_HDR = $(wildcard shim/*.h shim/*.def)
+SHIM_HDR = $(wildcard shim/*.h shim/*.def include/*.h)
+# The registry, depot, options, report and symbolizer, without interposers,
+# constructor or exit hooks: what unit tests link directly.
+CORE_SRC = shim/region.c shim/depot.c shim/registry.c shim/stack.c \
+           shim/options.c shim/writer.c shim/describe.c shim/report.c \
+           shim/symbolize.c shim/real.c
+CMD_SRC = $(wildcard tools/*.c) shim/symbolize.c
+
+UNIT_SRC = $(wildcard tests/unit_*.c)
+E2E_SRC = $(wildcard tests/e2e_*.c)
+PROG_SRC = $(wildcard tests/programs/*.c)
+PROGS = $(PROG_SRC:tests/programs/%.c=$(B)/tests/programs/%) \
+        $(B)/tests/programs/fortified $(B)/tests/programs/stripped
 
 all: $(B)/libexitguard.so $(B)/exitguard
 
 $(B)/shim/%.o: shim/%.c $(SHIM_HDR) | $(B)/shim
 	$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec -c $< -o $@
 
-# Depends on libc alone: libunwind and libdw are dlopen'ed when first needed.
+# Depends on libc alone: the unwinder and libdw are loaded when first needed.
 $(B)/libexitguard.so: $(SHIM_OBJ)
 	$(CC) -shared -Wl,-z,now -Wl,--no-undefined -o $@ $^ -ldl
 
-$(B)/shim $(B)/tools $(B)/tests $(B)/tests/programs:
+$(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) | $(B)
+	$(CC) $(BASE_CFLAGS) -o $@ $(CMD_SRC) -ljansson -ldl
+
+# ---- tests ----
+$(B)/tests/programs/%: tests/programs/%.c | $(B)/tests/programs
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -pthread -o $@ $<
+
+# open() with flags unknown at compile time becomes __open_2 when fortified
+$(B)/tests/programs/fortified: tests/programs/leak_one.c | $(B)/tests/programs
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_FORTIFY_SOURCE=2 -DFORTIFIED -o $@ $<
+
+$(B)/tests/programs/stripped: $(B)/tests/programs/leak_one
+	strip -o $@ $<
+
+$(B)/tests/unit: $(UNIT_SRC) $(CORE_SRC) tests/harness.c tests/harness.h $(SHIM_HDR) | $(B)/tests
+	$(CC) $(BASE_CFLAGS) -pthread -Itests -o $@ $(UNIT_SRC) $(CORE_SRC) tests/harness.c \
+	    -lcriterion -ljansson -ldl
+
+$(B)/tests/e2e: $(E2E_SRC) tests/harness.c tests/harness.h shim/symbolize.c | $(B)/tests
+	$(CC) $(BASE_CFLAGS) -pthread -Itests -o $@ $(E2E_SRC) tests/harness.c shim/symbolize.c \
+	    -lcriterion -ljansson -ldl
+
+TEST_JOBS ?= 2
+check: all $(PROGS) $(B)/tests/unit $(B)/tests/e2e
+	$(B)/tests/unit --jobs $(TEST_JOBS)
+	EXITGUARD_BUILD=$(abspath $(B)) $(B)/tests/e2e --jobs $(TEST_JOBS)
+
+# The unit tests again under AddressSanitizer+UBSan, then ThreadSanitizer.
+check-sanitize: | $(B)/tests
+	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -pthread -Itests -o $(B)/tests/unit-asan $(UNIT_SRC) $(CORE_SRC) tests/harness.c \
+	    -lcriterion -ljansson -ldl
+	$(B)/tests/unit-asan --jobs $(TEST_JOBS)
+	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=thread -pthread -Itests -o $(B)/tests/unit-tsan \
+	    $(UNIT_SRC) $(CORE_SRC) tests/harness.c -lcriterion -ljansson -ldl
+	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/unit-tsan --jobs $(TEST_JOBS)
+
+bench: all
+	bash tools/bench/run.sh
+
+# ---- install ----
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(B)/libexitguard.so $(DESTDIR)$(LIBDIR)/libexitguard.so
+	install -m 755 $(B)/exitguard $(DESTDIR)$(PREFIX)/bin/exitguard
+	install -m 644 include/exitguard.h $(DESTDIR)$(PREFIX)/include/exitguard.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|' \
+	    exitguard.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/exitguard.pc
+
+$(B) $(B)/shim $(B)/tests $(B)/tests/programs:
 	mkdir -p $@
 
-.PHONY: all check bench install clean
 clean:
 	rm -rf $(B)
+
+.PHONY: all check check-sanitize bench install clean

@@ -104,21 +104,19 @@ EG_EXPORT int close(int fd)
     return ret;
 }
 
+/* Ranges are forgotten before the call, like every release. */
 EG_EXPORT int close_range(unsigned first, unsigned last, int flags)
 {
-    int ret = REAL(close_range)(first, last, flags);
-    if (ret == 0 && !(flags & CLOSE_RANGE_CLOEXEC))
+    if (!(flags & CLOSE_RANGE_CLOEXEC) && first <= last)
         eg_track_release_range(first, last, EG_VIA_close_range);
-    return ret;
+    return REAL(close_range)(first, last, flags);
 }
 
 EG_EXPORT void closefrom(int first)
 {
-    /* released after the call: closefrom cannot fail, and no fd in the
-     * range can be handed out again before it returns */
-    REAL(closefrom)(first);
     if (first >= 0)
         eg_track_release_range((unsigned)first, ~0u, EG_VIA_closefrom);
+    REAL(closefrom)(first);
 }
 
 EG_EXPORT int dup(int fd)

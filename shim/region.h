@@ -40,6 +40,9 @@ enum eg_fd_flag {
     EG_FD_INHERITED = 1, /* open when the process started: never a leak */
     EG_FD_FILE = 2,      /* held by a FILE* */
     EG_FD_DIR = 4,       /* held by a DIR* */
+    EG_FD_UNCERTAIN = 8, /* this number was closed once while we did not
+                            think it open: an acquisition may have been in
+                            flight, so every later one asks the kernel */
 };
 #define EG_WORD(gen, flags, via, state)                                        \
     ((uint64_t)(gen) << 32 | (uint64_t)(flags) << 16 | (uint64_t)(via) << 8 |  \

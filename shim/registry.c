@@ -33,15 +33,28 @@ struct eg_fd_slot *eg_fd_slot(int fd, int create)
     return (struct eg_fd_slot *)eg_at(off) + (fd & (EG_FD_CHUNK - 1));
 }
 
-static void store_open(struct eg_fd_slot *s, enum eg_via via, unsigned flags,
-                       uint32_t stack)
+/* Whether fd is open in the kernel right now: asked only to settle a race
+ * (see eg_fd_release_end), never on the common path. */
+static int kernel_has(int fd)
+{
+    return syscall(SYS_fcntl, fd, F_GETFD) >= 0;
+}
+
+static void store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
+                       unsigned flags, uint32_t stack)
 {
     uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
     uint64_t next;
     do {
         /* An fd we think open being handed out again means a release we did
-         * not see (a raw syscall, a libc-internal close): the new owner wins. */
-        next = EG_WORD(EG_WORD_GEN(old) + 1, flags, via, EG_FD_OPEN);
+         * not see (a raw syscall, a libc-internal close): the new owner wins.
+         * On an uncertain number, a close we did not see may have closed
+         * this very fd between the kernel handing it to us and now: ask. */
+        unsigned uncertain = EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN;
+        if (uncertain && !kernel_has(fd))
+            next = EG_WORD(EG_WORD_GEN(old) + 1, uncertain, via, EG_FD_CLOSED);
+        else
+            next = EG_WORD(EG_WORD_GEN(old) + 1, flags | uncertain, via, EG_FD_OPEN);
     } while (!atomic_compare_exchange_weak_explicit(&s->word, &old, next,
                                                     memory_order_acq_rel,
                                                     memory_order_relaxed));
@@ -54,7 +67,7 @@ void eg_fd_acquired(int fd, enum eg_via via, unsigned flags)
 {
     struct eg_fd_slot *s = eg_fd_slot(fd, 1);
     if (s)
-        store_open(s, via, flags, eg_stack_here());
+        store_open(s, fd, via, flags, eg_stack_here());
 }
 
 void eg_fd_adopted(int fd, enum eg_via via, unsigned flags)
@@ -66,7 +79,7 @@ void eg_fd_adopted(int fd, enum eg_via via, unsigned flags)
     for (;;) {
         if (EG_WORD_STATE(old) != EG_FD_OPEN) {
             /* fdopen of an fd we never saw open: record it now, from here */
-            store_open(s, via, flags, eg_stack_here());
+            store_open(s, fd, via, flags, eg_stack_here());
             return;
         }
         uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) | flags,
@@ -111,7 +124,8 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
         r->before = old;
         if (EG_WORD_STATE(old) != EG_FD_OPEN)
             return; /* judged in release_end, once the kernel has answered */
-        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, 0, EG_WORD_VIA(old), EG_FD_CLOSED);
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
+                                EG_WORD_VIA(old), EG_FD_CLOSED);
         if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
                                                   memory_order_acq_rel,
                                                   memory_order_relaxed)) {
@@ -124,6 +138,12 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
     unsigned stream = EG_WORD_FLAGS(old) & (EG_FD_FILE | EG_FD_DIR);
     if (stream && !by_stream)
         eg_record_error(EG_ERR_STREAM_FD, fd, via, r->stack, s->stack, stream);
+}
+
+/* Releases that close the fd itself (dup2 onto it replaces it instead). */
+static int closed_it(enum eg_via via)
+{
+    return via == EG_VIA_close || via == EG_VIA_fclose || via == EG_VIA_closedir;
 }
 
 void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
@@ -142,16 +162,42 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
         }
         return;
     }
-    /* An fd we did not think open: if the kernel says it was not open
-     * either, the program released it twice or released a stranger.
-     * (If it was open, it came from somewhere we could not see: fine.) */
-    if (!not_open)
+    if (not_open) {
+        /* We did not think it open and the kernel agrees: the program
+         * released it twice, or released a number it never had. */
+        if (EG_WORD_STATE(r->before) == EG_FD_CLOSED && s)
+            eg_record_error(EG_ERR_DOUBLE_CLOSE, r->fd, r->via, r->stack,
+                            s->release_stack, 0);
+        else
+            eg_record_error(EG_ERR_NEVER_OPENED, r->fd, r->via, r->stack, 0, 0);
         return;
-    if (EG_WORD_STATE(r->before) == EG_FD_CLOSED && s)
-        eg_record_error(EG_ERR_DOUBLE_CLOSE, r->fd, r->via, r->stack,
-                        s->release_stack, 0);
-    else
-        eg_record_error(EG_ERR_NEVER_OPENED, r->fd, r->via, r->stack, 0, 0);
+    }
+    if (!s || !closed_it(r->via))
+        return;
+    /* The kernel closed an fd we did not think open.  Either it came from
+     * somewhere we cannot see, or another thread's open got this number and
+     * has not recorded it yet -- or recorded it after we looked.  Settle it
+     * without a lock: the slot now says what the kernel says, and the
+     * number is marked uncertain, so that an acquisition still in flight
+     * asks the kernel too before it records (store_open).  The mark stays:
+     * a kernel that says "open" cannot tell us whose fd it is. */
+    uint64_t now = atomic_load_explicit(&s->word, memory_order_acquire);
+    for (;;) {
+        enum eg_fd_state state = EG_WORD_STATE(now) == EG_FD_OPEN && kernel_has(r->fd)
+                                     ? EG_FD_OPEN
+                                     : EG_FD_CLOSED;
+        uint64_t next = EG_WORD(EG_WORD_GEN(now) + 1, EG_WORD_FLAGS(now) | EG_FD_UNCERTAIN,
+                                EG_WORD_VIA(now), state);
+        if (atomic_compare_exchange_weak_explicit(&s->word, &now, next,
+                                                  memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            if (state == EG_FD_CLOSED) {
+                s->release_stack = r->stack;
+                s->release_via = r->via;
+            }
+            return;
+        }
+    }
 }
 
 void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
@@ -170,7 +216,8 @@ void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
         struct eg_fd_slot *s = eg_fd_slot((int)fd, 0);
         uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
         while (EG_WORD_STATE(old) == EG_FD_OPEN) {
-            uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, 0, EG_WORD_VIA(old), EG_FD_CLOSED);
+            uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
+                                    EG_WORD_VIA(old), EG_FD_CLOSED);
             if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
                                                       memory_order_acq_rel,
                                                       memory_order_relaxed)) {
@@ -207,7 +254,7 @@ void eg_fd_seed_inherited(void)
                 continue;
             struct eg_fd_slot *s = eg_fd_slot(fd, 1);
             if (s)
-                store_open(s, EG_VIA_inherited, EG_FD_INHERITED, 0);
+                store_open(s, fd, EG_VIA_inherited, EG_FD_INHERITED, 0);
         }
     }
     syscall(SYS_close, dir);

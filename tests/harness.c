@@ -1,0 +1,228 @@
+#define _GNU_SOURCE
+#include "harness.h"
+#include "symbolize.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *build_path(const char *name)
+{
+    static char path[4][1024];
+    static int next;
+    const char *b = getenv("EXITGUARD_BUILD");
+    char *p = path[next++ % 4];
+    snprintf(p, sizeof path[0], "%s/%s", b ? b : "build", name);
+    return p;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return strdup("");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, n, m);
+    fclose(m);
+    fclose(f);
+    return buf;
+}
+
+static void spawn(struct run *r, char *const argv[], char **envp)
+{
+    char out[300], err[300];
+    snprintf(out, sizeof out, "%s.out", r->dir);
+    snprintf(err, sizeof err, "%s.err", r->dir);
+    r->pid = fork();
+    cr_assert(r->pid >= 0);
+    if (r->pid == 0) {
+        int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        /* the program under test starts with 0, 1, 2 only */
+        close_range(3, ~0u, 0);
+        execve(argv[0], argv, envp);
+        _exit(127);
+    }
+    cr_assert(waitpid(r->pid, &r->status, 0) == r->pid);
+    r->out = slurp(out);
+    r->err = slurp(err);
+    unlink(out);
+    unlink(err);
+}
+
+static char **make_env(const char *preload, const char *options, const char *dir,
+                       char *const extra[])
+{
+    static char *env[32];
+    static char buf[8][2048];
+    int n = 0, b = 0;
+    snprintf(buf[b], sizeof buf[b], "PATH=%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    env[n++] = buf[b++];
+    if (preload) {
+        snprintf(buf[b], sizeof buf[b], "LD_PRELOAD=%s", preload);
+        env[n++] = buf[b++];
+    }
+    if (options) {
+        /* replace {dir} by the report directory */
+        char *o = buf[b];
+        size_t len = snprintf(o, sizeof buf[b], "EXITGUARD_OPTIONS=");
+        for (const char *p = options; *p && len < sizeof buf[b] - 300;) {
+            if (strncmp(p, "{dir}", 5) == 0) {
+                len += snprintf(o + len, sizeof buf[b] - len, "%s", dir);
+                p += 5;
+            } else {
+                o[len++] = *p++;
+            }
+        }
+        o[len] = 0;
+        env[n++] = buf[b++];
+    }
+    for (int i = 0; extra && extra[i] && n < 30; i++)
+        env[n++] = extra[i];
+    env[n] = NULL;
+    return env;
+}
+
+static void make_dir(struct run *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->dir, sizeof r->dir, "/tmp/exitguard-test.XXXXXX");
+    cr_assert(mkdtemp(r->dir), "mkdtemp");
+}
+
+void run_preloaded(struct run *r, const char *options, char *const argv[],
+                   char *const extra_env[])
+{
+    make_dir(r);
+    spawn(r, argv, make_env(build_path("libexitguard.so"), options, r->dir, extra_env));
+}
+
+void run_plain(struct run *r, char *const argv[], char *const extra_env[])
+{
+    make_dir(r);
+    spawn(r, argv, make_env(NULL, NULL, r->dir, extra_env));
+}
+
+json_t *report_of(struct run *r, pid_t pid)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%d.json", r->dir, (int)pid);
+    json_error_t e;
+    json_t *doc = json_load_file(path, 0, &e);
+    if (!doc && access(path, F_OK) == 0)
+        cr_log_error("%s: %s (line %d)", path, e.text, e.line);
+    return doc;
+}
+
+json_t *all_reports(struct run *r)
+{
+    json_t *all = json_array();
+    DIR *d = opendir(r->dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (e->d_name[0] == '.' || n < 6 || strcmp(e->d_name + n - 5, ".json"))
+            continue;
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", r->dir, e->d_name);
+        json_error_t err;
+        json_t *doc = json_load_file(path, 0, &err);
+        cr_assert(doc, "%s is not valid JSON: %s", path, err.text);
+        json_array_append_new(all, doc);
+    }
+    if (d)
+        closedir(d);
+    return all;
+}
+
+json_t *leak_with_fd(json_t *report, int fd)
+{
+    size_t i;
+    json_t *leak;
+    json_array_foreach(json_object_get(report, "leaks"), i, leak)
+        if (json_integer_value(json_object_get(leak, "fd")) == fd)
+            return leak;
+    return NULL;
+}
+
+json_t *error_of_kind(json_t *report, const char *kind, int fd)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(report, "errors"), i, e)
+        if (strcmp(json_string_value(json_object_get(e, "kind")), kind) == 0 &&
+            json_integer_value(json_object_get(e, "fd")) == fd)
+            return e;
+    return NULL;
+}
+
+int stack_has(json_t *stack, const char *fn, const char *file, int line)
+{
+    size_t i;
+    json_t *frame;
+    json_array_foreach(stack, i, frame) {
+        struct eg_symbol sym = {0};
+        const char *f = json_string_value(json_object_get(frame, "function"));
+        if (f) { /* symbolized by the command */
+            snprintf(sym.function, sizeof sym.function, "%s", f);
+            const char *src = json_string_value(json_object_get(frame, "file"));
+            snprintf(sym.file, sizeof sym.file, "%s", src ? src : "");
+            sym.line = (int)json_integer_value(json_object_get(frame, "line"));
+        } else { /* raw, as the library writes it */
+            const char *module = json_string_value(json_object_get(frame, "module"));
+            const char *offset = json_string_value(json_object_get(frame, "offset"));
+            if (!module || !offset)
+                continue;
+            eg_symbolize(module, strtoull(offset, NULL, 16) - 1, &sym);
+        }
+        size_t fl = strlen(sym.file), ql = file ? strlen(file) : 0;
+        if ((!fn || strcmp(sym.function, fn) == 0) &&
+            (!file || (fl >= ql && strcmp(sym.file + fl - ql, file) == 0)) &&
+            (!line || sym.line == line))
+            return 1;
+    }
+    return 0;
+}
+
+int number_after(const char *text, const char *key)
+{
+    const char *p = strstr(text, key);
+    return p ? atoi(p + strlen(key)) : -1;
+}
+
+static void remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (unlink(path) != 0)
+            remove_tree(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+void run_free(struct run *r)
+{
+    remove_tree(r->dir);
+    free(r->out);
+    free(r->err);
+}

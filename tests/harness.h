@@ -1,0 +1,48 @@
+/* Running a program under the library, or the exitguard command, from a
+ * test: never preload into the test binary itself (Criterion forks and
+ * re-executes itself); spawn the program with an explicit environment and
+ * a report directory of its own, then look at how it ended and what it
+ * reported. */
+#ifndef EXITGUARD_TESTS_HARNESS_H
+#define EXITGUARD_TESTS_HARNESS_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+struct run {
+    pid_t pid;
+    int status;          /* as from waitpid */
+    char dir[256];       /* report directory (log_dir) */
+    char *out, *err;     /* what the program printed */
+};
+
+/* Absolute path of a file in the build directory ($EXITGUARD_BUILD). */
+const char *build_path(const char *name);
+
+/* Runs argv[0] (a path) with LD_PRELOAD=libexitguard.so and
+ * EXITGUARD_OPTIONS=`options`, where "{dir}" stands for r->dir.  `options`
+ * NULL: the variable is not set.  extra_env: more NAME=VALUE, or NULL. */
+void run_preloaded(struct run *r, const char *options, char *const argv[],
+                   char *const extra_env[]);
+
+/* Runs argv[0] without the library (the exitguard command itself). */
+void run_plain(struct run *r, char *const argv[], char *const extra_env[]);
+
+/* The report of process `pid` in r->dir (NULL if none). */
+json_t *report_of(struct run *r, pid_t pid);
+/* Every report in r->dir, as an array. */
+json_t *all_reports(struct run *r);
+
+json_t *leak_with_fd(json_t *report, int fd);
+json_t *error_of_kind(json_t *report, const char *kind, int fd);
+/* 1 if a frame of `stack` is in function `fn`, at source `file` (a suffix)
+ * and `line`; NULL or 0 matches anything.  Raw frames (module+offset, as
+ * the library writes them) are symbolized here. */
+int stack_has(json_t *stack, const char *fn, const char *file, int line);
+
+/* The number after `key` in text like "key 12" (-1 if absent). */
+int number_after(const char *text, const char *key);
+
+void run_free(struct run *r);
+
+#endif

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# exitguard's overhead, measured the way users pay it: the library preloaded
+# with default options, reports on stderr (a clean run prints nothing).
+#
+# Every configuration is run once per round, round-robin, over ROUNDS rounds
+# (the starting point rotates each round), and its median wall time is
+# compared with native measured in the same rounds: on a shared machine,
+# load that comes and goes then hits every configuration alike.
+# valgrind and strace are 20-600x slower, so they run once, after the rounds.
+# The targets are reported, not enforced: this always exits 0.
+#
+# Knobs (environment): ROUNDS, N (fd-heavy iterations per thread),
+# SPAWN (processes in spawn-heavy), VG_SPAWN (the same under valgrind).
+set -euo pipefail
+export LC_ALL=C # EPOCHREALTIME with a '.', plain sort -n
+unset LD_PRELOAD EXITGUARD_OPTIONS # the caller's settings would skew "default"
+
+cd "$(dirname "$0")/../.."
+ROUNDS=${ROUNDS:-7}
+N=${N:-20000}
+SPAWN=${SPAWN:-300}
+VG_SPAWN=${VG_SPAWN:-20}
+STRACE_DIV=5 # strace runs N/5 iterations (scaled x5): it costs ~25x
+LIB=$PWD/build/libexitguard.so
+OUT=build/bench
+FDB=$OUT/fdbench
+
+[ -f "$LIB" ] || { echo "bench: $LIB missing: run make first" >&2; exit 1; }
+mkdir -p "$OUT"
+cc -std=gnu11 -O2 -Wall -Wextra -Werror -pthread tools/bench/fdbench.c -o "$FDB"
+ERRLOG=$OUT/stderr.log # what the measured runs print: should stay empty
+: >"$ERRLOG"
+have() { command -v "$1" >/dev/null; }
+
+# Configurations: "group|variant" and the command, run with eval.
+LABELS=() CMDS=()
+add() { LABELS+=("$1"); CMDS+=("$2"); }
+for t in 1 2; do
+    g="fd-heavy $t thread$([ "$t" = 1 ] || echo s)"
+    add "$g|native" "$FDB -t $t -n $N"
+    add "$g|exitguard stacks on" "LD_PRELOAD=$LIB $FDB -t $t -n $N"
+    add "$g|exitguard stacks off" "EXITGUARD_OPTIONS=stack_depth=0 LD_PRELOAD=$LIB $FDB -t $t -n $N"
+done
+loop() { echo "bash -c 'for i in \$(seq $1); do /bin/true; done'"; }
+add "spawn-heavy|native" "$(loop "$SPAWN")"
+add "spawn-heavy|exitguard" "LD_PRELOAD=$LIB $(loop "$SPAWN")"
+
+# Sets US to the wall time of eval "$1", in microseconds (no fork to time it).
+time_us() {
+    local t0=${EPOCHREALTIME/./}
+    eval "$1" >/dev/null 2>>"${2:-$ERRLOG}"
+    US=$((${EPOCHREALTIME/./} - t0))
+}
+
+declare -A TIMES MEDIAN
+n=${#LABELS[@]}
+for ((r = 0; r < ROUNDS; r++)); do
+    for ((k = 0; k < n; k++)); do
+        i=$(((k + r) % n))
+        time_us "${CMDS[i]}"
+        TIMES[$i]+="$US "
+    done
+done
+for ((i = 0; i < n; i++)); do
+    MEDIAN[${LABELS[i]}]=$(printf '%s\n' ${TIMES[$i]} | sort -n | sed -n "$(((ROUNDS + 1) / 2))p")
+done
+
+# report GROUP VARIANT MICROSECONDS [TARGET_RATIO [NOTE]]
+report() {
+    awk -v g="$1" -v v="$2" -v us="$3" -v nat="${MEDIAN[$1|native]}" \
+        -v target="${4:-}" -v note="${5:-}" 'BEGIN {
+        line = sprintf("%-19s %-26s %8.3f s", g, v, us / 1e6)
+        if (v != "native") line = line sprintf("  %6.2fx native", us / nat)
+        if (target != "") line = line sprintf("  target <= %.2fx %s", target,
+                                               us / nat <= target ? "PASS" : "OVER")
+        print line (note != "" ? "  (" note ")" : "")
+    }'
+}
+
+echo "exitguard bench: $(nproc) CPUs, $ROUNDS rounds round-robin, median wall time"
+echo "fd-heavy: $N iterations per thread; spawn-heavy: $SPAWN x /bin/true from bash"
+for t in 1 2; do
+    g="fd-heavy $t thread$([ "$t" = 1 ] || echo s)"
+    report "$g" native "${MEDIAN[$g|native]}"
+    report "$g" "exitguard stacks on" "${MEDIAN[$g|exitguard stacks on]}" 1.10
+    report "$g" "exitguard stacks off" "${MEDIAN[$g|exitguard stacks off]}" 1.03
+    if have valgrind; then
+        time_us "valgrind --track-fds=yes $FDB -t $t -n $N" /dev/null
+        report "$g" "valgrind --track-fds" "$US" "" "1 run, same iterations"
+    fi
+    if have strace; then
+        time_us "strace -f -o /dev/null $FDB -t $t -n $((N / STRACE_DIV))"
+        report "$g" "strace -f" "$((US * STRACE_DIV))" "" \
+            "1 run of $((N / STRACE_DIV)) iterations, x$STRACE_DIV"
+    fi
+done
+report spawn-heavy native "${MEDIAN[spawn-heavy|native]}"
+report spawn-heavy exitguard "${MEDIAN[spawn-heavy|exitguard]}" 1.20
+if have valgrind; then
+    time_us "valgrind --trace-children=yes --track-fds=yes $(loop "$VG_SPAWN")" /dev/null
+    report spawn-heavy "valgrind --trace-children" "$((US * SPAWN / VG_SPAWN))" "" \
+        "1 run of $VG_SPAWN, x$((SPAWN / VG_SPAWN))"
+fi
+
+# Peak memory of the whole process, exit report included when time is there.
+if [ -x /usr/bin/time ]; then
+    rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+else
+    rss() { "$@" -v 2>&1 >/dev/null | sed -n 's/.*max RSS \([0-9]*\) KiB.*/\1/p'; }
+fi
+native_kb=$(rss "$FDB" -t 1 -n "$N")
+eg_kb=$(rss env LD_PRELOAD="$LIB" "$FDB" -t 1 -n "$N")
+echo "max RSS fd-heavy 1 thread: native $native_kb KiB, exitguard $eg_kb KiB" \
+    "(+$((eg_kb - native_kb)) KiB)"
+
+if [ -s "$ERRLOG" ]; then
+    echo "warning: the measured runs printed on stderr (timings include it):"
+    head -n 20 "$ERRLOG"
+fi
+exit 0

@@ -1,0 +1,156 @@
+#include "command_line.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "messages.h"
+
+/* X(id, name, value, description): value is NULL for a flag. */
+#define OPTIONS(X)                                                                   \
+    X(OPT_JSON, "json", "FILE",                                                      \
+      "also write every process's report, symbolized, as one JSON document to FILE") \
+    X(OPT_OUTPUT, "output", "DIR",                                                   \
+      "keep the per-process reports in DIR (created, mode 0700, if missing)")        \
+    X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                     \
+      "exit with N (0-255) if any process leaked or misused an fd")                  \
+    X(OPT_QUIET, "quiet", NULL, "print only the final summary line")                 \
+    X(OPT_VERBOSE, "verbose", NULL, "also list the processes that left nothing open") \
+    X(OPT_HELP, "help", NULL, "print this help and exit")
+
+enum option_id {
+#define ID(id, name, value, description) id,
+    OPTIONS(ID)
+#undef ID
+};
+
+static const struct option {
+    const char *name;
+    const char *value;
+    const char *description;
+} options[] = {
+#define ROW(id, name, value, description) {name, value, description},
+    OPTIONS(ROW)
+#undef ROW
+};
+enum { N_OPTIONS = sizeof options / sizeof options[0] };
+
+static void print_usage(FILE *to)
+{
+    fputs("usage: exitguard", to);
+    for (int i = 0; i < N_OPTIONS; i++) {
+        if (options[i].value)
+            fprintf(to, " [--%s %s]", options[i].name, options[i].value);
+        else
+            fprintf(to, " [--%s]", options[i].name);
+    }
+    fputs(" [--] COMMAND [ARGS...]\n", to);
+}
+
+void print_help(FILE *to)
+{
+    print_usage(to);
+    fputs("\nRuns COMMAND with libexitguard.so preloaded into it and into every process\n"
+          "it starts, then reports the file descriptors each process left open at exit\n"
+          "and the ones it closed twice or closed behind a FILE* or DIR*.\n\n"
+          "options:\n", to);
+    for (int i = 0; i < N_OPTIONS; i++) {
+        char left[40];
+        snprintf(left, sizeof left, "--%s%s%s", options[i].name,
+                 options[i].value ? " " : "", options[i].value ? options[i].value : "");
+        fprintf(to, "  %-22s %s\n", left, options[i].description);
+    }
+    fputs("\nThe summary goes to stderr.  The exit status is COMMAND's (128+N if a signal\n"
+          "N killed it), or --error-exitcode's N when anything was found; 2 for bad usage.\n"
+          "EXITGUARD_OPTIONS, if set, is passed on after exitguard's own keys, so its\n"
+          "keys win (EXITGUARD_OPTIONS=help=1 lists them).\n", to);
+}
+
+static enum parse_result bad_usage(const char *format, const char *what)
+{
+    complain(format, what);
+    print_usage(stderr);
+    return PARSE_BAD_USAGE;
+}
+
+static int parse_exitcode(const char *text)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(text, &end, 10);
+    if (errno || end == text || *end || n < 0 || n > 255)
+        return -1;
+    return (int)n;
+}
+
+/* Applies one option; value is NULL for flags. */
+static enum parse_result apply(enum option_id id, const char *value, struct command_line *out)
+{
+    switch (id) {
+    case OPT_JSON: out->json_path = value; break;
+    case OPT_OUTPUT: out->output_dir = value; break;
+    case OPT_ERROR_EXITCODE:
+        out->error_exitcode = parse_exitcode(value);
+        if (out->error_exitcode < 0)
+            return bad_usage("--error-exitcode: '%s' is not a number from 0 to 255", value);
+        break;
+    case OPT_QUIET: out->quiet = 1; break;
+    case OPT_VERBOSE: out->verbose = 1; break;
+    case OPT_HELP: return PARSE_HELP;
+    }
+    return PARSE_RUN;
+}
+
+static int find_option(const char *name, size_t len)
+{
+    for (int i = 0; i < N_OPTIONS; i++)
+        if (strlen(options[i].name) == len && memcmp(options[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+enum parse_result parse_command_line(int argc, char **argv, struct command_line *out)
+{
+    *out = (struct command_line){.error_exitcode = -1};
+    int i = 1;
+    while (i < argc) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (arg[0] != '-' || arg[1] == '\0')
+            break; /* COMMAND starts here */
+        if (strcmp(arg, "-h") == 0) {
+            arg = "--help";
+        } else if (arg[1] != '-') {
+            return bad_usage("unknown option '%s'", arg);
+        }
+        const char *name = arg + 2;
+        const char *eq = strchr(name, '=');
+        int id = find_option(name, eq ? (size_t)(eq - name) : strlen(name));
+        if (id < 0)
+            return bad_usage("unknown option '%s'", arg);
+        const char *value = NULL;
+        if (!options[id].value) {
+            if (eq)
+                return bad_usage("option '--%s' takes no value", options[id].name);
+        } else if (eq) {
+            value = eq + 1;
+        } else if (i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            return bad_usage("option '--%s' needs a value", options[id].name);
+        }
+        if (value && !*value)
+            return bad_usage("option '--%s' needs a non-empty value", options[id].name);
+        enum parse_result r = apply((enum option_id)id, value, out);
+        if (r != PARSE_RUN)
+            return r;
+        i++;
+    }
+    if (i >= argc)
+        return bad_usage("%s", "no COMMAND given");
+    out->command = argv + i;
+    return PARSE_RUN;
+}

@@ -1,0 +1,24 @@
+/* The command's own options, parsed from its argv.  One table (in
+ * command_line.c) drives the parser, the usage line and --help. */
+#ifndef EXITGUARD_TOOLS_COMMAND_LINE_H
+#define EXITGUARD_TOOLS_COMMAND_LINE_H
+
+#include <stdio.h>
+
+struct command_line {
+    const char *json_path;  /* --json FILE, or NULL */
+    const char *output_dir; /* --output DIR, or NULL */
+    int error_exitcode;     /* --error-exitcode N, or -1 */
+    int quiet;
+    int verbose;
+    char **command;         /* COMMAND [ARGS...], NULL-terminated (points into argv) */
+};
+
+enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_BAD_USAGE };
+
+/* PARSE_BAD_USAGE: the problem and the usage line are already on stderr. */
+enum parse_result parse_command_line(int argc, char **argv, struct command_line *out);
+
+void print_help(FILE *to);
+
+#endif

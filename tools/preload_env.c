@@ -1,0 +1,76 @@
+#define _GNU_SOURCE
+#include "preload_env.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "messages.h"
+
+#define SEPARATORS ": "
+
+int library_path_usable(const char *library)
+{
+    if (strpbrk(library, SEPARATORS)) {
+        complain("cannot preload '%s': LD_PRELOAD cannot hold a path with ':' or a space",
+                 library);
+        return 0;
+    }
+    return 1;
+}
+
+/* The same file under another name ("build/libexitguard.so", a link) would
+ * load the library twice. */
+static int same_file(const char *entry, const struct stat *library)
+{
+    struct stat st;
+    return stat(entry, &st) == 0 && st.st_dev == library->st_dev &&
+           st.st_ino == library->st_ino;
+}
+
+static char *preload_list(const char *library)
+{
+    const char *old = getenv("LD_PRELOAD");
+    size_t size = strlen(library) + (old ? strlen(old) : 0) + 2;
+    char *list = malloc(size);
+    char *copy = strdup(old ? old : "");
+    if (!list || !copy) {
+        free(list);
+        free(copy);
+        return NULL;
+    }
+    struct stat self;
+    int have_self = stat(library, &self) == 0;
+    strcpy(list, library);
+    char *save;
+    for (char *entry = strtok_r(copy, SEPARATORS, &save); entry;
+         entry = strtok_r(NULL, SEPARATORS, &save)) {
+        if (strcmp(entry, library) == 0 || (have_self && same_file(entry, &self)))
+            continue;
+        strcat(list, ":");
+        strcat(list, entry);
+    }
+    free(copy);
+    return list;
+}
+
+int set_preload_env(const char *library, const char *log_dir)
+{
+    char *list = preload_list(library);
+    if (!list)
+        return -1;
+    int failed = setenv("LD_PRELOAD", list, 1);
+    free(list);
+    if (failed || !log_dir)
+        return failed ? -1 : 0;
+
+    const char *user = getenv("EXITGUARD_OPTIONS");
+    char *options;
+    if (asprintf(&options, "log_dir=%s:report=json%s%s", log_dir,
+                 user && *user ? ":" : "", user ? user : "") < 0)
+        return -1;
+    failed = setenv("EXITGUARD_OPTIONS", options, 1);
+    free(options);
+    return failed ? -1 : 0;
+}

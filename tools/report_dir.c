@@ -1,0 +1,118 @@
+#define _GNU_SOURCE
+#include "report_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "messages.h"
+
+/* The library's log_dir limit (shim/options.h: EG_PATH_MAX), less room for
+ * the "/<pid>.N.json" it appends. */
+#define LOG_DIR_MAX 960
+
+/* EXITGUARD_OPTIONS has no quoting: a ':' would end the value. */
+static int expressible(const char *path, const char *what)
+{
+    if (strchr(path, ':')) {
+        complain("cannot use %s '%s': EXITGUARD_OPTIONS cannot hold a path with ':'; "
+                 "running without reports", what, path);
+        return 0;
+    }
+    if (strlen(path) >= LOG_DIR_MAX) {
+        complain("cannot use %s '%s': longer than %d bytes; running without reports",
+                 what, path, LOG_DIR_MAX);
+        return 0;
+    }
+    return 1;
+}
+
+int make_temporary_report_dir(struct report_dir *dir)
+{
+    *dir = (struct report_dir){0};
+    const char *tmpdir = getenv("TMPDIR");
+    if (!tmpdir || !*tmpdir)
+        tmpdir = "/tmp";
+    char *template;
+    if (asprintf(&template, "%s/exitguard.XXXXXX", tmpdir) < 0)
+        return -1;
+    if (!mkdtemp(template)) {
+        complain("cannot create a report directory in '%s': %s; running without reports",
+                 tmpdir, strerror(errno));
+        free(template);
+        return -1;
+    }
+    /* absolute, so that a process that changed directory still finds it */
+    char *absolute = realpath(template, NULL);
+    if (!absolute || !expressible(absolute, "temporary directory")) {
+        rmdir(template);
+        free(template);
+        free(absolute);
+        return -1;
+    }
+    free(template);
+    dir->path = absolute;
+    dir->temporary = 1;
+    return 0;
+}
+
+int make_output_report_dir(struct report_dir *dir, const char *path)
+{
+    *dir = (struct report_dir){0};
+    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+        complain("cannot create --output directory '%s': %s; running without reports",
+                 path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    const char *problem = NULL;
+    if (stat(path, &st) != 0)
+        problem = strerror(errno);
+    else if (!S_ISDIR(st.st_mode))
+        problem = "not a directory";
+    else if (access(path, W_OK | X_OK) != 0)
+        problem = strerror(errno);
+    if (problem) {
+        complain("cannot use --output directory '%s': %s; running without reports", path,
+                 problem);
+        return -1;
+    }
+    char *absolute = realpath(path, NULL);
+    if (!absolute || !expressible(absolute, "--output directory")) {
+        free(absolute);
+        return -1;
+    }
+    dir->path = absolute;
+    return 0;
+}
+
+int use_user_report_dir(struct report_dir *dir, const char *path)
+{
+    /* As given: the user's key comes last in EXITGUARD_OPTIONS, so the
+     * library uses it verbatim, and so must the reader. */
+    *dir = (struct report_dir){.path = strdup(path)};
+    return dir->path ? 0 : -1;
+}
+
+void remove_report_dir(struct report_dir *dir)
+{
+    if (dir->temporary) {
+        DIR *d = opendir(dir->path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)))
+                if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+                    unlinkat(dirfd(d), e->d_name, 0);
+            closedir(d);
+        }
+        if (rmdir(dir->path) != 0)
+            complain("cannot remove report directory '%s': %s", dir->path, strerror(errno));
+    }
+    free(dir->path);
+    *dir = (struct report_dir){0};
+}

@@ -1,0 +1,28 @@
+/* The per-process reports the library wrote: finding them in the report
+ * directory and parsing them (schema in the README, version 1). */
+#ifndef EXITGUARD_TOOLS_REPORTS_H
+#define EXITGUARD_TOOLS_REPORTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define REPORT_SCHEMA 1
+
+/* Finished reports: "*.json", not the library's dot-prefixed temporaries. */
+struct report_names {
+    char **names; /* sorted with strcmp */
+    size_t count;
+};
+
+/* 0, or -1 with errno set. */
+int list_report_names(const char *dir, struct report_names *out);
+int is_listed(const struct report_names *names, const char *name);
+void free_report_names(struct report_names *names);
+
+/* Every report in `dir` not in `skip` (reports from before the command
+ * ran), as a JSON array sorted by pid.  A report that cannot be read gets
+ * one line on stderr and is counted in *unreadable.  NULL, after one line
+ * on stderr, if the directory itself cannot be read. */
+json_t *load_reports(const char *dir, const struct report_names *skip, size_t *unreadable);
+
+#endif
