@@ -70,8 +70,11 @@ static void complain(const char *what, const char *key, size_t klen,
     size_t vl = vlen < sizeof v - 1 ? vlen : sizeof v - 1;
     memcpy(k, key, kl);
     k[kl] = 0;
-    memcpy(v, value, vl);
-    v[vl] = 0;
+    v[0] = 0;
+    if (value) { /* memcpy from NULL, even of 0 bytes, lets gcc drop the test */
+        memcpy(v, value, vl);
+        v[vl] = 0;
+    }
     struct eg_writer w;
     eg_w_init(&w, 2);
     eg_w_str(&w, "exitguard: EXITGUARD_OPTIONS: ");
