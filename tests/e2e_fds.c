@@ -1,0 +1,227 @@
+/* Programs under the library: what each leaks is reported, with its kind,
+ * what it refers to, its flags and where it was acquired. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+
+static const char *str(json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+
+/* The fd and line a program printed after `key` ("key <fd> <line>"). */
+static void fd_and_line(const char *out, const char *key, int *fd, int *line)
+{
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\n%s ", key);
+    char *text = NULL;
+    if (asprintf(&text, "\n%s", out) < 0)
+        cr_assert_fail();
+    const char *p = strstr(text, pattern);
+    cr_assert(p, "program did not print '%s':\n%s", key, out);
+    cr_assert_eq(sscanf(p + strlen(pattern), "%d %d", fd, line), 2);
+    free(text);
+}
+
+static void assert_leak(json_t *report, const char *out, const char *key,
+                        const char *kind, const char *via, const char *source)
+{
+    int fd, line;
+    fd_and_line(out, key, &fd, &line);
+    json_t *leak = leak_with_fd(report, fd);
+    cr_assert(leak, "%s (fd %d) is not reported", key, fd);
+    cr_assert_str_eq(str(leak, "kind"), kind, "%s", key);
+    if (via)
+        cr_assert_str_eq(str(leak, "via"), via, "%s", key);
+    cr_assert(stack_has(json_object_get(leak, "stack"), "main", source, line),
+              "%s: stack does not point at %s:%d", key, source, line);
+}
+
+Test(fds, every_kind_is_reported_with_what_it_refers_to)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/leak_kinds"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "%s", r.err);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "no report; stderr: %s", r.err);
+    const char *src = "leak_kinds.c";
+    assert_leak(rep, r.out, "file", "file", "open", src);
+    assert_leak(rep, r.out, "directory", "directory", "opendir", src);
+    assert_leak(rep, r.out, "listener", "socket", "socket", src);
+    assert_leak(rep, r.out, "accepted", "socket", "accept", src);
+    assert_leak(rep, r.out, "socketpair", "socket", "socketpair", src);
+    assert_leak(rep, r.out, "pipe-read", "pipe", "pipe", src);
+    assert_leak(rep, r.out, "eventfd", "eventfd", "eventfd", src);
+    assert_leak(rep, r.out, "timerfd", "timerfd", "timerfd_create", src);
+    assert_leak(rep, r.out, "signalfd", "signalfd", "signalfd", src);
+    assert_leak(rep, r.out, "epoll", "epoll", "epoll_create1", src);
+    assert_leak(rep, r.out, "inotify", "inotify", "inotify_init1", src);
+    assert_leak(rep, r.out, "memfd", "memfd", "memfd_create", src);
+
+    int fd, line, port = number_after(r.out, "port ");
+    fd_and_line(r.out, "file", &fd, &line);
+    json_t *file = leak_with_fd(rep, fd);
+    cr_assert_str_eq(str(file, "target"), "/etc/hostname");
+    cr_assert(json_is_true(json_object_get(file, "cloexec")));
+    cr_assert_str_eq(str(file, "flags"), "O_RDONLY");
+
+    char addr[64];
+    snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
+    fd_and_line(r.out, "listener", &fd, &line);
+    json_t *sock = json_object_get(leak_with_fd(rep, fd), "socket");
+    cr_assert_str_eq(str(sock, "family"), "AF_INET");
+    cr_assert_str_eq(str(sock, "type"), "SOCK_STREAM");
+    cr_assert_str_eq(str(sock, "local"), addr);
+    fd_and_line(r.out, "client", &fd, &line);
+    sock = json_object_get(leak_with_fd(rep, fd), "socket");
+    cr_assert_str_eq(str(sock, "peer"), addr, "the client's peer is the listener");
+
+    int rd, wr;
+    fd_and_line(r.out, "pipe-read", &rd, &line);
+    fd_and_line(r.out, "pipe-write", &wr, &line);
+    json_t *pipe_info = json_object_get(leak_with_fd(rep, rd), "pipe");
+    cr_assert_eq(json_integer_value(json_object_get(pipe_info, "other_end_fd")), wr);
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 15, "exactly what was leaked");
+    run_free(&r);
+}
+
+Test(fds, a_program_that_releases_everything_prints_nothing)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/clean"), NULL};
+    run_preloaded(&r, NULL, argv, NULL);
+    cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+    cr_assert_str_eq(r.out, "clean\n");
+    cr_assert_str_empty(r.err, "a clean program printed:\n%s", r.err);
+    run_free(&r);
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep);
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 0, "%s", json_dumps(rep, 0));
+    cr_assert_eq(json_array_size(json_object_get(rep, "errors")), 0, "%s", json_dumps(rep, 0));
+    run_free(&r);
+}
+
+Test(fds, text_report_on_stderr_points_at_the_source_line)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/leak_one"), NULL};
+    run_preloaded(&r, NULL, argv, NULL);
+    int fd = number_after(r.out, "fd "), line = number_after(r.out, "line ");
+    char want[128];
+    snprintf(want, sizeof want, "fd %d: file /etc/hostname (O_RDONLY, no O_CLOEXEC), opened by open\n", fd);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    snprintf(want, sizeof want, " in main %s:%d (", "leak_one.c", line);
+    cr_assert(strstr(r.err, want) || strstr(r.err, "leak_one.c"), "%s", r.err);
+    snprintf(want, sizeof want, "tests/programs/leak_one.c:%d", line);
+    cr_assert(strstr(r.err, want), "no %s in:\n%s", want, r.err);
+    cr_assert(strstr(r.err, "SUMMARY: exitguard: 1 fd leaked, 0 fd misuses"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(fds, fortified_open_is_seen_as___open_2)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/fortified"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *leak = leak_with_fd(report_of(&r, r.pid), number_after(r.out, "fd "));
+    cr_assert(leak, "%s", r.err);
+    cr_assert_str_eq(str(leak, "via"), "__open_2");
+    run_free(&r);
+}
+
+Test(fds, stripped_binary_still_gives_module_and_offset)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/stripped"), NULL};
+    run_preloaded(&r, NULL, argv, NULL);
+    char want[256];
+    snprintf(want, sizeof want, "(%s+0x", build_path("tests/programs/stripped"));
+    cr_assert(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    run_free(&r);
+}
+
+Test(fds, streams_and_temporary_files)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/stdio"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "%s", r.err);
+    assert_leak(rep, r.out, "fopen", "file", "fopen", "stdio.c");
+    assert_leak(rep, r.out, "freopen", "file", "freopen", "stdio.c");
+    assert_leak(rep, r.out, "tmpfile", "file", "tmpfile", "stdio.c");
+    assert_leak(rep, r.out, "mkstemp", "file", "mkstemp", "stdio.c");
+    assert_leak(rep, r.out, "fdopen", "file", "open", "stdio.c");
+    assert_leak(rep, r.out, "fdopendir", "directory", "open", "stdio.c");
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 6);
+    run_free(&r);
+}
+
+Test(fds, an_fd_received_over_a_unix_socket_is_acquired)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/scm_rights"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *rep = report_of(&r, r.pid);
+    assert_leak(rep, r.out, "received", "file", "recvmsg", "scm_rights.c");
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 1, "the sent fd was closed");
+    run_free(&r);
+}
+
+Test(fds, fds_inherited_at_start_are_not_leaks)
+{
+    /* sh opens fd 5 without O_CLOEXEC and execs the program: the program
+     * starts with fd 5 open, and only its own fd is its leak */
+    struct run r;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "exec 5</etc/passwd; exec %s", build_path("tests/programs/leak_one"));
+    char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "%s", r.err);
+    cr_assert_null(leak_with_fd(rep, 5));
+    cr_assert(leak_with_fd(rep, number_after(r.out, "fd ")));
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 1);
+    run_free(&r);
+}
+
+Test(fds, a_forked_child_reports_only_what_it_acquired)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/forks"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    int a = number_after(r.out, "parent "), b = number_after(r.out, "child ");
+    pid_t child = number_after(r.out, "childpid ");
+    json_t *parent = report_of(&r, r.pid), *kid = report_of(&r, child);
+    cr_assert(parent && kid, "%s", r.err);
+    cr_assert(leak_with_fd(parent, a));
+    cr_assert_eq(json_array_size(json_object_get(parent, "leaks")), 1);
+    cr_assert(leak_with_fd(kid, b));
+    cr_assert_eq(json_array_size(json_object_get(kid, "leaks")), 1, "the parent's fd is not the child's leak");
+    cr_assert_eq(json_integer_value(json_object_get(kid, "ppid")), r.pid);
+    run_free(&r);
+}
+
+Test(fds, real_programs_python_and_bash)
+{
+    struct run r;
+    char *py[] = {"/usr/bin/python3", "-c",
+                  "import os; fd = os.open('/etc/hostname', os.O_RDONLY); print('fd', fd)", NULL};
+    run_preloaded(&r, "log_dir={dir}", py, NULL);
+    cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "%s", r.err);
+    json_t *leak = leak_with_fd(report_of(&r, r.pid), number_after(r.out, "fd "));
+    cr_assert(leak, "python's os.open leak not reported");
+    cr_assert_str_eq(str(leak, "target"), "/etc/hostname");
+    run_free(&r);
+
+    char *sh[] = {"/bin/bash", "-c", "exec 7</etc/hostname; echo done", NULL};
+    run_preloaded(&r, "log_dir={dir}", sh, NULL);
+    cr_assert_str_eq(r.out, "done\n");
+    leak = leak_with_fd(report_of(&r, r.pid), 7);
+    cr_assert(leak, "bash's exec 7< not reported");
+    run_free(&r);
+}
