@@ -37,13 +37,13 @@ Test(options, defaults)
 
 Test(options, every_key_and_last_one_wins)
 {
-    const char *text = "stack_depth=5:report=json:log_dir=/var/tmp/x:verbosity=2:stack_depth=0";
+    const char *text = "stack_depth=5:report=json:log_dir=/var/tmp/x:verbosity=1:stack_depth=0";
     cr_assert_str_empty(capture_stderr(parse, (void *)text));
     cr_assert_eq(bad, 0);
     cr_assert_eq(eg_options.stack_depth, 0);
     cr_assert_eq(eg_options.report, EG_REPORT_JSON);
     cr_assert_str_eq(eg_options.log_dir, "/var/tmp/x");
-    cr_assert_eq(eg_options.verbosity, 2);
+    cr_assert_eq(eg_options.verbosity, 1);
 }
 
 Test(options, unknown_key_is_named_with_a_suggestion)

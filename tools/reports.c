@@ -94,25 +94,31 @@ static json_t *read_report(const char *dir, const char *name)
         complain("cannot read report '%s': %s", path, strerror(errno));
         return NULL;
     }
+    /* fdopen, not json_loadfd: that reads one byte per system call */
+    FILE *file = fdopen(fd, "r");
+    if (!file) {
+        complain("cannot read report '%s': %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
     json_error_t error;
-    json_t *report = json_loadfd(fd, JSON_REJECT_DUPLICATES, &error);
-    close(fd);
+    json_t *report = json_loadf(file, JSON_REJECT_DUPLICATES, &error);
+    fclose(file);
     if (!report) {
         complain("cannot read report '%s': line %d: %s", path, error.line, error.text);
         return NULL;
     }
     json_t *version = json_object_get(report, "exitguard_report");
-    const char *problem = NULL;
-    if (!json_is_integer(version) || !json_is_integer(json_object_get(report, "pid")))
-        problem = "not an exitguard report";
-    else if (json_integer_value(version) != REPORT_SCHEMA)
-        problem = "a report version this exitguard does not read";
-    if (problem) {
-        complain("cannot read report '%s': %s", path, problem);
-        json_decref(report);
-        return NULL;
+    if (!json_is_integer(version) || !json_is_integer(json_object_get(report, "pid"))) {
+        complain("cannot read report '%s': not an exitguard report", path);
+    } else if (json_integer_value(version) != REPORT_SCHEMA) {
+        complain("cannot read report '%s': schema version %lld; this exitguard reads %d",
+                 path, (long long)json_integer_value(version), REPORT_SCHEMA);
+    } else {
+        return report;
     }
-    return report;
+    json_decref(report);
+    return NULL;
 }
 
 json_t *load_reports(const char *dir, const struct report_names *skip, size_t *unreadable)

@@ -87,7 +87,7 @@ void print_final_line(FILE *to, const struct totals *t, size_t unreadable)
 {
     fprintf(to, "exitguard: %zu %s", t->processes, plural(t->processes, "process", "processes"));
     if (t->processes == 0)
-        fputs(" reported (LD_PRELOAD does not reach static or setuid programs)", to);
+        fputs(" reported (static and setuid programs, and processes killed by a signal, write no report)", to);
     else if (t->leaks)
         fprintf(to, ", %zu leaked: %zu %s leaked, %zu %s", t->leaking_processes, t->leaks,
                 plural(t->leaks, "fd", "fds"), t->errors,

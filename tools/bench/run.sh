@@ -35,15 +35,17 @@ have() { command -v "$1" >/dev/null; }
 # Configurations: "group|variant" and the command, run with eval.
 LABELS=() CMDS=()
 add() { LABELS+=("$1"); CMDS+=("$2"); }
+printf -v PRE 'LD_PRELOAD=%q' "$LIB"
+fd_group() { [ "$1" = 1 ] && echo "fd-heavy 1 thread" || echo "fd-heavy $1 threads"; }
 for t in 1 2; do
-    g="fd-heavy $t thread$([ "$t" = 1 ] || echo s)"
+    g=$(fd_group $t)
     add "$g|native" "$FDB -t $t -n $N"
-    add "$g|exitguard stacks on" "LD_PRELOAD=$LIB $FDB -t $t -n $N"
-    add "$g|exitguard stacks off" "EXITGUARD_OPTIONS=stack_depth=0 LD_PRELOAD=$LIB $FDB -t $t -n $N"
+    add "$g|exitguard stacks on" "$PRE $FDB -t $t -n $N"
+    add "$g|exitguard stacks off" "EXITGUARD_OPTIONS=stack_depth=0 $PRE $FDB -t $t -n $N"
 done
 loop() { echo "bash -c 'for i in \$(seq $1); do /bin/true; done'"; }
 add "spawn-heavy|native" "$(loop "$SPAWN")"
-add "spawn-heavy|exitguard" "LD_PRELOAD=$LIB $(loop "$SPAWN")"
+add "spawn-heavy|exitguard" "$PRE $(loop "$SPAWN")"
 
 # Sets US to the wall time of eval "$1", in microseconds (no fork to time it).
 time_us() {
@@ -52,24 +54,28 @@ time_us() {
     US=$((${EPOCHREALTIME/./} - t0))
 }
 
-declare -A TIMES MEDIAN
+declare -A TIMES MEDIAN SPREAD
 n=${#LABELS[@]}
 for ((r = 0; r < ROUNDS; r++)); do
     for ((k = 0; k < n; k++)); do
         i=$(((k + r) % n))
         time_us "${CMDS[i]}"
-        TIMES[$i]+="$US "
+        TIMES[$i]+="$US"$'\n'
     done
 done
+# The spread, (slowest - fastest) / median, says how far to trust a ratio.
 for ((i = 0; i < n; i++)); do
-    MEDIAN[${LABELS[i]}]=$(printf '%s\n' ${TIMES[$i]} | sort -n | sed -n "$(((ROUNDS + 1) / 2))p")
+    sorted=($(printf %s "${TIMES[$i]}" | sort -n))
+    MEDIAN[${LABELS[i]}]=${sorted[ROUNDS / 2]}
+    SPREAD[${LABELS[i]}]=$((100 * (sorted[ROUNDS - 1] - sorted[0]) / sorted[ROUNDS / 2]))
 done
 
 # report GROUP VARIANT MICROSECONDS [TARGET_RATIO [NOTE]]
 report() {
     awk -v g="$1" -v v="$2" -v us="$3" -v nat="${MEDIAN[$1|native]}" \
-        -v target="${4:-}" -v note="${5:-}" 'BEGIN {
+        -v spread="${SPREAD[$1|$2]:-}" -v target="${4:-}" -v note="${5:-}" 'BEGIN {
         line = sprintf("%-19s %-26s %8.3f s", g, v, us / 1e6)
+        line = line (spread != "" ? sprintf(" %4s", "±" int(spread / 2) "%") : "     ")
         if (v != "native") line = line sprintf("  %6.2fx native", us / nat)
         if (target != "") line = line sprintf("  target <= %.2fx %s", target,
                                                us / nat <= target ? "PASS" : "OVER")
@@ -77,10 +83,11 @@ report() {
     }'
 }
 
-echo "exitguard bench: $(nproc) CPUs, $ROUNDS rounds round-robin, median wall time"
+echo "exitguard bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+    "$ROUNDS rounds round-robin, median wall time ± half its spread"
 echo "fd-heavy: $N iterations per thread; spawn-heavy: $SPAWN x /bin/true from bash"
 for t in 1 2; do
-    g="fd-heavy $t thread$([ "$t" = 1 ] || echo s)"
+    g=$(fd_group $t)
     report "$g" native "${MEDIAN[$g|native]}"
     report "$g" "exitguard stacks on" "${MEDIAN[$g|exitguard stacks on]}" 1.10
     report "$g" "exitguard stacks off" "${MEDIAN[$g|exitguard stacks off]}" 1.03

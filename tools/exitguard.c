@@ -1,0 +1,137 @@
+/* exitguard: runs a command with libexitguard.so preloaded into every
+ * process of it, then gathers the report each process wrote at exit into
+ * one summary (and, with --json, one document) and one exit status. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command_line.h"
+#include "library_path.h"
+#include "merged_json.h"
+#include "messages.h"
+#include "preload_env.h"
+#include "report_dir.h"
+#include "reports.h"
+#include "run_command.h"
+#include "summary.h"
+#include "symbolize_frames.h"
+#include "totals.h"
+#include "user_options.h"
+#include "wait_status.h"
+
+/* Where the reports will be and whether there will be any. */
+struct plan {
+    struct report_dir dir; /* path NULL: the library gets no log_dir from us */
+    int preload;
+    const char *no_reports; /* why none can be collected, or NULL */
+};
+
+static struct plan plan_reports(const struct command_line *cl, const struct user_options *user)
+{
+    struct plan plan = {.preload = 1};
+    if (user->log_dir && !*user->log_dir) {
+        plan.no_reports = "EXITGUARD_OPTIONS sets an empty log_dir";
+    } else if (user->log_dir) {
+        if (cl->output_dir)
+            complain("--output '%s' ignored: EXITGUARD_OPTIONS sets log_dir=%s",
+                     cl->output_dir, user->log_dir);
+        if (use_user_report_dir(&plan.dir, user->log_dir) != 0)
+            plan.no_reports = "out of memory";
+    } else if (cl->output_dir) {
+        if (make_output_report_dir(&plan.dir, cl->output_dir) != 0)
+            plan.no_reports = "no report directory";
+    } else if (!user_report_not_json(user)) {
+        /* with report=text a private directory would only collect text
+         * files and delete them: leave the library's output where the
+         * user's options send it */
+        if (make_temporary_report_dir(&plan.dir) != 0)
+            plan.no_reports = "no report directory";
+    }
+    if (user_report_not_json(user) && !plan.no_reports)
+        plan.no_reports = strcmp(user->report, "none") == 0 ? "EXITGUARD_OPTIONS sets report=none"
+                                                            : "EXITGUARD_OPTIONS sets report=text";
+    if (plan.no_reports && strcmp(plan.no_reports, "no report directory") == 0)
+        plan.preload = 0; /* said so already; the command still runs, unwatched */
+    else if (plan.no_reports)
+        complain("%s: no reports can be collected", plan.no_reports);
+    return plan;
+}
+
+/* After COMMAND: read, symbolize and present the reports; returns the
+ * totals for the exit status. */
+static struct totals present(const struct command_line *cl, struct plan *plan,
+                             const struct report_names *before, int wait_status)
+{
+    size_t unreadable = 0;
+    json_t *reports = NULL;
+    if (!plan->no_reports) {
+        reports = load_reports(plan->dir.path, before, &unreadable);
+        if (!reports)
+            plan->no_reports = "the report directory could not be read";
+    }
+    if (!reports)
+        reports = json_array();
+    symbolize_reports(reports);
+    struct totals totals = count_totals(reports);
+    if (plan->no_reports) {
+        print_no_reports_line(stderr, plan->no_reports);
+    } else {
+        if (!cl->quiet)
+            print_summary(stderr, reports, cl->command, wait_status, cl->verbose);
+        print_final_line(stderr, &totals, unreadable);
+    }
+    if (cl->json_path && plan->no_reports)
+        /* an empty document would read as "no leaks" */
+        complain("--json '%s' not written: no reports were collected", cl->json_path);
+    else if (cl->json_path)
+        write_merged_json(cl->json_path, cl->command, wait_status, reports, &totals);
+    json_decref(reports);
+    return totals;
+}
+
+int main(int argc, char **argv)
+{
+    /* whole lines, even when processes the command left behind write too */
+    setvbuf(stderr, NULL, _IOLBF, 0);
+    struct command_line cl;
+    switch (parse_command_line(argc, argv, &cl)) {
+    case PARSE_HELP: print_help(stdout); return 0;
+    case PARSE_BAD_USAGE: return 2;
+    case PARSE_RUN: break;
+    }
+    char *library = find_library();
+    if (!library || !library_path_usable(library)) {
+        free(library);
+        return 2;
+    }
+
+    struct user_options user;
+    read_user_options(getenv("EXITGUARD_OPTIONS"), &user);
+    struct plan plan = plan_reports(&cl, &user);
+    free_user_options(&user);
+    /* a kept or user-named directory may hold reports of earlier runs */
+    struct report_names before = {0};
+    if (!plan.no_reports)
+        list_report_names(plan.dir.path, &before);
+    if (plan.preload && set_preload_env(library, plan.dir.path) != 0) {
+        complain("cannot set the command's environment: out of memory");
+        plan.no_reports = "out of memory";
+    }
+    free(library);
+
+    struct run_result run;
+    int code = run_command(cl.command, &run);
+    if (code == 0) {
+        if (run.descendants_running)
+            complain("processes the command started are still running; "
+                     "their reports are not included");
+        struct totals totals = present(&cl, &plan, &before, run.wait_status);
+        code = exit_code_of(run.wait_status);
+        if (cl.error_exitcode >= 0 && (totals.leaks || totals.errors))
+            code = cl.error_exitcode;
+    }
+    free_report_names(&before);
+    remove_report_dir(&plan.dir);
+    return code;
+}

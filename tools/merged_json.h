@@ -1,0 +1,17 @@
+/* --json FILE: the whole run as one document (schema "exitguard": 1),
+ * written under a temporary name and renamed, so that a reader never
+ * sees half of it. */
+#ifndef EXITGUARD_TOOLS_MERGED_JSON_H
+#define EXITGUARD_TOOLS_MERGED_JSON_H
+
+#include <jansson.h>
+
+#include "totals.h"
+
+#define MERGED_SCHEMA 1
+
+/* 0, or -1 after one line naming the path. */
+int write_merged_json(const char *path, char *const *command, int wait_status,
+                      json_t *reports, const struct totals *totals);
+
+#endif
