@@ -19,16 +19,38 @@
 
 /* ---- walking the registry ---- */
 
-static int is_leak(const struct eg_fd_slot *s)
+/* A leak: open in the registry, acquired by this process, not one of the
+ * standard streams (a process ending with 0, 1, 2 open is the norm, even
+ * when it put them there itself with dup2), and -- the kernel has the last
+ * word -- still open: some programs close with a raw syscall (libuv's
+ * syscall(SYS_close)), which no interposer sees. */
+/* Open in the registry and acquired by this process.  The standard streams
+ * are left out: a process ending with 0, 1, 2 open is the norm, even when
+ * it put them there itself with dup2. */
+static int is_held(int fd, const struct eg_fd_slot *s)
 {
     uint64_t w = atomic_load_explicit(&((struct eg_fd_slot *)s)->word, memory_order_acquire);
-    return EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
+    return fd > 2 && EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
            s->pid == eg_pid;
 }
 
-/* Calls fn for every leaked fd, in fd order. */
-static unsigned each_leak(void (*fn)(int fd, const struct eg_fd_slot *s, void *ctx),
-                          void *ctx)
+/* Held, and -- the kernel has the last word -- still open.  Some programs
+ * close with a raw syscall (libuv's syscall(SYS_close)), which no
+ * interposer sees: those are listed as closed_unseen, not as leaks. */
+static int is_leak(int fd, const struct eg_fd_slot *s)
+{
+    return is_held(fd, s) && fcntl(fd, F_GETFD) >= 0;
+}
+
+static int is_closed_unseen(int fd, const struct eg_fd_slot *s)
+{
+    return is_held(fd, s) && fcntl(fd, F_GETFD) < 0;
+}
+
+/* Calls fn for every fd that passes `test`, in fd order. */
+static unsigned each_fd(int (*test)(int fd, const struct eg_fd_slot *s),
+                        void (*fn)(int fd, const struct eg_fd_slot *s, void *ctx),
+                        void *ctx)
 {
     unsigned n = 0;
     for (int c = 0; c < EG_FD_CHUNKS; c++) {
@@ -37,7 +59,7 @@ static unsigned each_leak(void (*fn)(int fd, const struct eg_fd_slot *s, void *c
         for (int i = 0; i < EG_FD_CHUNK; i++) {
             int fd = c * EG_FD_CHUNK + i;
             const struct eg_fd_slot *s = eg_fd_slot(fd, 0);
-            if (!is_leak(s))
+            if (!test(fd, s))
                 continue;
             n++;
             if (fn)
@@ -45,6 +67,11 @@ static unsigned each_leak(void (*fn)(int fd, const struct eg_fd_slot *s, void *c
         }
     }
     return n;
+}
+
+static unsigned each_leak(void (*fn)(int fd, const struct eg_fd_slot *s, void *ctx), void *ctx)
+{
+    return each_fd(is_leak, fn, ctx);
 }
 
 unsigned eg_report_count_leaks(void) { return each_leak(0, 0); }
@@ -124,12 +151,19 @@ static void json_stack(struct eg_writer *w, uint32_t id)
     eg_w_char(w, ']');
 }
 
+/* A JSON array being written: the writer and how many items so far. */
+struct json_list {
+    struct eg_writer *w;
+    unsigned items;
+};
+
 static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
 {
-    struct eg_writer *w = ctx;
+    struct json_list *list = ctx;
+    struct eg_writer *w = list->w;
     struct eg_fd_info info;
-    int open_now = eg_describe_fd(fd, &info);
-    eg_w_str(w, w->n && w->buf[w->n - 1] == '[' ? "\n  {" : ",\n  {");
+    int open_now = eg_describe_fd(fd, &info); /* it is: is_leak asked */
+    eg_w_str(w, list->items++ ? ",\n  {" : "\n  {");
     eg_w_str(w, "\"kind\":");
     eg_w_json_str(w, open_now ? info.kind : "unknown");
     eg_w_str(w, ",\"fd\":");
@@ -175,6 +209,15 @@ static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
     eg_w_str(w, ",\"stack\":");
     json_stack(w, s->stack);
     eg_w_char(w, '}');
+}
+
+static void json_fd_number(int fd, const struct eg_fd_slot *s, void *ctx)
+{
+    struct json_list *list = ctx;
+    (void)s;
+    if (list->items++)
+        eg_w_char(list->w, ',');
+    eg_w_i64(list->w, fd);
 }
 
 static const char *error_name(uint32_t kind)
@@ -228,7 +271,10 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
     eg_w_str(w, ",\"stack_depth\":");
     eg_w_i64(w, eg_options.stack_depth);
     eg_w_str(w, ",\n \"leaks\":[");
-    each_leak(json_leak, w);
+    struct json_list leaks = {w, 0}, unseen = {w, 0};
+    each_leak(json_leak, &leaks);
+    eg_w_str(w, "],\n \"closed_unseen\":[");
+    each_fd(is_closed_unseen, json_fd_number, &unseen);
     eg_w_str(w, "],\n \"errors\":[");
     for (unsigned i = 0; i < errors_kept(); i++) {
         const struct eg_error *e = &eg_region->errors[i];
@@ -321,14 +367,11 @@ static void text_leak(int fd, const struct eg_fd_slot *s, void *arg)
     eg_w_str(w, "fd ");
     eg_w_i64(w, fd);
     eg_w_str(w, ": ");
-    if (eg_describe_fd(fd, &info)) {
-        eg_describe_write(w, &info);
-        eg_w_str(w, " (");
-        eg_describe_flags(w, info.status_flags);
-        eg_w_str(w, info.cloexec > 0 ? ", O_CLOEXEC)" : ", no O_CLOEXEC)");
-    } else {
-        eg_w_str(w, "(closed behind exitguard's back)");
-    }
+    eg_describe_fd(fd, &info);
+    eg_describe_write(w, &info);
+    eg_w_str(w, " (");
+    eg_describe_flags(w, info.status_flags);
+    eg_w_str(w, info.cloexec > 0 ? ", O_CLOEXEC)" : ", no O_CLOEXEC)");
     eg_w_str(w, ", opened by ");
     eg_w_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&((struct eg_fd_slot *)s)->word))]);
     eg_w_str(w, "\n");

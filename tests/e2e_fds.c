@@ -225,3 +225,17 @@ Test(fds, real_programs_python_and_bash)
     cr_assert(leak, "bash's exec 7< not reported");
     run_free(&r);
 }
+
+Test(fds, raw_syscall_close_and_standard_streams_are_not_leaks)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/raw_close"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "%s", r.err);
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 0, "%s", json_dumps(rep, 0));
+    json_t *unseen = json_object_get(rep, "closed_unseen");
+    cr_assert_eq(json_array_size(unseen), 1);
+    cr_assert_eq(json_integer_value(json_array_get(unseen, 0)), number_after(r.out, "raw "));
+    run_free(&r);
+}
