@@ -34,7 +34,7 @@ $(B)/libexitguard.so: $(SHIM_OBJ)
 	$(CC) -shared -Wl,-z,now -Wl,--no-undefined -o $@ $^ -ldl
 
 $(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) | $(B)
-	$(CC) $(BASE_CFLAGS) -o $@ $(CMD_SRC) -ljansson -ldl
+	$(CC) $(BASE_CFLAGS) -DEXITGUARD_LIBDIR='"$(LIBDIR)"' -o $@ $(CMD_SRC) -ljansson -ldl
 
 # ---- tests ----
 $(B)/tests/programs/%: tests/programs/%.c | $(B)/tests/programs

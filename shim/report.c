@@ -36,15 +36,21 @@ static int is_held(int fd, const struct eg_fd_slot *s)
 
 /* Held, and -- the kernel has the last word -- still open.  Some programs
  * close with a raw syscall (libuv's syscall(SYS_close)), which no
- * interposer sees: those are listed as closed_unseen, not as leaks. */
+ * interposer sees: those are listed as closed_unseen, not as leaks.
+ * The kernel is asked once, in eg_report_take_stock, before the report
+ * opens anything of its own (its file, libdw's) that could take such a
+ * number.  Static, not on the stack: 128 KiB, touched only as far as the
+ * highest fd. */
+static uint64_t open_in_kernel[EG_FD_LIMIT / 64];
+
 static int is_leak(int fd, const struct eg_fd_slot *s)
 {
-    return is_held(fd, s) && fcntl(fd, F_GETFD) >= 0;
+    return is_held(fd, s) && (open_in_kernel[fd / 64] >> (fd % 64) & 1);
 }
 
 static int is_closed_unseen(int fd, const struct eg_fd_slot *s)
 {
-    return is_held(fd, s) && fcntl(fd, F_GETFD) < 0;
+    return is_held(fd, s) && !(open_in_kernel[fd / 64] >> (fd % 64) & 1);
 }
 
 /* Calls fn for every fd that passes `test`, in fd order. */
@@ -74,7 +80,25 @@ static unsigned each_leak(void (*fn)(int fd, const struct eg_fd_slot *s, void *c
     return each_fd(is_leak, fn, ctx);
 }
 
-unsigned eg_report_count_leaks(void) { return each_leak(0, 0); }
+static int note_kernel_state(int fd, const struct eg_fd_slot *s)
+{
+    if (!is_held(fd, s))
+        return 0;
+    uint64_t bit = 1ull << (fd % 64);
+    if (fcntl(fd, F_GETFD) >= 0)
+        open_in_kernel[fd / 64] |= bit;
+    else
+        open_in_kernel[fd / 64] &= ~bit;
+    return 0;
+}
+
+unsigned eg_report_take_stock(void)
+{
+    each_fd(note_kernel_state, 0, 0);
+    return each_leak(0, 0);
+}
+
+static unsigned count_leaks(void) { return each_leak(0, 0); }
 
 unsigned eg_report_count_errors(void)
 {
@@ -431,7 +455,7 @@ static void text_error(struct eg_writer *w, const struct eg_error *e, int symbol
 
 void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize)
 {
-    unsigned leaks = eg_report_count_leaks();
+    unsigned leaks = count_leaks();
     unsigned errors = eg_report_count_errors();
     text_prefix(w);
     eg_w_str(w, "exitguard: ");
@@ -536,7 +560,7 @@ void eg_report(const struct eg_end *end)
     int to_dir = eg_options.log_dir[0] != 0;
     if (format == EG_REPORT_AUTO)
         format = to_dir ? EG_REPORT_JSON : EG_REPORT_TEXT;
-    int quiet = !eg_report_count_leaks() && !eg_report_count_errors();
+    int quiet = !eg_report_take_stock() && !eg_report_count_errors();
     /* In log_dir every process gets a JSON document (the command counts
      * processes); elsewhere a process with nothing to say says nothing. */
     if (to_dir && (format == EG_REPORT_JSON || !quiet)) {

@@ -16,8 +16,10 @@ void eg_report(const struct eg_end *end);
 void eg_report_json(struct eg_writer *w, const struct eg_end *end);
 void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize);
 
-/* Number of leaked fds and errors: a report is written only if nonzero. */
-unsigned eg_report_count_leaks(void);
+/* Asks the kernel which recorded fds are still open, and returns how many
+ * are leaks; the report writers use this stock, so take it before they
+ * run and before anything else opens an fd. */
+unsigned eg_report_take_stock(void);
 unsigned eg_report_count_errors(void);
 
 #endif

@@ -17,6 +17,7 @@ static char *report(int json)
     struct eg_writer w;
     eg_w_init(&w, fd);
     struct eg_end end = {EG_END_EXIT, 3};
+    eg_report_take_stock();
     if (json)
         eg_report_json(&w, &end);
     else

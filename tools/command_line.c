@@ -7,15 +7,13 @@
 #include "messages.h"
 
 /* X(id, name, value, description): value is NULL for a flag. */
-#define OPTIONS(X)                                                                   \
-    X(OPT_JSON, "json", "FILE",                                                      \
-      "also write every process's report, symbolized, as one JSON document to FILE") \
-    X(OPT_OUTPUT, "output", "DIR",                                                   \
-      "keep the per-process reports in DIR (created, mode 0700, if missing)")        \
-    X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                     \
-      "exit with N (0-255) if any process leaked or misused an fd")                  \
-    X(OPT_QUIET, "quiet", NULL, "print only the final summary line")                 \
-    X(OPT_VERBOSE, "verbose", NULL, "also list the processes that left nothing open") \
+#define OPTIONS(X)                                                              \
+    X(OPT_JSON, "json", "FILE", "write all reports, symbolized, as one JSON document") \
+    X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created 0700 if missing)") \
+    X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                \
+      "exit with N (0-255) if any fd was leaked or misused")                    \
+    X(OPT_QUIET, "quiet", NULL, "print only the final summary line")            \
+    X(OPT_VERBOSE, "verbose", NULL, "also list processes that left nothing open") \
     X(OPT_HELP, "help", NULL, "print this help and exit")
 
 enum option_id {
@@ -122,7 +120,7 @@ enum parse_result parse_command_line(int argc, char **argv, struct command_line 
         if (arg[0] != '-' || arg[1] == '\0')
             break; /* COMMAND starts here */
         if (strcmp(arg, "-h") == 0) {
-            arg = "--help";
+            arg = "--help"; /* the one short option: what people try first */
         } else if (arg[1] != '-') {
             return bad_usage("unknown option '%s'", arg);
         }

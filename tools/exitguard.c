@@ -27,32 +27,40 @@ struct plan {
     const char *no_reports; /* why none can be collected, or NULL */
 };
 
-static struct plan plan_reports(const struct command_line *cl, const struct user_options *user)
+/* The directory could not be made, and that has been said: the command
+ * runs without the library rather than not at all. */
+static const char no_directory[] = "no report directory";
+
+static const char *make_report_dir(const struct command_line *cl, const struct user_options *user,
+                                   struct report_dir *dir)
 {
-    struct plan plan = {.preload = 1};
-    if (user->log_dir && !*user->log_dir) {
-        plan.no_reports = "EXITGUARD_OPTIONS sets an empty log_dir";
-    } else if (user->log_dir) {
+    if (user->log_dir && !*user->log_dir)
+        return "EXITGUARD_OPTIONS sets an empty log_dir";
+    if (user->log_dir) {
         if (cl->output_dir)
             complain("--output '%s' ignored: EXITGUARD_OPTIONS sets log_dir=%s",
                      cl->output_dir, user->log_dir);
-        if (use_user_report_dir(&plan.dir, user->log_dir) != 0)
-            plan.no_reports = "out of memory";
-    } else if (cl->output_dir) {
-        if (make_output_report_dir(&plan.dir, cl->output_dir) != 0)
-            plan.no_reports = "no report directory";
-    } else if (!user_report_not_json(user)) {
-        /* with report=text a private directory would only collect text
-         * files and delete them: leave the library's output where the
-         * user's options send it */
-        if (make_temporary_report_dir(&plan.dir) != 0)
-            plan.no_reports = "no report directory";
+        return use_user_report_dir(dir, user->log_dir) == 0 ? NULL : "out of memory";
     }
-    if (user_report_not_json(user) && !plan.no_reports)
+    if (cl->output_dir)
+        return make_output_report_dir(dir, cl->output_dir) == 0 ? NULL : no_directory;
+    /* With report=text or none a private directory would at best collect
+     * text files and delete them: the library's output goes where the
+     * user's options send it instead. */
+    if (user_report_not_json(user))
+        return NULL;
+    return make_temporary_report_dir(dir) == 0 ? NULL : no_directory;
+}
+
+static struct plan plan_reports(const struct command_line *cl, const struct user_options *user)
+{
+    struct plan plan = {.preload = 1};
+    plan.no_reports = make_report_dir(cl, user, &plan.dir);
+    if (!plan.no_reports && user_report_not_json(user))
         plan.no_reports = strcmp(user->report, "none") == 0 ? "EXITGUARD_OPTIONS sets report=none"
                                                             : "EXITGUARD_OPTIONS sets report=text";
-    if (plan.no_reports && strcmp(plan.no_reports, "no report directory") == 0)
-        plan.preload = 0; /* said so already; the command still runs, unwatched */
+    if (plan.no_reports == no_directory)
+        plan.preload = 0;
     else if (plan.no_reports)
         complain("%s: no reports can be collected", plan.no_reports);
     return plan;

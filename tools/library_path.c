@@ -42,6 +42,11 @@ char *find_library(void)
     char *found = regular_file(beside);
     if (!found)
         found = regular_file(installed);
+#ifdef EXITGUARD_LIBDIR
+    /* an install whose LIBDIR is not PREFIX/lib (lib64, a multiarch dir) */
+    if (!found)
+        found = regular_file(EXITGUARD_LIBDIR "/" LIBRARY_NAME);
+#endif
     if (!found)
         complain("cannot find " LIBRARY_NAME ": looked for %s and %s", beside, installed);
     return found;

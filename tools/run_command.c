@@ -115,6 +115,8 @@ static int reap_orphans(void)
 int run_command(char **command, struct run_result *result)
 {
     *result = (struct run_result){0};
+    /* Orphans of the tree become exitguard's, not init's: wait_for reaps
+     * them, and reap_orphans can tell which outlived the command. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     int error_pipe[2];
     if (pipe2(error_pipe, O_CLOEXEC) != 0) {

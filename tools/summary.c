@@ -27,6 +27,20 @@ static void print_end(FILE *to, json_t *end)
     }
 }
 
+/* fds the registry thought open that the kernel had closed (a raw close
+ * syscall no interposer sees): not leaks, but worth knowing about. */
+static void print_closed_unseen(FILE *to, json_t *fds)
+{
+    if (!json_array_size(fds))
+        return;
+    fputs("  closed without exitguard seeing it (a raw close syscall?): fd", to);
+    size_t i;
+    json_t *fd;
+    json_array_foreach(fds, i, fd)
+        fprintf(to, "%s %lld", i ? "," : "", (long long)json_integer_value(fd));
+    fputc('\n', to);
+}
+
 static void print_process(FILE *to, json_t *report)
 {
     json_t *argv = json_object_get(report, "argv");
@@ -41,6 +55,7 @@ static void print_process(FILE *to, json_t *report)
     size_t leaks = report_leaks(report), errors = report_errors(report);
     if (!leaks && !errors) {
         fputs(": nothing left open\n", to);
+        print_closed_unseen(to, json_object_get(report, "closed_unseen"));
         return;
     }
     fputs(":\n", to);
@@ -54,6 +69,7 @@ static void print_process(FILE *to, json_t *report)
     json_int_t dropped = json_integer_value(json_object_get(report, "errors_dropped"));
     if (dropped > 0)
         fprintf(to, "  (%lld more fd misuses, not kept)\n", (long long)dropped);
+    print_closed_unseen(to, json_object_get(report, "closed_unseen"));
 }
 
 void print_summary(FILE *to, json_t *reports, char *const *command, int wait_status,

@@ -65,7 +65,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 # The spread, (slowest - fastest) / median, says how far to trust a ratio.
 for ((i = 0; i < n; i++)); do
-    sorted=($(printf %s "${TIMES[$i]}" | sort -n))
+    mapfile -t sorted < <(printf %s "${TIMES[$i]}" | sort -n)
     MEDIAN[${LABELS[i]}]=${sorted[ROUNDS / 2]}
     SPREAD[${LABELS[i]}]=$((100 * (sorted[ROUNDS - 1] - sorted[0]) / sorted[ROUNDS / 2]))
 done
@@ -75,7 +75,7 @@ report() {
     awk -v g="$1" -v v="$2" -v us="$3" -v nat="${MEDIAN[$1|native]}" \
         -v spread="${SPREAD[$1|$2]:-}" -v target="${4:-}" -v note="${5:-}" 'BEGIN {
         line = sprintf("%-19s %-26s %8.3f s", g, v, us / 1e6)
-        line = line (spread != "" ? sprintf(" %4s", "±" int(spread / 2) "%") : "     ")
+        line = line (spread != "" ? sprintf(" ±%3d%%", spread / 2) : "      ")
         if (v != "native") line = line sprintf("  %6.2fx native", us / nat)
         if (target != "") line = line sprintf("  target <= %.2fx %s", target,
                                                us / nat <= target ? "PASS" : "OVER")
