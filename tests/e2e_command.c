@@ -1,0 +1,150 @@
+/* The exitguard command: runs a command tree with the library, merges the
+ * reports, exits with the command's status (or --error-exitcode). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int exit_code(struct run *r)
+{
+    cr_assert(WIFEXITED(r->status), "exitguard itself died: %s", r->err);
+    return WEXITSTATUS(r->status);
+}
+
+static void run_exitguard(struct run *r, char *const args[])
+{
+    char *argv[16] = {(char *)build_path("exitguard")};
+    int n = 1;
+    for (; args[n - 1] && n < 15; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    run_plain(r, argv, NULL);
+}
+
+Test(command, summary_names_the_leaking_process_and_line)
+{
+    struct run r;
+    char script[512];
+    snprintf(script, sizeof script, "%s; %s double-close; exit 3",
+             build_path("tests/programs/leak_one"), build_path("tests/programs/misuse"));
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL});
+    cr_assert_eq(exit_code(&r), 3, "the command's own status");
+    int line = number_after(r.out, "line ");
+    char want[128];
+    snprintf(want, sizeof want, "in main tests/programs/leak_one.c:%d", line);
+    cr_assert(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    cr_assert(strstr(r.err, "fd 3: file /etc/hostname (O_RDONLY, no O_CLOEXEC), opened by open"), "%s", r.err);
+    cr_assert(strstr(r.err, "first closed at:"), "%s", r.err);
+    cr_assert(strstr(r.err, "exitguard: 3 processes, 1 leaked: 1 fd leaked, 1 fd misuse\n"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(command, merged_json_holds_every_process_symbolized)
+{
+    struct run r;
+    char json[300];
+    snprintf(json, sizeof json, "/tmp/exitguard-merged-%d.json", getpid());
+    run_exitguard(&r, (char *[]){"--json", json, "--", "/bin/sh", "-c",
+                                 (char *)build_path("tests/programs/leak_one"), NULL});
+    cr_assert_eq(exit_code(&r), 0);
+    json_error_t e;
+    json_t *doc = json_load_file(json, 0, &e);
+    unlink(json);
+    cr_assert(doc, "--json wrote no JSON: %s", e.text);
+    cr_assert_eq(json_integer_value(json_object_get(doc, "exitguard")), 1);
+    json_t *totals = json_object_get(doc, "totals");
+    cr_assert_eq(json_integer_value(json_object_get(totals, "leaks")), 1);
+    size_t i;
+    json_t *p, *leaking = NULL;
+    json_array_foreach(json_object_get(doc, "processes"), i, p)
+        if (json_array_size(json_object_get(p, "leaks")))
+            leaking = p;
+    cr_assert(leaking);
+    json_t *stack = json_object_get(json_array_get(json_object_get(leaking, "leaks"), 0), "stack");
+    json_t *top = json_array_get(stack, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(top, "function")), "main");
+    cr_assert_eq(json_integer_value(json_object_get(top, "line")), number_after(r.out, "line "));
+    run_free(&r);
+}
+
+Test(command, error_exitcode_when_something_leaked)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--error-exitcode", "9", "--quiet", "--",
+                                 (char *)build_path("tests/programs/leak_one"), NULL});
+    cr_assert_eq(exit_code(&r), 9);
+    run_free(&r);
+    run_exitguard(&r, (char *[]){"--error-exitcode", "9", "--", "/bin/sh", "-c", "exit 4", NULL});
+    cr_assert_eq(exit_code(&r), 4, "nothing leaked: the command's status");
+    cr_assert(strstr(r.err, "no leaks"), "%s", r.err);
+    run_free(&r);
+}
+
+Test(command, death_by_signal_is_128_plus_n)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", "kill -TERM $$", NULL});
+    cr_assert_eq(exit_code(&r), 128 + 15);
+    run_free(&r);
+}
+
+Test(command, bad_usage_is_one_line_and_status_2)
+{
+    char *cases[][4] = {{"--bogus", "--", "/bin/true", NULL},
+                        {"--error-exitcode", "abc", "/bin/true", NULL},
+                        {"--error-exitcode", "256", "/bin/true", NULL},
+                        {NULL}};
+    for (int i = 0; cases[i][0]; i++) {
+        struct run r;
+        run_exitguard(&r, cases[i]);
+        cr_assert_eq(exit_code(&r), 2, "%s", cases[i][0]);
+        cr_assert(strncmp(r.err, "exitguard: ", 11) == 0, "%s", r.err);
+        cr_assert(strstr(r.err, "\nusage: exitguard "), "%s", r.err);
+        cr_assert_str_empty(r.out);
+        run_free(&r);
+    }
+    struct run r;
+    run_exitguard(&r, (char *[]){NULL});
+    cr_assert_eq(exit_code(&r), 2, "no command");
+    run_free(&r);
+}
+
+Test(command, missing_command_is_127_like_a_shell)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "/nonexistent/program", NULL});
+    cr_assert_eq(exit_code(&r), 127);
+    cr_assert(strstr(r.err, "exitguard: cannot run '/nonexistent/program': No such file or directory"),
+              "%s", r.err);
+    run_free(&r);
+}
+
+Test(command, unwritable_json_path_loses_nothing)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--json", "/proc/version/x.json", "--", "/bin/sh", "-c",
+                                 "echo out; exit 5", NULL});
+    cr_assert_eq(exit_code(&r), 5);
+    cr_assert_str_eq(r.out, "out\n");
+    cr_assert(strstr(r.err, "/proc/version/x.json"), "the path is named: %s", r.err);
+    run_free(&r);
+}
+
+Test(command, output_dir_keeps_one_report_per_process)
+{
+    struct run r;
+    char dir[200];
+    snprintf(dir, sizeof dir, "/tmp/exitguard-output-%d", getpid());
+    run_exitguard(&r, (char *[]){"--output", dir, "--", "/bin/sh", "-c",
+                                 "/bin/true | /bin/cat; /bin/true", NULL});
+    cr_assert_eq(exit_code(&r), 0);
+    struct run reports = {0};
+    snprintf(reports.dir, sizeof reports.dir, "%s", dir);
+    json_t *all = all_reports(&reports);
+    cr_assert_geq(json_array_size(all), 4, "sh, true, cat, true: %zu", json_array_size(all));
+    run_free(&reports);
+    run_free(&r);
+}
