@@ -52,14 +52,20 @@ enum eg_fd_flag {
 #define EG_WORD_VIA(w) ((enum eg_via)(((w) >> 8) & 0xff))
 #define EG_WORD_STATE(w) ((enum eg_fd_state)((w) & 0xff))
 
+/* Only `word` orders anything; the other fields are written by the thread
+ * that won the word and may race with a buggy program's other threads, so
+ * they are relaxed atomics (plain moves on x86, defined behaviour in C11):
+ * use EG_GET / EG_SET. */
 struct eg_fd_slot {
     _Atomic uint64_t word;
-    uint64_t seq;           /* creation sequence, shared by all kinds */
-    uint32_t stack;         /* depot id of the acquisition */
-    uint32_t release_stack; /* depot id of the last release */
-    int32_t pid;            /* the process that acquired it (fork copies) */
-    uint32_t release_via;
+    _Atomic uint64_t seq;           /* creation sequence, shared by all kinds */
+    _Atomic uint32_t stack;         /* depot id of the acquisition */
+    _Atomic uint32_t release_stack; /* depot id of the last release */
+    _Atomic int32_t pid;            /* the process that acquired it (fork copies) */
+    _Atomic uint32_t release_via;
 };
+#define EG_GET(field) atomic_load_explicit(&(field), memory_order_relaxed)
+#define EG_SET(field, value) atomic_store_explicit(&(field), (value), memory_order_relaxed)
 
 enum eg_error_kind {
     EG_ERR_DOUBLE_CLOSE = 1, /* released again; other_stack: first release */

@@ -58,9 +58,9 @@ static void store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
     } while (!atomic_compare_exchange_weak_explicit(&s->word, &old, next,
                                                     memory_order_acq_rel,
                                                     memory_order_relaxed));
-    s->seq = eg_next_seq();
-    s->stack = stack;
-    s->pid = eg_pid;
+    EG_SET(s->seq, eg_next_seq());
+    EG_SET(s->stack, stack);
+    EG_SET(s->pid, eg_pid);
 }
 
 void eg_fd_acquired(int fd, enum eg_via via, unsigned flags)
@@ -133,11 +133,11 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
             break;
         }
     }
-    s->release_stack = r->stack;
-    s->release_via = via;
+    EG_SET(s->release_stack, r->stack);
+    EG_SET(s->release_via, via);
     unsigned stream = EG_WORD_FLAGS(old) & (EG_FD_FILE | EG_FD_DIR);
     if (stream && !by_stream)
-        eg_record_error(EG_ERR_STREAM_FD, fd, via, r->stack, s->stack, stream);
+        eg_record_error(EG_ERR_STREAM_FD, fd, via, r->stack, EG_GET(s->stack), stream);
 }
 
 /* Releases that close the fd itself (dup2 onto it replaces it instead). */
@@ -167,7 +167,7 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
          * released it twice, or released a number it never had. */
         if (EG_WORD_STATE(r->before) == EG_FD_CLOSED && s)
             eg_record_error(EG_ERR_DOUBLE_CLOSE, r->fd, r->via, r->stack,
-                            s->release_stack, 0);
+                            EG_GET(s->release_stack), 0);
         else
             eg_record_error(EG_ERR_NEVER_OPENED, r->fd, r->via, r->stack, 0, 0);
         return;
@@ -192,8 +192,8 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
                                                   memory_order_acq_rel,
                                                   memory_order_acquire)) {
             if (state == EG_FD_CLOSED) {
-                s->release_stack = r->stack;
-                s->release_via = r->via;
+                EG_SET(s->release_stack, r->stack);
+                EG_SET(s->release_via, r->via);
             }
             return;
         }
@@ -223,8 +223,8 @@ void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
                                                       memory_order_relaxed)) {
                 if (!stack)
                     stack = eg_stack_here();
-                s->release_stack = stack;
-                s->release_via = via;
+                EG_SET(s->release_stack, stack);
+                EG_SET(s->release_via, via);
                 break;
             }
         }

@@ -31,7 +31,7 @@ static int is_held(int fd, const struct eg_fd_slot *s)
 {
     uint64_t w = atomic_load_explicit(&((struct eg_fd_slot *)s)->word, memory_order_acquire);
     return fd > 2 && EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
-           s->pid == eg_pid;
+           EG_GET(((struct eg_fd_slot *)s)->pid) == eg_pid;
 }
 
 /* Held, and -- the kernel has the last word -- still open.  Some programs
@@ -193,7 +193,7 @@ static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
     eg_w_str(w, ",\"fd\":");
     eg_w_i64(w, fd);
     eg_w_str(w, ",\"seq\":");
-    eg_w_i64(w, (int64_t)s->seq);
+    eg_w_i64(w, (int64_t)EG_GET(((struct eg_fd_slot *)s)->seq));
     eg_w_str(w, ",\"via\":");
     eg_w_json_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&((struct eg_fd_slot *)s)->word))]);
     if (open_now) {
@@ -231,7 +231,7 @@ static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
         }
     }
     eg_w_str(w, ",\"stack\":");
-    json_stack(w, s->stack);
+    json_stack(w, EG_GET(((struct eg_fd_slot *)s)->stack));
     eg_w_char(w, '}');
 }
 
@@ -399,7 +399,7 @@ static void text_leak(int fd, const struct eg_fd_slot *s, void *arg)
     eg_w_str(w, ", opened by ");
     eg_w_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&((struct eg_fd_slot *)s)->word))]);
     eg_w_str(w, "\n");
-    text_stack(w, s->stack, ctx->symbolize);
+    text_stack(w, EG_GET(((struct eg_fd_slot *)s)->stack), ctx->symbolize);
 }
 
 static void text_how(struct eg_writer *w, const struct eg_end *end)
