@@ -36,7 +36,7 @@ Test(command, summary_names_the_leaking_process_and_line)
     char want[128];
     snprintf(want, sizeof want, "in main tests/programs/leak_one.c:%d", line);
     cr_assert(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
-    cr_assert(strstr(r.err, "fd 3: file /etc/hostname (O_RDONLY, no O_CLOEXEC), opened by open"), "%s", r.err);
+    cr_assert(strstr(r.err, "fd 3: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open"), "%s", r.err);
     cr_assert(strstr(r.err, "first closed at:"), "%s", r.err);
     cr_assert(strstr(r.err, "exitguard: 3 processes, 1 leaked: 1 fd leaked, 1 fd misuse\n"), "%s", r.err);
     run_free(&r);

@@ -64,7 +64,7 @@ Test(fds, every_kind_is_reported_with_what_it_refers_to)
     int fd, line, port = number_after(r.out, "port ");
     fd_and_line(r.out, "file", &fd, &line);
     json_t *file = leak_with_fd(rep, fd);
-    cr_assert_str_eq(str(file, "target"), "/etc/hostname");
+    cr_assert_str_eq(str(file, "target"), "/etc/passwd");
     cr_assert(json_is_true(json_object_get(file, "cloexec")));
     cr_assert_str_eq(str(file, "flags"), "O_RDONLY");
 
@@ -112,7 +112,7 @@ Test(fds, text_report_on_stderr_points_at_the_source_line)
     run_preloaded(&r, NULL, argv, NULL);
     int fd = number_after(r.out, "fd "), line = number_after(r.out, "line ");
     char want[128];
-    snprintf(want, sizeof want, "fd %d: file /etc/hostname (O_RDONLY, no O_CLOEXEC), opened by open\n", fd);
+    snprintf(want, sizeof want, "fd %d: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open\n", fd);
     cr_assert(strstr(r.err, want), "%s", r.err);
     snprintf(want, sizeof want, " in main %s:%d (", "leak_one.c", line);
     cr_assert(strstr(r.err, want) || strstr(r.err, "leak_one.c"), "%s", r.err);
@@ -178,7 +178,7 @@ Test(fds, fds_inherited_at_start_are_not_leaks)
      * starts with fd 5 open, and only its own fd is its leak */
     struct run r;
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "exec 5</etc/passwd; exec %s", build_path("tests/programs/leak_one"));
+    snprintf(cmd, sizeof cmd, "exec 5</etc/group; exec %s", build_path("tests/programs/leak_one"));
     char *argv[] = {"/bin/sh", "-c", cmd, NULL};
     run_preloaded(&r, "log_dir={dir}", argv, NULL);
     json_t *rep = report_of(&r, r.pid);
@@ -210,15 +210,15 @@ Test(fds, real_programs_python_and_bash)
 {
     struct run r;
     char *py[] = {"/usr/bin/python3", "-c",
-                  "import os; fd = os.open('/etc/hostname', os.O_RDONLY); print('fd', fd)", NULL};
+                  "import os; fd = os.open('/etc/passwd', os.O_RDONLY); print('fd', fd)", NULL};
     run_preloaded(&r, "log_dir={dir}", py, NULL);
     cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "%s", r.err);
     json_t *leak = leak_with_fd(report_of(&r, r.pid), number_after(r.out, "fd "));
     cr_assert(leak, "python's os.open leak not reported");
-    cr_assert_str_eq(str(leak, "target"), "/etc/hostname");
+    cr_assert_str_eq(str(leak, "target"), "/etc/passwd");
     run_free(&r);
 
-    char *sh[] = {"/bin/bash", "-c", "exec 7</etc/hostname; echo done", NULL};
+    char *sh[] = {"/bin/bash", "-c", "exec 7</etc/passwd; echo done", NULL};
     run_preloaded(&r, "log_dir={dir}", sh, NULL);
     cr_assert_str_eq(r.out, "done\n");
     leak = leak_with_fd(report_of(&r, r.pid), 7);

@@ -20,7 +20,7 @@ static void pass_fd_over_unix_socket(void)
 {
     int sp[2];
     socketpair(AF_UNIX, SOCK_STREAM, 0, sp);
-    int sent = open("/etc/hostname", O_RDONLY);
+    int sent = open("/etc/passwd", O_RDONLY);
     char byte = 'x';
     struct iovec iov = {&byte, 1};
     union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
@@ -43,16 +43,16 @@ static void pass_fd_over_unix_socket(void)
 
 int main(void)
 {
-    close(open("/etc/hostname", O_RDONLY));
-    close(openat(AT_FDCWD, "/etc/hostname", O_RDONLY));
+    close(open("/etc/passwd", O_RDONLY));
+    close(openat(AT_FDCWD, "/etc/passwd", O_RDONLY));
     char tmpl[] = "/tmp/exitguard-clean.XXXXXX";
     int t = mkstemp(tmpl);
     close(creat(tmpl, 0600));
     fclose(fdopen(t, "w"));
     unlink(tmpl);
-    fclose(fopen("/etc/hostname", "r"));
-    FILE *f = fopen("/etc/hostname", "r");
-    fclose(freopen("/etc/passwd", "r", f));
+    fclose(fopen("/etc/passwd", "r"));
+    FILE *f = fopen("/etc/passwd", "r");
+    fclose(freopen("/etc/group", "r", f));
     fclose(tmpfile());
     closedir(opendir("/usr"));
     closedir(fdopendir(open("/usr", O_RDONLY | O_DIRECTORY)));

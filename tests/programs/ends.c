@@ -24,7 +24,7 @@ int main(int argc, char **argv)
         return 100;
     const char *how = argv[1];
     int code = atoi(argv[2]);
-    fd = open("/etc/hostname", O_RDONLY);
+    fd = open("/etc/passwd", O_RDONLY);
     printf("fd %d\n", fd);
     fflush(stdout);
     if (strcmp(how, "exit") == 0)

@@ -7,13 +7,13 @@
 
 int main(void)
 {
-    int a = open("/etc/hostname", O_RDONLY);
+    int a = open("/etc/passwd", O_RDONLY);
     int p[2];
     pipe(p);
     pid_t pid = fork();
     if (pid == 0) {
         close(p[0]);
-        int b = open("/etc/passwd", O_RDONLY);
+        int b = open("/etc/group", O_RDONLY);
         (void)!write(p[1], &b, sizeof b);
         close(p[1]);
         return 0; /* leaks b; a and p[1]... a was the parent's */

@@ -19,7 +19,7 @@
 
 int main(void)
 {
-    int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC); SHOW("file", fd);
+    int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC); SHOW("file", fd);
     DIR *d = opendir("/usr"); SHOW("directory", dirfd(d));
 
     int lst = socket(AF_INET, SOCK_STREAM, 0); SHOW("listener", lst);

@@ -6,7 +6,7 @@
 int main(void)
 {
     volatile int flags = O_RDONLY; /* not a constant: fortify calls __open_2 */
-    int fd = open("/etc/hostname", flags); int line = __LINE__;
+    int fd = open("/etc/passwd", flags); int line = __LINE__;
     printf("fd %d line %d\n", fd, line);
     return 0;
 }

@@ -9,7 +9,7 @@ int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
     if (strcmp(what, "double-close") == 0) {
-        int fd = open("/etc/hostname", O_RDONLY);
+        int fd = open("/etc/passwd", O_RDONLY);
         close(fd); int first = __LINE__;
         close(fd); int second = __LINE__;
         printf("fd %d first %d second %d\n", fd, first, second);
@@ -17,12 +17,12 @@ int main(int argc, char **argv)
         close(77); int line = __LINE__;
         printf("fd 77 first %d second %d\n", line, line);
     } else if (strcmp(what, "close-file-fd") == 0) {
-        FILE *f = fopen("/etc/hostname", "r"); int first = __LINE__;
+        FILE *f = fopen("/etc/passwd", "r"); int first = __LINE__;
         close(fileno(f)); int second = __LINE__;
         printf("fd %d first %d second %d\n", fileno(f), first, second);
         fclose(f); /* its fd is gone: nothing more is reported */
     } else if (strcmp(what, "dup2-onto-file-fd") == 0) {
-        FILE *f = fopen("/etc/hostname", "r"); int first = __LINE__;
+        FILE *f = fopen("/etc/passwd", "r"); int first = __LINE__;
         dup2(0, fileno(f)); int second = __LINE__;
         printf("fd %d first %d second %d\n", fileno(f), first, second);
     } else if (strcmp(what, "close-dir-fd") == 0) {

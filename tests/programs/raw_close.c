@@ -9,7 +9,7 @@
 
 int main(void)
 {
-    int fd = open("/etc/hostname", O_RDONLY);
+    int fd = open("/etc/passwd", O_RDONLY);
     syscall(SYS_close, fd);
     printf("raw %d\n", fd);
     fflush(stdout);

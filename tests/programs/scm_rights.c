@@ -10,7 +10,7 @@ int main(void)
 {
     int sp[2];
     socketpair(AF_UNIX, SOCK_DGRAM, 0, sp);
-    int sent = open("/etc/hostname", O_RDONLY);
+    int sent = open("/etc/passwd", O_RDONLY);
     char byte = 'x';
     struct iovec iov = {&byte, 1};
     union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;

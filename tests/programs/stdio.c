@@ -11,14 +11,14 @@
 
 int main(void)
 {
-    FILE *f = fopen("/etc/hostname", "r"); SHOW("fopen", fileno(f));
-    FILE *g = fopen("/etc/hostname", "r");
-    g = freopen("/etc/passwd", "r", g); SHOW("freopen", fileno(g));
+    FILE *f = fopen("/etc/passwd", "r"); SHOW("fopen", fileno(f));
+    FILE *g = fopen("/etc/passwd", "r");
+    g = freopen("/etc/group", "r", g); SHOW("freopen", fileno(g));
     FILE *t = tmpfile(); SHOW("tmpfile", fileno(t));
     char tmpl[] = "/tmp/exitguard-stdio.XXXXXX";
     int m = mkstemp(tmpl); SHOW("mkstemp", m);
     unlink(tmpl);
-    int raw = open("/etc/hostname", O_RDONLY); SHOW("fdopen", raw);
+    int raw = open("/etc/passwd", O_RDONLY); SHOW("fdopen", raw);
     FILE *fd_stream = fdopen(raw, "r");
     DIR *d = fdopendir(open("/usr", O_RDONLY | O_DIRECTORY)); SHOW("fdopendir", dirfd(d));
     (void)fd_stream;
