@@ -26,12 +26,16 @@ PROGS = $(PROG_SRC:tests/programs/%.c=$(B)/tests/programs/%) \
 
 all: $(B)/libexitguard.so $(B)/exitguard
 
-$(B)/shim/%.o: shim/%.c $(SHIM_HDR) | $(B)/shim
-	$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec -c $< -o $@
+# Frame pointers: the stack cache (stack.c) finds the program's call site
+# by walking exitguard's own frames.
+SHIM_CFLAGS = $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
+              -fno-omit-frame-pointer
+$(B)/shim/%.o: shim/%.c $(SHIM_HDR) Makefile | $(B)/shim
+	$(CC) $(SHIM_CFLAGS) -c $< -o $@
 
 # Depends on libc alone: the unwinder and libdw are loaded when first needed.
 $(B)/libexitguard.so: $(SHIM_OBJ)
-	$(CC) -shared -Wl,-z,now -Wl,--no-undefined -o $@ $^ -ldl
+	$(CC) $(SHIM_CFLAGS) -shared -Wl,-z,now -Wl,--no-undefined -o $@ $^ -ldl
 
 $(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) | $(B)
 	$(CC) $(BASE_CFLAGS) -DEXITGUARD_LIBDIR='"$(LIBDIR)"' -o $@ $(CMD_SRC) -ljansson -ldl

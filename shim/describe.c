@@ -136,20 +136,19 @@ static void describe_socket(int fd, struct eg_fd_info *info)
  * on the same pipe inode with the opposite direction. */
 static int pipe_other_end(int fd, const struct stat *st, int accmode)
 {
-    for (int c = 0; c < EG_FD_CHUNKS; c++) {
-        if (!atomic_load_explicit(&eg_region->fd_chunks[c], memory_order_acquire))
+    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);
+    for (int other = 0; other <= high; other++) {
+        struct eg_fd_slot *s = eg_fd_slot(other, 0);
+        if (!s) {
+            other |= EG_FD_CHUNK - 1;
             continue;
-        for (int i = 0; i < EG_FD_CHUNK; i++) {
-            int other = c * EG_FD_CHUNK + i;
-            struct eg_fd_slot *s = eg_fd_slot(other, 0);
-            if (other == fd || EG_WORD_STATE(atomic_load(&s->word)) != EG_FD_OPEN)
-                continue;
-            struct stat ost;
-            if (fstat(other, &ost) == 0 && ost.st_ino == st->st_ino &&
-                ost.st_dev == st->st_dev &&
-                (fcntl(other, F_GETFL) & O_ACCMODE) != accmode)
-                return other;
         }
+        if (other == fd || EG_WORD_STATE(atomic_load(&s->word)) != EG_FD_OPEN)
+            continue;
+        struct stat ost;
+        if (fstat(other, &ost) == 0 && ost.st_ino == st->st_ino && ost.st_dev == st->st_dev &&
+            (fcntl(other, F_GETFL) & O_ACCMODE) != accmode)
+            return other;
     }
     return -1;
 }

@@ -16,6 +16,9 @@ struct eg_region *eg_region_create(void)
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return 0;
+    /* where transparent huge pages are "always", the first write would
+     * fault in and zero 2 MiB in every process */
+    madvise(p, EG_REGION_SIZE, MADV_NOHUGEPAGE);
     struct eg_region *r = p;
     r->magic = EG_REGION_MAGIC;
     r->version = EG_REGION_VERSION;

@@ -103,8 +103,8 @@ struct eg_region {
     uint32_t depot_buckets; /* offset of EG_DEPOT_BUCKETS uint32 heads */
     _Atomic uint32_t depot_full; /* stacks dropped: the arena ran out */
     _Atomic uint32_t fd_chunks[EG_FD_CHUNKS];
+    _Atomic int32_t fd_high; /* highest fd ever recorded: walks stop there */
     _Atomic uint32_t nerrors; /* may exceed EG_MAX_ERRORS: the rest dropped */
-    uint32_t reserved;
     struct eg_error errors[EG_MAX_ERRORS];
     uint32_t argv_len; /* argv as NUL-separated strings */
     char argv[EG_ARGV_MAX];

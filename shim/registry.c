@@ -61,6 +61,11 @@ static void store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
     EG_SET(s->seq, eg_next_seq());
     EG_SET(s->stack, stack);
     EG_SET(s->pid, eg_pid);
+    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_relaxed);
+    while (fd > high && !atomic_compare_exchange_weak_explicit(&eg_region->fd_high, &high, fd,
+                                                              memory_order_relaxed,
+                                                              memory_order_relaxed))
+        ;
 }
 
 void eg_fd_acquired(int fd, enum eg_via via, unsigned flags)
@@ -202,18 +207,16 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
 
 void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
 {
-    if (last >= EG_FD_LIMIT)
-        last = EG_FD_LIMIT - 1;
+    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);
+    if (last > (unsigned)high)
+        last = (unsigned)high; /* nothing above was ever recorded */
     uint32_t stack = 0;
-    for (unsigned fd = first; fd <= last;) {
-        if (!atomic_load_explicit(&eg_region->fd_chunks[fd >> EG_FD_CHUNK_BITS],
-                                  memory_order_acquire)) {
-            fd = (fd | (EG_FD_CHUNK - 1)) + 1; /* a chunk never used */
-            if (fd == 0)
-                break;
+    for (unsigned fd = first; fd <= last && high >= 0; fd++) {
+        struct eg_fd_slot *s = eg_fd_slot((int)fd, 0);
+        if (!s) {
+            fd |= EG_FD_CHUNK - 1; /* a chunk never used */
             continue;
         }
-        struct eg_fd_slot *s = eg_fd_slot((int)fd, 0);
         uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
         while (EG_WORD_STATE(old) == EG_FD_OPEN) {
             uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
@@ -228,7 +231,6 @@ void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
                 break;
             }
         }
-        fd++;
     }
 }
 

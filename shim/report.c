@@ -59,18 +59,18 @@ static unsigned each_fd(int (*test)(int fd, const struct eg_fd_slot *s),
                         void *ctx)
 {
     unsigned n = 0;
-    for (int c = 0; c < EG_FD_CHUNKS; c++) {
-        if (!atomic_load_explicit(&eg_region->fd_chunks[c], memory_order_acquire))
+    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);
+    for (int fd = 0; fd <= high; fd++) {
+        const struct eg_fd_slot *s = eg_fd_slot(fd, 0);
+        if (!s) {
+            fd |= EG_FD_CHUNK - 1; /* a chunk never used */
             continue;
-        for (int i = 0; i < EG_FD_CHUNK; i++) {
-            int fd = c * EG_FD_CHUNK + i;
-            const struct eg_fd_slot *s = eg_fd_slot(fd, 0);
-            if (!test(fd, s))
-                continue;
-            n++;
-            if (fn)
-                fn(fd, s, ctx);
         }
+        if (!test(fd, s))
+            continue;
+        n++;
+        if (fn)
+            fn(fd, s, ctx);
     }
     return n;
 }

@@ -4,15 +4,25 @@
 #include <dlfcn.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <unistd.h>
+#include <string.h>
+#include <unwind.h>
 
 #include "depot.h"
 #include "options.h"
 #include "region.h"
 
+/* The unwinder is libgcc's, not libunwind: libunwind 1.6.2 keeps a pipe
+ * open for the life of the process and reads and writes it while
+ * unwinding -- a program that closes all its fds and reuses the number
+ * would lose bytes to it (PITFALLS.md).  libgcc's unwinder keeps no fd,
+ * takes no lock (it finds unwind tables with _dl_find_object) and is what
+ * the sanitizers' slow unwinder uses.  It is loaded on the first capture,
+ * RTLD_LOCAL, never linked. */
 enum { NOT_LOADED, LOADING, LOADED, UNAVAILABLE };
 static _Atomic int state = NOT_LOADED;
-static int (*backtrace_fn)(void **, int);
+static __typeof__(&_Unwind_Backtrace) unwind_backtrace;
+static __typeof__(&_Unwind_GetIP) unwind_get_ip;
+static __typeof__(&_Unwind_GetCFA) unwind_get_cfa;
 static uintptr_t own_start, own_end; /* libexitguard's text, to skip */
 
 void eg_stack_init(void)
@@ -24,28 +34,21 @@ void eg_stack_init(void)
     }
 }
 
-/* The unwinder is libgcc's (through glibc's backtrace, which loads
- * libgcc_s on first use), not libunwind: libunwind 1.6.2 keeps a pipe open
- * for the life of the process and reads and writes it while unwinding --
- * a program that closes all its fds and reuses the number would lose
- * bytes to it (PITFALLS.md).  libgcc's unwinder keeps no fd, takes no lock
- * (it finds unwind tables with _dl_find_object) and costs the same. */
+static int is_own(uintptr_t pc) { return pc >= own_start && pc < own_end; }
+
 static void load(void)
 {
-    /* libc's own backtrace, even if the program links a library (such as
-     * libunwind) that exports another */
-    void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
-    backtrace_fn = libc ? (int (*)(void **, int))dlsym(libc, "backtrace") : 0;
-    if (!backtrace_fn) {
-        atomic_store(&state, UNAVAILABLE);
-        return;
+    void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (h) {
+        unwind_backtrace = (__typeof__(unwind_backtrace))dlsym(h, "_Unwind_Backtrace");
+        unwind_get_ip = (__typeof__(unwind_get_ip))dlsym(h, "_Unwind_GetIP");
+        unwind_get_cfa = (__typeof__(unwind_get_cfa))dlsym(h, "_Unwind_GetCFA");
     }
-    void *warm[4];
-    backtrace_fn(warm, 4); /* dlopens libgcc_s: here, once, not mid-capture */
-    atomic_store(&state, LOADED);
+    atomic_store(&state, unwind_backtrace && unwind_get_ip && unwind_get_cfa ? LOADED
+                                                                            : UNAVAILABLE);
 }
 
-unsigned eg_stack_capture(uint64_t *pcs, unsigned max)
+static int ready(void)
 {
     int s = atomic_load_explicit(&state, memory_order_acquire);
     if (s == NOT_LOADED) {
@@ -56,21 +59,95 @@ unsigned eg_stack_capture(uint64_t *pcs, unsigned max)
     /* Another thread is loading: it takes milliseconds at most, once. */
     while ((s = atomic_load_explicit(&state, memory_order_acquire)) == LOADING)
         sched_yield();
-    if (s != LOADED)
-        return 0;
+    return s == LOADED;
+}
 
-    void *raw[EG_MAX_FRAMES + 8];
-    unsigned want = max + 8 < sizeof raw / sizeof raw[0] ? max + 8
-                                                         : sizeof raw / sizeof raw[0];
-    int n = backtrace_fn(raw, (int)want);
-    unsigned skip = 0;
-    while (skip < (unsigned)n && (uintptr_t)raw[skip] >= own_start &&
-           (uintptr_t)raw[skip] < own_end)
-        skip++;
-    unsigned depth = 0;
-    for (unsigned i = skip; i < (unsigned)n && depth < max; i++)
-        pcs[depth++] = (uint64_t)(uintptr_t)raw[i];
-    return depth;
+struct walk {
+    uint64_t *pcs;
+    uint64_t *cfas; /* may be NULL */
+    unsigned n, max;
+};
+
+static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
+{
+    struct walk *w = arg;
+    uintptr_t ip = unwind_get_ip(ctx);
+    if (!ip)
+        return _URC_END_OF_STACK;
+    if (w->n == 0 && is_own(ip))
+        return _URC_NO_REASON; /* exitguard's own frames come first */
+    w->pcs[w->n] = ip;
+    if (w->cfas)
+        w->cfas[w->n] = unwind_get_cfa(ctx);
+    return ++w->n < w->max ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+static unsigned unwind(uint64_t *pcs, uint64_t *cfas, unsigned max)
+{
+    struct walk w = {pcs, cfas, 0, max};
+    if (max && ready())
+        unwind_backtrace(step, &w);
+    return w.n;
+}
+
+unsigned eg_stack_capture(uint64_t *pcs, unsigned max)
+{
+    return unwind(pcs, NULL, max);
+}
+
+/* ---- the per-thread cache ----
+ *
+ * Unwinding through DWARF costs some 100 ns a frame, and programs acquire
+ * fds from the same call sites over and over.  A cached stack is keyed by
+ * the program's call site and the stack address of its return slot, and
+ * is used only after every return address it holds has been read back
+ * from the very slot it was found in: the same return addresses at the
+ * same places are the same chain of calls.  The lookup costs a handful of
+ * loads; a miss costs one unwind, as without the cache. */
+/* 32 call sites of up to 24 frames (the default depth): 13 KiB of TLS a
+ * thread. */
+enum { CACHE_ENTRIES = 32, CACHE_DEPTH = 24 };
+
+struct cached {
+    uint64_t pc0;   /* the program's call site */
+    uintptr_t slot0; /* where pc0 sits on the stack */
+    unsigned depth, max;
+    uint32_t id;
+    uint64_t pcs[CACHE_DEPTH];
+    uintptr_t slots[CACHE_DEPTH]; /* slots[i] holds pcs[i + 1] */
+};
+
+static __thread struct cached cache[CACHE_ENTRIES] __attribute__((tls_model("initial-exec")));
+static __thread unsigned cache_victim __attribute__((tls_model("initial-exec")));
+
+/* The program's call site, found by walking exitguard's own frames by
+ * frame pointer (the library is built with them); gives up, rather than
+ * guess, on anything unexpected. */
+__attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0)
+{
+    uintptr_t *fp = __builtin_frame_address(0);
+    uintptr_t low = (uintptr_t)fp, high = low + (64 << 10);
+    for (int i = 0; i < 16; i++) {
+        if ((uintptr_t)fp < low || (uintptr_t)fp >= high || ((uintptr_t)fp & 7))
+            return 0;
+        uintptr_t ret = fp[1];
+        if (!is_own(ret)) {
+            *pc0 = ret;
+            *slot0 = (uintptr_t)&fp[1];
+            return 1;
+        }
+        low = (uintptr_t)fp + 16;
+        fp = (uintptr_t *)fp[0];
+    }
+    return 0;
+}
+
+static int still_valid(const struct cached *c)
+{
+    for (unsigned i = 0; i + 1 < c->depth; i++)
+        if (*(const uint64_t *)c->slots[i] != c->pcs[i + 1])
+            return 0;
+    return 1;
 }
 
 uint32_t eg_stack_here(void)
@@ -78,6 +155,34 @@ uint32_t eg_stack_here(void)
     unsigned max = (unsigned)eg_options.stack_depth;
     if (!max)
         return 0;
-    uint64_t pcs[EG_MAX_FRAMES];
-    return eg_depot_put(pcs, eg_stack_capture(pcs, max));
+    uint64_t pc0 = 0;
+    uintptr_t slot0 = 0;
+    struct cached *c = 0;
+    if (call_site(&pc0, &slot0)) {
+        /* four ways: a handful of call sites would collide in a direct map */
+        unsigned set = (unsigned)(((pc0 ^ slot0) * 0x9e3779b97f4a7c15ull) >> 59) & ~3u;
+        for (unsigned way = 0; way < 4; way++) {
+            struct cached *e = &cache[set + way];
+            if (e->pc0 == pc0 && e->slot0 == slot0 && e->max == max && still_valid(e))
+                return e->id;
+        }
+        c = &cache[set + cache_victim++ % 4];
+    }
+    uint64_t pcs[EG_MAX_FRAMES], cfas[EG_MAX_FRAMES];
+    unsigned n = unwind(pcs, cfas, max);
+    uint32_t id = eg_depot_put(pcs, n);
+    if (c && n && n <= CACHE_DEPTH && pcs[0] == pc0 && cfas[0] - sizeof(uint64_t) == slot0 && id) {
+        c->pc0 = 0; /* invalid while being filled (a signal may land here) */
+        /* In the callback, a frame's CFA is its callee's: the address just
+         * above the slot holding the frame's own return address (x86_64) */
+        for (unsigned i = 0; i + 1 < n; i++)
+            c->slots[i] = (uintptr_t)cfas[i + 1] - sizeof(uint64_t);
+        memcpy(c->pcs, pcs, n * sizeof *pcs);
+        c->depth = n;
+        c->max = max;
+        c->id = id;
+        c->slot0 = slot0;
+        c->pc0 = pc0;
+    }
+    return id;
 }

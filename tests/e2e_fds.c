@@ -239,3 +239,20 @@ Test(fds, raw_syscall_close_and_standard_streams_are_not_leaks)
     cr_assert_eq(json_integer_value(json_array_get(unseen, 0)), number_after(r.out, "raw "));
     run_free(&r);
 }
+
+Test(fds, one_call_site_reached_two_ways_keeps_both_stacks)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/two_paths"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "%s", r.err);
+    json_t *a = leak_with_fd(rep, number_after(r.out, "first "));
+    json_t *b = leak_with_fd(rep, number_after(r.out, "second "));
+    cr_assert(a && b);
+    cr_assert(stack_has(json_object_get(a, "stack"), "first_caller", NULL, 0));
+    cr_assert(!stack_has(json_object_get(a, "stack"), "second_caller", NULL, 0));
+    cr_assert(stack_has(json_object_get(b, "stack"), "second_caller", NULL, 0),
+              "the second path got the first path's stack");
+    run_free(&r);
+}
