@@ -54,7 +54,8 @@ void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int b
 
 void eg_track_release_end(struct eg_release *r, int not_open, int kept)
 {
-    if (!r->active)
+    /* the common case: we forgot an open fd and the call released it */
+    if (!r->active || (r->after && !kept))
         return;
     int saved = errno;
     if (eg_enter()) {
