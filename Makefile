@@ -22,7 +22,8 @@ UNIT_SRC = $(wildcard tests/unit_*.c)
 E2E_SRC = $(wildcard tests/e2e_*.c)
 PROG_SRC = $(wildcard tests/programs/*.c)
 PROGS = $(PROG_SRC:tests/programs/%.c=$(B)/tests/programs/%) \
-        $(B)/tests/programs/fortified $(B)/tests/programs/stripped
+        $(B)/tests/programs/fortified $(B)/tests/programs/stripped \
+        $(B)/tests/programs/libearly_open.so
 
 all: $(B)/libexitguard.so $(B)/exitguard
 
@@ -47,6 +48,10 @@ $(B)/tests/programs/%: tests/programs/%.c | $(B)/tests/programs
 # open() with flags unknown at compile time becomes __open_2 when fortified
 $(B)/tests/programs/fortified: tests/programs/leak_one.c | $(B)/tests/programs
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_FORTIFY_SOURCE=2 -DFORTIFIED -o $@ $<
+
+# a library preloaded beside exitguard, opening a file in its constructor
+$(B)/tests/programs/libearly_open.so: tests/preload/early_open.c | $(B)/tests/programs
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -fPIC -shared -o $@ $<
 
 $(B)/tests/programs/stripped: $(B)/tests/programs/leak_one
 	strip -o $@ $<

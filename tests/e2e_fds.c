@@ -256,3 +256,33 @@ Test(fds, one_call_site_reached_two_ways_keeps_both_stacks)
               "the second path got the first path's stack");
     run_free(&r);
 }
+
+static void early_open(const char *order, int first_is_exitguard)
+{
+    struct run r;
+    char script[1024], note[300];
+    run_plain(&r, (char *[]){"/bin/true", NULL}, NULL); /* only for r.dir */
+    snprintf(note, sizeof note, "%s/early", r.dir);
+    const char *eg = build_path("libexitguard.so"), *early = build_path("tests/programs/libearly_open.so");
+    snprintf(script, sizeof script,
+             "EARLY_FD_FILE=%s EXITGUARD_OPTIONS=log_dir=%s LD_PRELOAD='%s %s' exec %s",
+             note, r.dir, first_is_exitguard ? eg : early, first_is_exitguard ? early : eg,
+             build_path("tests/programs/leak_one"));
+    struct run s;
+    run_plain(&s, (char *[]){"/bin/sh", "-c", script, NULL}, NULL);
+    cr_assert(WIFEXITED(s.status) && WEXITSTATUS(s.status) == 0, "%s: %s", order, s.err);
+    FILE *f = fopen(note, "r");
+    int fd = -1;
+    cr_assert(f && fscanf(f, "early %d", &fd) == 1, "%s: the early library did not run", order);
+    fclose(f);
+    unlink(note);
+    json_t *rep = report_of(&r, s.pid);
+    cr_assert(rep, "%s: no report: %s", order, s.err);
+    cr_assert(leak_with_fd(rep, fd), "%s: the fd opened in another library's constructor is not tracked", order);
+    cr_assert(leak_with_fd(rep, number_after(s.out, "fd ")));
+    run_free(&s);
+    run_free(&r);
+}
+
+Test(fds, fd_opened_in_another_librarys_constructor_exitguard_first) { early_open("exitguard first", 1); }
+Test(fds, fd_opened_in_another_librarys_constructor_exitguard_second) { early_open("exitguard second", 0); }
