@@ -8,11 +8,13 @@
 #define _GNU_SOURCE
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exit.h"
 #include "guard.h"
 #include "real.h"
+#include "registry.h"
 #include "report.h"
 
 static _Atomic int ended;
@@ -20,6 +22,10 @@ static int quick_exit_status;
 
 void eg_process_ends(enum eg_end_how how, int code)
 {
+    /* A child that shares our memory without having gone through fork
+     * (clone with CLONE_VM) must not report, nor mark us as ended. */
+    if (eg_region && syscall(SYS_getpid) != eg_pid)
+        return;
     int expected = 0;
     if (!atomic_compare_exchange_strong(&ended, &expected, 1))
         return;

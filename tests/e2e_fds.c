@@ -286,3 +286,19 @@ static void early_open(const char *order, int first_is_exitguard)
 
 Test(fds, fd_opened_in_another_librarys_constructor_exitguard_first) { early_open("exitguard first", 1); }
 Test(fds, fd_opened_in_another_librarys_constructor_exitguard_second) { early_open("exitguard second", 0); }
+
+Test(fds, a_vfork_child_cannot_erase_or_speak_for_its_parent)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/vforks"), NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "%s", r.err);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "%s", r.err);
+    json_t *end = json_object_get(rep, "end");
+    cr_assert_str_eq(json_string_value(json_object_get(end, "how")), "exit",
+                     "the parent's report was written by its vfork child");
+    cr_assert(leak_with_fd(rep, number_after(r.out, "leak ")),
+              "the child's close erased the parent's leak");
+    run_free(&r);
+}
