@@ -40,6 +40,7 @@ static void after_fork_in_child(void)
     eg_pid = (int)syscall(SYS_getpid);
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
+    eg_stack_forked();
     eg_exit_forked();
 }
 

@@ -21,7 +21,7 @@
 enum { NOT_LOADED, LOADING, LOADED, UNAVAILABLE };
 static _Atomic int state = NOT_LOADED;
 static __typeof__(&_Unwind_Backtrace) unwind_backtrace;
-static __typeof__(&_Unwind_GetIP) unwind_get_ip;
+static __typeof__(&_Unwind_GetIPInfo) unwind_get_ip_info;
 static __typeof__(&_Unwind_GetCFA) unwind_get_cfa;
 static uintptr_t own_start, own_end; /* libexitguard's text, to skip */
 
@@ -36,15 +36,22 @@ void eg_stack_init(void)
 
 static int is_own(uintptr_t pc) { return pc >= own_start && pc < own_end; }
 
+void eg_stack_forked(void)
+{
+    /* the thread that was loading the unwinder does not exist here */
+    int loading = LOADING;
+    atomic_compare_exchange_strong(&state, &loading, NOT_LOADED);
+}
+
 static void load(void)
 {
     void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
     if (h) {
         unwind_backtrace = (__typeof__(unwind_backtrace))dlsym(h, "_Unwind_Backtrace");
-        unwind_get_ip = (__typeof__(unwind_get_ip))dlsym(h, "_Unwind_GetIP");
+        unwind_get_ip_info = (__typeof__(unwind_get_ip_info))dlsym(h, "_Unwind_GetIPInfo");
         unwind_get_cfa = (__typeof__(unwind_get_cfa))dlsym(h, "_Unwind_GetCFA");
     }
-    atomic_store(&state, unwind_backtrace && unwind_get_ip && unwind_get_cfa ? LOADED
+    atomic_store(&state, unwind_backtrace && unwind_get_ip_info && unwind_get_cfa ? LOADED
                                                                             : UNAVAILABLE);
 }
 
@@ -66,12 +73,15 @@ struct walk {
     uint64_t *pcs;
     uint64_t *cfas; /* may be NULL */
     unsigned n, max;
+    int signal_frame; /* the chain crosses a signal frame */
 };
 
 static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
 {
     struct walk *w = arg;
-    uintptr_t ip = unwind_get_ip(ctx);
+    int before_insn = 0;
+    uintptr_t ip = unwind_get_ip_info(ctx, &before_insn);
+    w->signal_frame |= before_insn;
     if (!ip)
         return _URC_END_OF_STACK;
     if (w->n == 0 && is_own(ip))
@@ -82,17 +92,19 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
     return ++w->n < w->max ? _URC_NO_REASON : _URC_END_OF_STACK;
 }
 
-static unsigned unwind(uint64_t *pcs, uint64_t *cfas, unsigned max)
+static unsigned unwind(uint64_t *pcs, uint64_t *cfas, unsigned max, int *signal_frame)
 {
-    struct walk w = {pcs, cfas, 0, max};
+    struct walk w = {pcs, cfas, 0, max, 0};
     if (max && ready())
         unwind_backtrace(step, &w);
+    if (signal_frame)
+        *signal_frame = w.signal_frame;
     return w.n;
 }
 
 unsigned eg_stack_capture(uint64_t *pcs, unsigned max)
 {
-    return unwind(pcs, NULL, max);
+    return unwind(pcs, NULL, max, NULL);
 }
 
 /* ---- the per-thread cache ----
@@ -103,7 +115,16 @@ unsigned eg_stack_capture(uint64_t *pcs, unsigned max)
  * is used only after every return address it holds has been read back
  * from the very slot it was found in: the same return addresses at the
  * same places are the same chain of calls.  The lookup costs a handful of
- * loads; a miss costs one unwind, as without the cache. */
+ * loads; a miss costs one unwind, as without the cache.
+ *
+ * Not cached: a chain through a signal frame (its slots may lie on
+ * another stack, since unmapped), or whose slots do not climb one stack.
+ * The key includes the program's frame pointer register at the call: a
+ * frame of variable size (alloca, a VLA) keeps its frame pointer there,
+ * so a chain whose frames moved does not meet the old stack's stale
+ * return addresses.  A variable-size frame further up, under frames that
+ * set their own frame pointer, can still be met that way: the price of
+ * not unwinding. */
 /* 32 call sites of up to 24 frames (the default depth): 13 KiB of TLS a
  * thread. */
 enum { CACHE_ENTRIES = 32, CACHE_DEPTH = 24 };
@@ -111,6 +132,7 @@ enum { CACHE_ENTRIES = 32, CACHE_DEPTH = 24 };
 struct cached {
     uint64_t pc0;   /* the program's call site */
     uintptr_t slot0; /* where pc0 sits on the stack */
+    uintptr_t fp0;   /* the frame pointer register at the call */
     unsigned depth, max;
     uint32_t id;
     uint64_t pcs[CACHE_DEPTH];
@@ -123,7 +145,7 @@ static __thread unsigned cache_victim __attribute__((tls_model("initial-exec")))
 /* The program's call site, found by walking exitguard's own frames by
  * frame pointer (the library is built with them); gives up, rather than
  * guess, on anything unexpected. */
-__attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0)
+__attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0, uintptr_t *fp0)
 {
     uintptr_t *fp = __builtin_frame_address(0);
     uintptr_t low = (uintptr_t)fp, high = low + (64 << 10);
@@ -134,12 +156,22 @@ __attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0)
         if (!is_own(ret)) {
             *pc0 = ret;
             *slot0 = (uintptr_t)&fp[1];
+            *fp0 = fp[0]; /* the program's, saved by our outermost frame */
             return 1;
         }
         low = (uintptr_t)fp + 16;
         fp = (uintptr_t *)fp[0];
     }
     return 0;
+}
+
+/* Slots strictly increasing and within 8 MiB (a thread's stack). */
+static int climbs_one_stack(const uint64_t *cfas, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++)
+        if (cfas[i] <= cfas[i - 1] || cfas[i] - cfas[0] > (8u << 20))
+            return 0;
+    return 1;
 }
 
 static int still_valid(const struct cached *c)
@@ -156,22 +188,25 @@ uint32_t eg_stack_here(void)
     if (!max)
         return 0;
     uint64_t pc0 = 0;
-    uintptr_t slot0 = 0;
+    uintptr_t slot0 = 0, fp0 = 0;
     struct cached *c = 0;
-    if (call_site(&pc0, &slot0)) {
+    if (call_site(&pc0, &slot0, &fp0)) {
         /* four ways: a handful of call sites would collide in a direct map */
         unsigned set = (unsigned)(((pc0 ^ slot0) * 0x9e3779b97f4a7c15ull) >> 59) & ~3u;
         for (unsigned way = 0; way < 4; way++) {
             struct cached *e = &cache[set + way];
-            if (e->pc0 == pc0 && e->slot0 == slot0 && e->max == max && still_valid(e))
+            if (e->pc0 == pc0 && e->slot0 == slot0 && e->fp0 == fp0 && e->max == max &&
+                still_valid(e))
                 return e->id;
         }
         c = &cache[set + cache_victim++ % 4];
     }
     uint64_t pcs[EG_MAX_FRAMES], cfas[EG_MAX_FRAMES];
-    unsigned n = unwind(pcs, cfas, max);
+    int signal_frame;
+    unsigned n = unwind(pcs, cfas, max, &signal_frame);
     uint32_t id = eg_depot_put(pcs, n);
-    if (c && n && n <= CACHE_DEPTH && pcs[0] == pc0 && cfas[0] - sizeof(uint64_t) == slot0 && id) {
+    if (c && n && n <= CACHE_DEPTH && pcs[0] == pc0 && cfas[0] - sizeof(uint64_t) == slot0 &&
+        id && !signal_frame && climbs_one_stack(cfas, n)) {
         c->pc0 = 0; /* invalid while being filled (a signal may land here) */
         /* In the callback, a frame's CFA is its callee's: the address just
          * above the slot holding the frame's own return address (x86_64) */
@@ -182,6 +217,7 @@ uint32_t eg_stack_here(void)
         c->max = max;
         c->id = id;
         c->slot0 = slot0;
+        c->fp0 = fp0;
         c->pc0 = pc0;
     }
     return id;

@@ -10,6 +10,9 @@
 /* Call once from init (cheap: no libunwind yet). */
 void eg_stack_init(void);
 
+/* In a forked child: an unwinder load in flight in the parent is not. */
+void eg_stack_forked(void);
+
 /* Captures at most `max` frames; returns how many. */
 unsigned eg_stack_capture(uint64_t *pcs, unsigned max);
 
