@@ -177,7 +177,11 @@ int eg_describe_fd(int fd, struct eg_fd_info *info)
         describe_socket(fd, info);
     } else if (S_ISFIFO(st.st_mode)) {
         info->kind = strncmp(info->target, "pipe:", 5) == 0 ? "pipe" : "fifo";
-        info->other_end = pipe_other_end(fd, &st, info->status_flags & O_ACCMODE);
+        /* each lookup scans every open fd: bounded, so that a process
+         * leaking thousands of pipes still ends promptly */
+        static unsigned lookups;
+        if (lookups++ < 256)
+            info->other_end = pipe_other_end(fd, &st, info->status_flags & O_ACCMODE);
     } else if (S_ISDIR(st.st_mode)) {
         info->kind = "directory";
     } else if (S_ISCHR(st.st_mode)) {

@@ -107,7 +107,9 @@ EG_EXPORT int close(int fd)
 /* Ranges are forgotten before the call, like every release. */
 EG_EXPORT int close_range(unsigned first, unsigned last, int flags)
 {
-    if (!(flags & CLOSE_RANGE_CLOEXEC) && first <= last)
+    /* flags the kernel would refuse (EINVAL) close nothing */
+    int valid = !(flags & ~(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE)) && first <= last;
+    if (valid && !(flags & CLOSE_RANGE_CLOEXEC))
         eg_track_release_range(first, last, EG_VIA_close_range);
     return REAL(close_range)(first, last, flags);
 }

@@ -35,7 +35,7 @@ static void save_argv(int argc, char **argv)
     eg_region->argv_len = n;
 }
 
-static void after_fork_in_child(void)
+void eg_after_fork_in_child(void)
 {
     eg_pid = (int)syscall(SYS_getpid);
     eg_region->pid = eg_pid;
@@ -90,7 +90,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     int outer = eg_enter();
     if (eg_ensure_init()) {
         save_argv(argc, argv);
-        pthread_atfork(0, 0, after_fork_in_child);
+        pthread_atfork(0, 0, eg_after_fork_in_child);
         eg_exit_arm();
     }
     if (outer)

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "real.h"
+#include "track.h"
 
 /* A vfork child shares its parent's memory until it execs or exits: every
  * close or dup2 it makes before exec would rewrite the parent's registry,
@@ -14,4 +16,13 @@
 EG_EXPORT pid_t vfork(void)
 {
     return fork();
+}
+
+/* _Fork runs no atfork handlers: the child learns it is a child here. */
+EG_EXPORT pid_t _Fork(void)
+{
+    pid_t pid = REAL(_Fork)();
+    if (pid == 0)
+        eg_after_fork_in_child();
+    return pid;
 }

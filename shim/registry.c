@@ -118,6 +118,7 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
     r->active = 1;
     r->via = via;
     r->after = 0;
+    r->stream = 0;
     r->stack = eg_stack_here();
     struct eg_fd_slot *s = eg_fd_slot(fd, 1);
     if (!s) {
@@ -140,9 +141,10 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
     }
     EG_SET(s->release_stack, r->stack);
     EG_SET(s->release_via, via);
-    unsigned stream = EG_WORD_FLAGS(old) & (EG_FD_FILE | EG_FD_DIR);
-    if (stream && !by_stream)
-        eg_record_error(EG_ERR_STREAM_FD, fd, via, r->stack, EG_GET(s->stack), stream);
+    if (!by_stream) {
+        r->stream = EG_WORD_FLAGS(old) & (EG_FD_FILE | EG_FD_DIR);
+        r->stream_stack = EG_GET(s->stack);
+    }
 }
 
 /* Releases that close the fd itself (dup2 onto it replaces it instead). */
@@ -157,6 +159,9 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
         return;
     struct eg_fd_slot *s = eg_fd_slot(r->fd, 0);
     if (r->after) {
+        if (r->stream && !kept) /* reported only if the call went through */
+            eg_record_error(EG_ERR_STREAM_FD, r->fd, r->via, r->stack, r->stream_stack,
+                            r->stream);
         if (kept && s) {
             /* the call failed before releasing (dup2 with a bad source fd):
              * put the record back unless someone changed the slot since */

@@ -31,6 +31,8 @@ struct eg_release {
     uint64_t before; /* the slot word before */
     uint64_t after;  /* the word this release stored, 0 if none */
     uint32_t stack;
+    unsigned stream; /* EG_FD_FILE/DIR: a stream's fd, released behind it */
+    uint32_t stream_stack; /* where that stream was opened */
 };
 
 /* `by_stream`: the release comes from fclose/closedir/freopen, so closing

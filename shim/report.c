@@ -19,11 +19,6 @@
 
 /* ---- walking the registry ---- */
 
-/* A leak: open in the registry, acquired by this process, not one of the
- * standard streams (a process ending with 0, 1, 2 open is the norm, even
- * when it put them there itself with dup2), and -- the kernel has the last
- * word -- still open: some programs close with a raw syscall (libuv's
- * syscall(SYS_close)), which no interposer sees. */
 /* Open in the registry and acquired by this process.  The standard streams
  * are left out: a process ending with 0, 1, 2 open is the norm, even when
  * it put them there itself with dup2. */
@@ -435,7 +430,7 @@ static void text_error(struct eg_writer *w, const struct eg_error *e, int symbol
         eg_w_str(w, "close of fd that was never opened: fd ");
         break;
     case EG_ERR_STREAM_FD:
-        eg_w_str(w, eg_via_names[e->via]);
+        eg_w_str(w, eg_via_names[e->via < EG_VIA_COUNT ? e->via : 0]);
         eg_w_str(w, e->other_flags & EG_FD_DIR ? " of the fd of an open DIR*: fd "
                                                : " of the fd of an open FILE*: fd ");
         other = "the stream was opened at:";
@@ -499,7 +494,7 @@ static void append_num(char *p, long v)
  * reader never sees half a report; the temporary is created O_EXCL and
  * O_NOFOLLOW so that nobody can plant a link there.  If <pid>.json exists
  * already (the pid reused, or an exec in the same process), <pid>.N.json. */
-static int write_file(const struct eg_end *end, int json)
+static int write_file(const struct eg_end *end, int json, int symbolize)
 {
     const char *dir = eg_options.log_dir;
     const char *ext = json ? ".json" : ".txt";
@@ -522,7 +517,7 @@ static int write_file(const struct eg_end *end, int json)
     if (json)
         eg_report_json(&w, end);
     else
-        eg_report_text(&w, end, 1);
+        eg_report_text(&w, end, symbolize);
     eg_w_flush(&w);
     close(fd);
     if (w.failed) {
@@ -552,6 +547,17 @@ static int write_file(const struct eg_end *end, int json)
     return 0;
 }
 
+/* fd 2 is the stderr the process was given, not a file the program opened
+ * on that number after closing it (the report would land in its data). */
+static int stderr_is_ours(void)
+{
+    const struct eg_fd_slot *s = eg_fd_slot(2, 0);
+    if (!s)
+        return 1;
+    uint64_t w = atomic_load_explicit(&((struct eg_fd_slot *)s)->word, memory_order_acquire);
+    return EG_WORD_STATE(w) != EG_FD_OPEN || (EG_WORD_FLAGS(w) & EG_FD_INHERITED);
+}
+
 void eg_report(const struct eg_end *end)
 {
     int format = eg_options.report;
@@ -563,20 +569,24 @@ void eg_report(const struct eg_end *end)
     int quiet = !eg_report_take_stock() && !eg_report_count_errors();
     /* In log_dir every process gets a JSON document (the command counts
      * processes); elsewhere a process with nothing to say says nothing. */
+    /* Symbolizing allocates and dlopens libdw: only on the normal exit path.
+     * _exit and quick_exit may be called from a signal handler. */
+    int symbolize = end->how == EG_END_EXIT;
     if (to_dir && (format == EG_REPORT_JSON || !quiet)) {
-        if (write_file(end, format == EG_REPORT_JSON))
+        if (write_file(end, format == EG_REPORT_JSON, symbolize))
             goto done;
         format = EG_REPORT_TEXT; /* the findings are not lost: stderr */
     }
-    if (quiet)
+    if (quiet || !stderr_is_ours())
         goto done;
     struct eg_writer w;
     eg_w_init(&w, 2);
     if (format == EG_REPORT_JSON)
         eg_report_json(&w, end);
     else
-        eg_report_text(&w, end, 1);
+        eg_report_text(&w, end, symbolize);
     eg_w_flush(&w);
 done:
-    eg_symbolize_end();
+    if (symbolize)
+        eg_symbolize_end();
 }

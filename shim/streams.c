@@ -4,16 +4,27 @@
  * stream's back (close, dup2 onto it) is reported as misuse. */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "guard.h"
 #include "real.h"
 #include "track.h"
 
+/* The fd under a stream, or -1; fileno sets errno (EBADF) for streams
+ * without one (fmemopen, open_memstream), which the program must not see. */
+static int stream_fd(FILE *f)
+{
+    int saved = errno;
+    int fd = fileno(f);
+    errno = saved;
+    return fd;
+}
+
 static FILE *track_file(FILE *f, enum eg_via via)
 {
     if (f)
-        eg_track_fd(fileno(f), via, EG_FD_FILE);
+        eg_track_fd(stream_fd(f), via, EG_FD_FILE);
     return f;
 }
 
@@ -51,7 +62,7 @@ static FILE *reopen(FILE *(*real)(const char *, const char *, FILE *),
                     const char *path, const char *mode, FILE *f, enum eg_via via)
 {
     struct eg_release r;
-    eg_track_release_begin(&r, fileno(f), via, 1);
+    eg_track_release_begin(&r, stream_fd(f), via, 1);
     FILE *ret = real(path, mode, f);
     eg_track_release_end(&r, 0, 0);
     return track_file(ret, via);
@@ -70,7 +81,7 @@ EG_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 EG_EXPORT int fclose(FILE *f)
 {
     struct eg_release r;
-    eg_track_release_begin(&r, fileno(f), EG_VIA_fclose, 1);
+    eg_track_release_begin(&r, stream_fd(f), EG_VIA_fclose, 1);
     int ret = REAL(fclose)(f);
     eg_track_release_end(&r, 0, 0);
     return ret;

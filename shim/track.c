@@ -55,7 +55,7 @@ void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int b
 void eg_track_release_end(struct eg_release *r, int not_open, int kept)
 {
     /* the common case: we forgot an open fd and the call released it */
-    if (!r->active || (r->after && !kept))
+    if (!r->active || (r->after && !kept && !r->stream))
         return;
     int saved = errno;
     if (eg_enter()) {

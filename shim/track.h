@@ -11,6 +11,9 @@
  * constructor); returns 0 if exitguard cannot work in this process. */
 int eg_ensure_init(void);
 
+/* In a new child process (fork's atfork handler, _Fork). */
+void eg_after_fork_in_child(void);
+
 void eg_track_fd(int fd, enum eg_via via, unsigned flags);
 void eg_track_fds(const int *fds, int n, enum eg_via via);
 void eg_track_adopt(int fd, enum eg_via via, unsigned flags);

@@ -84,6 +84,10 @@ Test(registry, closing_a_streams_fd_is_misuse_but_fclose_is_not)
     int fd = open("/dev/null", O_RDONLY);
     eg_fd_acquired(fd, EG_VIA_fopen, EG_FD_FILE);
     uint32_t opened = eg_fd_slot(fd, 0)->stack;
+    struct eg_release failed;
+    eg_fd_release_begin(&failed, fd, EG_VIA_dup2, 0);
+    eg_fd_release_end(&failed, 0, 1); /* dup2 from a bad fd: nothing replaced */
+    cr_assert_eq(eg_report_count_errors(), 0, "a failed dup2 onto it is no misuse");
     tracked_close(fd);
     cr_assert_eq(eg_report_count_errors(), 1);
     cr_assert_eq(eg_region->errors[0].kind, EG_ERR_STREAM_FD);
