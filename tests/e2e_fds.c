@@ -302,3 +302,54 @@ Test(fds, a_vfork_child_cannot_erase_or_speak_for_its_parent)
               "the child's close erased the parent's leak");
     run_free(&r);
 }
+
+Test(fds, fclose_of_a_stream_without_fd_leaves_errno_alone)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/edges"), "errno", NULL};
+    run_preloaded(&r, NULL, argv, NULL);
+    cr_assert_str_eq(r.out, "errno 0\n");
+    run_free(&r);
+}
+
+Test(fds, refused_close_range_forgets_nothing)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/edges"), "close_range", NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    cr_assert_eq(number_after(r.out, "ret "), -1);
+    cr_assert(leak_with_fd(report_of(&r, r.pid), number_after(r.out, "leak ")));
+    run_free(&r);
+}
+
+Test(fds, a__Fork_child_reports_its_own_leak)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/edges"), "_Fork", NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *kid = report_of(&r, number_after(r.out, "child "));
+    cr_assert(kid, "no report from the _Fork child");
+    cr_assert_eq(json_array_size(json_object_get(kid, "leaks")), 1);
+    cr_assert_eq(json_array_size(json_object_get(report_of(&r, r.pid), "leaks")), 0);
+    run_free(&r);
+}
+
+Test(fds, no_report_is_written_into_a_file_the_program_put_on_fd_2)
+{
+    struct run r;
+    char data[300];
+    run_plain(&r, (char *[]){"/bin/true", NULL}, NULL); /* only for r.dir */
+    snprintf(data, sizeof data, "%s/data", r.dir);
+    struct run s;
+    char *argv[] = {(char *)build_path("tests/programs/edges"), "stderr", data, NULL};
+    run_preloaded(&s, NULL, argv, NULL);
+    cr_assert_eq(number_after(s.out, "data fd "), 2);
+    FILE *f = fopen(data, "r");
+    char buf[256] = "";
+    cr_assert(f);
+    buf[fread(buf, 1, sizeof buf - 1, f)] = 0;
+    fclose(f);
+    cr_assert_str_eq(buf, "data\n", "the program's file holds only its own data");
+    run_free(&s);
+    run_free(&r);
+}
