@@ -97,8 +97,10 @@ struct eg_region {
     uint32_t version;
     uint64_t size;
     _Atomic uint64_t used; /* bump allocator */
-    _Atomic uint64_t seq;
-    int32_t pid;
+    /* written by every acquisition in every thread: a cache line of its
+     * own, so that reading the fields below does not miss each time */
+    _Alignas(64) _Atomic uint64_t seq;
+    _Alignas(64) int32_t pid;
     int32_t ppid;
     uint32_t depot_buckets; /* offset of EG_DEPOT_BUCKETS uint32 heads */
     _Atomic uint32_t depot_full; /* stacks dropped: the arena ran out */

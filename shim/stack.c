@@ -119,12 +119,11 @@ unsigned eg_stack_capture(uint64_t *pcs, unsigned max)
  *
  * Not cached: a chain through a signal frame (its slots may lie on
  * another stack, since unmapped), or whose slots do not climb one stack.
- * The key includes the program's frame pointer register at the call: a
- * frame of variable size (alloca, a VLA) keeps its frame pointer there,
- * so a chain whose frames moved does not meet the old stack's stale
- * return addresses.  A variable-size frame further up, under frames that
- * set their own frame pointer, can still be met that way: the price of
- * not unwinding. */
+ * A frame of variable size (alloca, a VLA) can move the frames above it
+ * while stale return addresses of an earlier chain remain at the cached
+ * slots: that chain would be taken for this one.  The price of not
+ * unwinding; the program's rbp cannot be part of the key, as code built
+ * without frame pointers uses it as an ordinary register. */
 /* 32 call sites of up to 24 frames (the default depth): 13 KiB of TLS a
  * thread. */
 enum { CACHE_ENTRIES = 32, CACHE_DEPTH = 24 };
@@ -132,7 +131,6 @@ enum { CACHE_ENTRIES = 32, CACHE_DEPTH = 24 };
 struct cached {
     uint64_t pc0;   /* the program's call site */
     uintptr_t slot0; /* where pc0 sits on the stack */
-    uintptr_t fp0;   /* the frame pointer register at the call */
     unsigned depth, max;
     uint32_t id;
     uint64_t pcs[CACHE_DEPTH];
@@ -145,7 +143,7 @@ static __thread unsigned cache_victim __attribute__((tls_model("initial-exec")))
 /* The program's call site, found by walking exitguard's own frames by
  * frame pointer (the library is built with them); gives up, rather than
  * guess, on anything unexpected. */
-__attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0, uintptr_t *fp0)
+__attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0)
 {
     uintptr_t *fp = __builtin_frame_address(0);
     uintptr_t low = (uintptr_t)fp, high = low + (64 << 10);
@@ -156,7 +154,6 @@ __attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0, 
         if (!is_own(ret)) {
             *pc0 = ret;
             *slot0 = (uintptr_t)&fp[1];
-            *fp0 = fp[0]; /* the program's, saved by our outermost frame */
             return 1;
         }
         low = (uintptr_t)fp + 16;
@@ -188,15 +185,14 @@ uint32_t eg_stack_here(void)
     if (!max)
         return 0;
     uint64_t pc0 = 0;
-    uintptr_t slot0 = 0, fp0 = 0;
+    uintptr_t slot0 = 0;
     struct cached *c = 0;
-    if (call_site(&pc0, &slot0, &fp0)) {
+    if (call_site(&pc0, &slot0)) {
         /* four ways: a handful of call sites would collide in a direct map */
         unsigned set = (unsigned)(((pc0 ^ slot0) * 0x9e3779b97f4a7c15ull) >> 59) & ~3u;
         for (unsigned way = 0; way < 4; way++) {
             struct cached *e = &cache[set + way];
-            if (e->pc0 == pc0 && e->slot0 == slot0 && e->fp0 == fp0 && e->max == max &&
-                still_valid(e))
+            if (e->pc0 == pc0 && e->slot0 == slot0 && e->max == max && still_valid(e))
                 return e->id;
         }
         c = &cache[set + cache_victim++ % 4];
@@ -217,7 +213,6 @@ uint32_t eg_stack_here(void)
         c->max = max;
         c->id = id;
         c->slot0 = slot0;
-        c->fp0 = fp0;
         c->pc0 = pc0;
     }
     return id;
