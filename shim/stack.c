@@ -143,7 +143,10 @@ static __thread unsigned cache_victim __attribute__((tls_model("initial-exec")))
 /* The program's call site, found by walking exitguard's own frames by
  * frame pointer (the library is built with them); gives up, rather than
  * guess, on anything unexpected. */
-__attribute__((noinline)) static int call_site(uint64_t *pc0, uintptr_t *slot0)
+/* Reads raw stack memory on purpose, as any unwinder does: not for ASan. */
+#define RAW_STACK_READ __attribute__((no_sanitize("address")))
+
+__attribute__((noinline)) RAW_STACK_READ static int call_site(uint64_t *pc0, uintptr_t *slot0)
 {
     uintptr_t *fp = __builtin_frame_address(0);
     uintptr_t low = (uintptr_t)fp, high = low + (64 << 10);
@@ -171,7 +174,7 @@ static int climbs_one_stack(const uint64_t *cfas, unsigned n)
     return 1;
 }
 
-static int still_valid(const struct cached *c)
+RAW_STACK_READ static int still_valid(const struct cached *c)
 {
     for (unsigned i = 0; i + 1 < c->depth; i++)
         if (*(const uint64_t *)c->slots[i] != c->pcs[i + 1])
