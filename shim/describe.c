@@ -134,23 +134,27 @@ static void describe_socket(int fd, struct eg_fd_info *info)
 
 /* The other end of a pipe, if this process holds it: an open fd of ours
  * on the same pipe inode with the opposite direction. */
+struct pipe_end {
+    int fd, accmode;
+    const struct stat *st;
+};
+
+static int is_other_end(int other, struct eg_fd_slot *s, void *ctx)
+{
+    const struct pipe_end *p = ctx;
+    if (other == p->fd || EG_WORD_STATE(atomic_load(&s->word)) != EG_FD_OPEN)
+        return 0;
+    struct stat ost;
+    if (fstat(other, &ost) == 0 && ost.st_ino == p->st->st_ino && ost.st_dev == p->st->st_dev &&
+        (fcntl(other, F_GETFL) & O_ACCMODE) != p->accmode)
+        return other + 1; /* nonzero, so that fd 0 can be found too */
+    return 0;
+}
+
 static int pipe_other_end(int fd, const struct stat *st, int accmode)
 {
-    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);
-    for (int other = 0; other <= high; other++) {
-        struct eg_fd_slot *s = eg_fd_slot(other, 0);
-        if (!s) {
-            other |= EG_FD_CHUNK - 1;
-            continue;
-        }
-        if (other == fd || EG_WORD_STATE(atomic_load(&s->word)) != EG_FD_OPEN)
-            continue;
-        struct stat ost;
-        if (fstat(other, &ost) == 0 && ost.st_ino == st->st_ino && ost.st_dev == st->st_dev &&
-            (fcntl(other, F_GETFL) & O_ACCMODE) != accmode)
-            return other;
-    }
-    return -1;
+    struct pipe_end p = {fd, accmode, st};
+    return eg_fd_walk(0, EG_FD_LIMIT - 1, is_other_end, &p) - 1;
 }
 
 int eg_describe_fd(int fd, struct eg_fd_info *info)

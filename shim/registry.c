@@ -33,6 +33,25 @@ struct eg_fd_slot *eg_fd_slot(int fd, int create)
     return (struct eg_fd_slot *)eg_at(off) + (fd & (EG_FD_CHUNK - 1));
 }
 
+int eg_fd_walk(int first, int last, int (*fn)(int fd, struct eg_fd_slot *s, void *ctx),
+               void *ctx)
+{
+    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);
+    if (last > high)
+        last = high; /* nothing above was ever recorded */
+    for (int fd = first < 0 ? 0 : first; fd <= last; fd++) {
+        struct eg_fd_slot *s = eg_fd_slot(fd, 0);
+        if (!s) {
+            fd |= EG_FD_CHUNK - 1; /* a chunk never used */
+            continue;
+        }
+        int stop = fn(fd, s, ctx);
+        if (stop)
+            return stop;
+    }
+    return 0;
+}
+
 /* Whether fd is open in the kernel right now: asked only to settle a race
  * (see eg_fd_release_end), never on the common path. */
 static int kernel_has(int fd)
@@ -210,33 +229,38 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
     }
 }
 
-void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
+struct range_release {
+    enum eg_via via;
+    uint32_t stack; /* captured at the first fd actually closed */
+};
+
+static int release_in_range(int fd, struct eg_fd_slot *s, void *ctx)
 {
-    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);
-    if (last > (unsigned)high)
-        last = (unsigned)high; /* nothing above was ever recorded */
-    uint32_t stack = 0;
-    for (unsigned fd = first; fd <= last && high >= 0; fd++) {
-        struct eg_fd_slot *s = eg_fd_slot((int)fd, 0);
-        if (!s) {
-            fd |= EG_FD_CHUNK - 1; /* a chunk never used */
-            continue;
-        }
-        uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
-        while (EG_WORD_STATE(old) == EG_FD_OPEN) {
-            uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
-                                    EG_WORD_VIA(old), EG_FD_CLOSED);
-            if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
-                                                      memory_order_acq_rel,
-                                                      memory_order_relaxed)) {
-                if (!stack)
-                    stack = eg_stack_here();
-                EG_SET(s->release_stack, stack);
-                EG_SET(s->release_via, via);
-                break;
-            }
+    struct range_release *rr = ctx;
+    (void)fd;
+    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+    while (EG_WORD_STATE(old) == EG_FD_OPEN) {
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
+                                EG_WORD_VIA(old), EG_FD_CLOSED);
+        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed)) {
+            if (!rr->stack)
+                rr->stack = eg_stack_here();
+            EG_SET(s->release_stack, rr->stack);
+            EG_SET(s->release_via, rr->via);
+            break;
         }
     }
+    return 0;
+}
+
+void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via)
+{
+    struct range_release rr = {via, 0};
+    if (first < EG_FD_LIMIT)
+        eg_fd_walk((int)first, last >= EG_FD_LIMIT ? EG_FD_LIMIT - 1 : (int)last,
+                   release_in_range, &rr);
 }
 
 void eg_fd_seed_inherited(void)

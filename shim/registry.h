@@ -17,6 +17,12 @@ extern int eg_pid;
 
 struct eg_fd_slot *eg_fd_slot(int fd, int create);
 
+/* Calls fn for each fd in [first, last] that has a slot, in order, up to
+ * the highest fd ever recorded; stops at the first nonzero fn returns and
+ * returns it (0 when the walk ended). */
+int eg_fd_walk(int first, int last, int (*fn)(int fd, struct eg_fd_slot *s, void *ctx),
+               void *ctx);
+
 /* fd was just returned by `via`; flags: EG_FD_FILE / EG_FD_DIR. */
 void eg_fd_acquired(int fd, enum eg_via via, unsigned flags);
 

@@ -22,11 +22,11 @@
 /* Open in the registry and acquired by this process.  The standard streams
  * are left out: a process ending with 0, 1, 2 open is the norm, even when
  * it put them there itself with dup2. */
-static int is_held(int fd, const struct eg_fd_slot *s)
+static int is_held(int fd, struct eg_fd_slot *s)
 {
-    uint64_t w = atomic_load_explicit(&((struct eg_fd_slot *)s)->word, memory_order_acquire);
+    uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
     return fd > 2 && EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
-           EG_GET(((struct eg_fd_slot *)s)->pid) == eg_pid;
+           EG_GET(s->pid) == eg_pid;
 }
 
 /* Held, and -- the kernel has the last word -- still open.  Some programs
@@ -38,58 +38,64 @@ static int is_held(int fd, const struct eg_fd_slot *s)
  * highest fd. */
 static uint64_t open_in_kernel[EG_FD_LIMIT / 64];
 
-static int is_leak(int fd, const struct eg_fd_slot *s)
+static int is_leak(int fd, struct eg_fd_slot *s)
 {
     return is_held(fd, s) && (open_in_kernel[fd / 64] >> (fd % 64) & 1);
 }
 
-static int is_closed_unseen(int fd, const struct eg_fd_slot *s)
+static int is_closed_unseen(int fd, struct eg_fd_slot *s)
 {
     return is_held(fd, s) && !(open_in_kernel[fd / 64] >> (fd % 64) & 1);
 }
 
-/* Calls fn for every fd that passes `test`, in fd order. */
-static unsigned each_fd(int (*test)(int fd, const struct eg_fd_slot *s),
-                        void (*fn)(int fd, const struct eg_fd_slot *s, void *ctx),
-                        void *ctx)
+/* The fds that pass `test`, handed to `fn` (may be NULL), counted. */
+struct selection {
+    int (*test)(int fd, struct eg_fd_slot *s);
+    void (*fn)(int fd, struct eg_fd_slot *s, void *ctx);
+    void *ctx;
+    unsigned n;
+};
+
+static int select_fd(int fd, struct eg_fd_slot *s, void *arg)
 {
-    unsigned n = 0;
-    int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);
-    for (int fd = 0; fd <= high; fd++) {
-        const struct eg_fd_slot *s = eg_fd_slot(fd, 0);
-        if (!s) {
-            fd |= EG_FD_CHUNK - 1; /* a chunk never used */
-            continue;
-        }
-        if (!test(fd, s))
-            continue;
-        n++;
-        if (fn)
-            fn(fd, s, ctx);
+    struct selection *sel = arg;
+    if (sel->test(fd, s)) {
+        sel->n++;
+        if (sel->fn)
+            sel->fn(fd, s, sel->ctx);
     }
-    return n;
+    return 0;
 }
 
-static unsigned each_leak(void (*fn)(int fd, const struct eg_fd_slot *s, void *ctx), void *ctx)
+static unsigned each_fd(int (*test)(int fd, struct eg_fd_slot *s),
+                        void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), void *ctx)
+{
+    struct selection sel = {test, fn, ctx, 0};
+    eg_fd_walk(0, EG_FD_LIMIT - 1, select_fd, &sel);
+    return sel.n;
+}
+
+static unsigned each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), void *ctx)
 {
     return each_fd(is_leak, fn, ctx);
 }
 
-static int note_kernel_state(int fd, const struct eg_fd_slot *s)
+static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 {
-    if (!is_held(fd, s))
-        return 0;
-    uint64_t bit = 1ull << (fd % 64);
-    if (fcntl(fd, F_GETFD) >= 0)
-        open_in_kernel[fd / 64] |= bit;
-    else
-        open_in_kernel[fd / 64] &= ~bit;
+    (void)ctx;
+    if (is_held(fd, s)) {
+        uint64_t bit = 1ull << (fd % 64);
+        if (fcntl(fd, F_GETFD) >= 0)
+            open_in_kernel[fd / 64] |= bit;
+        else
+            open_in_kernel[fd / 64] &= ~bit;
+    }
     return 0;
 }
 
 unsigned eg_report_take_stock(void)
 {
-    each_fd(note_kernel_state, 0, 0);
+    eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, 0);
     return each_leak(0, 0);
 }
 
@@ -176,7 +182,7 @@ struct json_list {
     unsigned items;
 };
 
-static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
+static void json_leak(int fd, struct eg_fd_slot *s, void *ctx)
 {
     struct json_list *list = ctx;
     struct eg_writer *w = list->w;
@@ -188,9 +194,9 @@ static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
     eg_w_str(w, ",\"fd\":");
     eg_w_i64(w, fd);
     eg_w_str(w, ",\"seq\":");
-    eg_w_i64(w, (int64_t)EG_GET(((struct eg_fd_slot *)s)->seq));
+    eg_w_i64(w, (int64_t)EG_GET(s->seq));
     eg_w_str(w, ",\"via\":");
-    eg_w_json_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&((struct eg_fd_slot *)s)->word))]);
+    eg_w_json_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&s->word))]);
     if (open_now) {
         struct eg_writer line; /* the one-line description, reused */
         eg_w_init(&line, -1);
@@ -226,11 +232,11 @@ static void json_leak(int fd, const struct eg_fd_slot *s, void *ctx)
         }
     }
     eg_w_str(w, ",\"stack\":");
-    json_stack(w, EG_GET(((struct eg_fd_slot *)s)->stack));
+    json_stack(w, EG_GET(s->stack));
     eg_w_char(w, '}');
 }
 
-static void json_fd_number(int fd, const struct eg_fd_slot *s, void *ctx)
+static void json_fd_number(int fd, struct eg_fd_slot *s, void *ctx)
 {
     struct json_list *list = ctx;
     (void)s;
@@ -375,7 +381,7 @@ struct text_ctx {
     int symbolize;
 };
 
-static void text_leak(int fd, const struct eg_fd_slot *s, void *arg)
+static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
 {
     struct text_ctx *ctx = arg;
     struct eg_writer *w = ctx->w;
@@ -392,9 +398,9 @@ static void text_leak(int fd, const struct eg_fd_slot *s, void *arg)
     eg_describe_flags(w, info.status_flags);
     eg_w_str(w, info.cloexec > 0 ? ", O_CLOEXEC)" : ", no O_CLOEXEC)");
     eg_w_str(w, ", opened by ");
-    eg_w_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&((struct eg_fd_slot *)s)->word))]);
+    eg_w_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&s->word))]);
     eg_w_str(w, "\n");
-    text_stack(w, EG_GET(((struct eg_fd_slot *)s)->stack), ctx->symbolize);
+    text_stack(w, EG_GET(s->stack), ctx->symbolize);
 }
 
 static void text_how(struct eg_writer *w, const struct eg_end *end)
@@ -554,7 +560,7 @@ static int stderr_is_ours(void)
     const struct eg_fd_slot *s = eg_fd_slot(2, 0);
     if (!s)
         return 1;
-    uint64_t w = atomic_load_explicit(&((struct eg_fd_slot *)s)->word, memory_order_acquire);
+    uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
     return EG_WORD_STATE(w) != EG_FD_OPEN || (EG_WORD_FLAGS(w) & EG_FD_INHERITED);
 }
 
