@@ -131,6 +131,24 @@ void eg_record_error(enum eg_error_kind kind, int fd, enum eg_via via,
     atomic_store_explicit((_Atomic uint32_t *)&e->kind, kind, memory_order_release);
 }
 
+/* Marks an open slot closed, keeping the uncertain mark; returns the word
+ * stored, or 0 if the slot was not open.  *before gets the word it held. */
+static uint64_t mark_closed(struct eg_fd_slot *s, uint64_t *before)
+{
+    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+    for (;;) {
+        *before = old;
+        if (EG_WORD_STATE(old) != EG_FD_OPEN)
+            return 0;
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
+                                EG_WORD_VIA(old), EG_FD_CLOSED);
+        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            return next;
+    }
+}
+
 void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream)
 {
     r->fd = fd;
@@ -139,29 +157,17 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
     r->after = 0;
     r->stream = 0;
     r->stack = eg_stack_here();
-    struct eg_fd_slot *s = eg_fd_slot(fd, 1);
-    if (!s) {
-        r->before = 0;
+    r->before = 0;
+    struct eg_fd_slot *s = r->slot = eg_fd_slot(fd, 1);
+    if (!s)
         return;
-    }
-    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
-    for (;;) {
-        r->before = old;
-        if (EG_WORD_STATE(old) != EG_FD_OPEN)
-            return; /* judged in release_end, once the kernel has answered */
-        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
-                                EG_WORD_VIA(old), EG_FD_CLOSED);
-        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
-                                                  memory_order_acq_rel,
-                                                  memory_order_relaxed)) {
-            r->after = next;
-            break;
-        }
-    }
+    r->after = mark_closed(s, &r->before);
+    if (!r->after)
+        return; /* not open: judged in release_end, once the kernel answered */
     EG_SET(s->release_stack, r->stack);
     EG_SET(s->release_via, via);
     if (!by_stream) {
-        r->stream = EG_WORD_FLAGS(old) & (EG_FD_FILE | EG_FD_DIR);
+        r->stream = EG_WORD_FLAGS(r->before) & (EG_FD_FILE | EG_FD_DIR);
         r->stream_stack = EG_GET(s->stack);
     }
 }
@@ -176,7 +182,7 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
 {
     if (!r->active)
         return;
-    struct eg_fd_slot *s = eg_fd_slot(r->fd, 0);
+    struct eg_fd_slot *s = r->slot;
     if (r->after) {
         if (r->stream && !kept) /* reported only if the call went through */
             eg_record_error(EG_ERR_STREAM_FD, r->fd, r->via, r->stack, r->stream_stack,
@@ -237,20 +243,13 @@ struct range_release {
 static int release_in_range(int fd, struct eg_fd_slot *s, void *ctx)
 {
     struct range_release *rr = ctx;
+    uint64_t before;
     (void)fd;
-    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
-    while (EG_WORD_STATE(old) == EG_FD_OPEN) {
-        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
-                                EG_WORD_VIA(old), EG_FD_CLOSED);
-        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
-                                                  memory_order_acq_rel,
-                                                  memory_order_relaxed)) {
-            if (!rr->stack)
-                rr->stack = eg_stack_here();
-            EG_SET(s->release_stack, rr->stack);
-            EG_SET(s->release_via, rr->via);
-            break;
-        }
+    if (mark_closed(s, &before)) {
+        if (!rr->stack)
+            rr->stack = eg_stack_here();
+        EG_SET(s->release_stack, rr->stack);
+        EG_SET(s->release_via, rr->via);
     }
     return 0;
 }

@@ -31,6 +31,7 @@ void eg_fd_adopted(int fd, enum eg_via via, unsigned flags);
 
 /* A release in progress: begin before the real call, end after it. */
 struct eg_release {
+    struct eg_fd_slot *slot; /* NULL: fd beyond the table */
     int fd;
     int active;
     enum eg_via via;
