@@ -6,17 +6,24 @@
 
 __thread int eg_busy __attribute__((tls_model("initial-exec")));
 
+/* Runs `call` under the reentrancy guard, once the library is initialised,
+ * leaving errno as it was: a call made while exitguard itself is working
+ * is exitguard's, and is only forwarded. */
+#define GUARDED(call)                                                          \
+    do {                                                                       \
+        int saved_ = errno;                                                    \
+        if (eg_enter()) {                                                      \
+            if (eg_ensure_init())                                              \
+                call;                                                          \
+            eg_leave();                                                        \
+        }                                                                      \
+        errno = saved_;                                                        \
+    } while (0)
+
 void eg_track_fd(int fd, enum eg_via via, unsigned flags)
 {
-    if (fd < 0)
-        return;
-    int saved = errno;
-    if (eg_enter()) {
-        if (eg_ensure_init())
-            eg_fd_acquired(fd, via, flags);
-        eg_leave();
-    }
-    errno = saved;
+    if (fd >= 0)
+        GUARDED(eg_fd_acquired(fd, via, flags));
 }
 
 void eg_track_fds(const int *fds, int n, enum eg_via via)
@@ -27,51 +34,25 @@ void eg_track_fds(const int *fds, int n, enum eg_via via)
 
 void eg_track_adopt(int fd, enum eg_via via, unsigned flags)
 {
-    if (fd < 0)
-        return;
-    int saved = errno;
-    if (eg_enter()) {
-        if (eg_ensure_init())
-            eg_fd_adopted(fd, via, flags);
-        eg_leave();
-    }
-    errno = saved;
+    if (fd >= 0)
+        GUARDED(eg_fd_adopted(fd, via, flags));
 }
 
 void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream)
 {
     r->active = 0;
-    if (fd < 0)
-        return;
-    int saved = errno;
-    if (eg_enter()) {
-        if (eg_ensure_init())
-            eg_fd_release_begin(r, fd, via, by_stream);
-        eg_leave();
-    }
-    errno = saved;
+    if (fd >= 0)
+        GUARDED(eg_fd_release_begin(r, fd, via, by_stream));
 }
 
 void eg_track_release_end(struct eg_release *r, int not_open, int kept)
 {
     /* the common case: we forgot an open fd and the call released it */
-    if (!r->active || (r->after && !kept && !r->stream))
-        return;
-    int saved = errno;
-    if (eg_enter()) {
-        eg_fd_release_end(r, not_open, kept);
-        eg_leave();
-    }
-    errno = saved;
+    if (r->active && !(r->after && !kept && !r->stream))
+        GUARDED(eg_fd_release_end(r, not_open, kept));
 }
 
 void eg_track_release_range(unsigned first, unsigned last, enum eg_via via)
 {
-    int saved = errno;
-    if (eg_enter()) {
-        if (eg_ensure_init())
-            eg_fd_release_range(first, last, via);
-        eg_leave();
-    }
-    errno = saved;
+    GUARDED(eg_fd_release_range(first, last, via));
 }
