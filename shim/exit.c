@@ -18,7 +18,7 @@
 #include "report.h"
 
 static _Atomic int ended;
-static int quick_exit_status;
+static _Atomic int quick_exit_status; /* any thread may call quick_exit */
 
 void eg_process_ends(enum eg_end_how how, int code)
 {
