@@ -141,10 +141,8 @@ Test(command, output_dir_keeps_one_report_per_process)
     run_exitguard(&r, (char *[]){"--output", dir, "--", "/bin/sh", "-c",
                                  "/bin/true | /bin/cat; /bin/true", NULL});
     cr_assert_eq(exit_code(&r), 0);
-    struct run reports = {0};
-    snprintf(reports.dir, sizeof reports.dir, "%s", dir);
-    json_t *all = all_reports(&reports);
+    json_t *all = reports_in(dir);
     cr_assert_geq(json_array_size(all), 4, "sh, true, cat, true: %zu", json_array_size(all));
-    run_free(&reports);
+    remove_tree(dir);
     run_free(&r);
 }

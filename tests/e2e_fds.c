@@ -261,7 +261,7 @@ static void early_open(const char *order, int first_is_exitguard)
 {
     struct run r;
     char script[1024], note[300];
-    run_plain(&r, (char *[]){"/bin/true", NULL}, NULL); /* only for r.dir */
+    run_scratch(&r);
     snprintf(note, sizeof note, "%s/early", r.dir);
     const char *eg = build_path("libexitguard.so"), *early = build_path("tests/programs/libearly_open.so");
     snprintf(script, sizeof script,
@@ -338,7 +338,7 @@ Test(fds, no_report_is_written_into_a_file_the_program_put_on_fd_2)
 {
     struct run r;
     char data[300];
-    run_plain(&r, (char *[]){"/bin/true", NULL}, NULL); /* only for r.dir */
+    run_scratch(&r);
     snprintf(data, sizeof data, "%s/data", r.dir);
     struct run s;
     char *argv[] = {(char *)build_path("tests/programs/edges"), "stderr", data, NULL};

@@ -96,7 +96,7 @@ static char **make_env(const char *preload, const char *options, const char *dir
     return env;
 }
 
-static void make_dir(struct run *r)
+void run_scratch(struct run *r)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->dir, sizeof r->dir, "/tmp/exitguard-test.XXXXXX");
@@ -106,13 +106,13 @@ static void make_dir(struct run *r)
 void run_preloaded(struct run *r, const char *options, char *const argv[],
                    char *const extra_env[])
 {
-    make_dir(r);
+    run_scratch(r);
     spawn(r, argv, make_env(build_path("libexitguard.so"), options, r->dir, extra_env));
 }
 
 void run_plain(struct run *r, char *const argv[], char *const extra_env[])
 {
-    make_dir(r);
+    run_scratch(r);
     spawn(r, argv, make_env(NULL, NULL, r->dir, extra_env));
 }
 
@@ -127,17 +127,19 @@ json_t *report_of(struct run *r, pid_t pid)
     return doc;
 }
 
-json_t *all_reports(struct run *r)
+json_t *all_reports(struct run *r) { return reports_in(r->dir); }
+
+json_t *reports_in(const char *dir)
 {
     json_t *all = json_array();
-    DIR *d = opendir(r->dir);
+    DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {
         size_t n = strlen(e->d_name);
         if (e->d_name[0] == '.' || n < 6 || strcmp(e->d_name + n - 5, ".json"))
             continue;
         char path[600];
-        snprintf(path, sizeof path, "%s/%s", r->dir, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         json_error_t err;
         json_t *doc = json_load_file(path, 0, &err);
         cr_assert(doc, "%s is not valid JSON: %s", path, err.text);
@@ -203,7 +205,7 @@ int number_after(const char *text, const char *key)
     return p ? atoi(p + strlen(key)) : -1;
 }
 
-static void remove_tree(const char *dir)
+void remove_tree(const char *dir)
 {
     DIR *d = opendir(dir);
     struct dirent *e;

@@ -28,10 +28,16 @@ void run_preloaded(struct run *r, const char *options, char *const argv[],
 /* Runs argv[0] without the library (the exitguard command itself). */
 void run_plain(struct run *r, char *const argv[], char *const extra_env[]);
 
+/* Gives r a report directory without running anything (for tests that
+ * start the program themselves). */
+void run_scratch(struct run *r);
+
 /* The report of process `pid` in r->dir (NULL if none). */
 json_t *report_of(struct run *r, pid_t pid);
-/* Every report in r->dir, as an array. */
+/* Every report in r->dir (or in `dir`), as an array. */
 json_t *all_reports(struct run *r);
+json_t *reports_in(const char *dir);
+void remove_tree(const char *dir);
 
 json_t *leak_with_fd(json_t *report, int fd);
 json_t *error_of_kind(json_t *report, const char *kind, int fd);
