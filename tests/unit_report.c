@@ -113,6 +113,7 @@ Test(report, text_names_the_fd_the_call_and_the_caller)
     cr_assert(strstr(text, want), "%s", text);
     cr_assert(strstr(text, "exited with status 3"), "%s", text);
     cr_assert(strstr(text, "SUMMARY: exitguard: 1 fd leaked, 0 fd misuses"), "%s", text);
-    cr_assert(strstr(text, " in report_text_names_the_fd_the_call_and_the_caller_impl ") ||
-              strstr(text, "unit_report.c:"), "the caller is symbolized:\n%s", text);
+    /* this binary's frames count as exitguard's own and are skipped, up to
+     * Criterion's wrapper of this test: symbolized to this file and line */
+    cr_assert(strstr(text, "_jmp tests/unit_report.c:"), "the caller is symbolized:\n%s", text);
 }
