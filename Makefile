@@ -81,7 +81,7 @@ check-sanitize: | $(B)/tests
 	ASAN_OPTIONS=detect_leaks=0 $(B)/tests/unit-asan --jobs $(TEST_JOBS)
 	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=thread -pthread -Itests -o $(B)/tests/stress-tsan \
 	    tests/stress_registry.c $(SANITIZE_SRC) -lcriterion -ljansson -ldl
-	TSAN_OPTIONS="halt_on_error=1 suppressions=tests/tsan.supp" setarch -R $(B)/tests/stress-tsan
+	TSAN_OPTIONS=halt_on_error=1 setarch -R $(B)/tests/stress-tsan
 
 bench: all
 	bash tools/bench/run.sh
