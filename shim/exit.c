@@ -32,7 +32,7 @@ void eg_process_ends(enum eg_end_how how, int code)
     int saved = errno;
     int was_busy = eg_busy;
     eg_busy = 1;
-    struct eg_end end = {how, code};
+    struct eg_end end = {how, code, 0};
     eg_report(&end);
     eg_busy = was_busy;
     errno = saved;

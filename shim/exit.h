@@ -1,12 +1,16 @@
-/* The end of a process: deciding once that it is ending, then reporting. */
+/* The end of a process: deciding once that it is ending, running the live
+ * finalizers, applying the policies, reporting, then ending as it was. */
 #ifndef EXITGUARD_EXIT_H
 #define EXITGUARD_EXIT_H
 
-enum eg_end_how { EG_END_EXIT, EG_END__EXIT, EG_END_QUICK_EXIT, EG_END_SIGNAL };
+#include <signal.h>
+
+enum eg_end_how { EG_END_EXIT, EG_END__EXIT, EG_END_QUICK_EXIT, EG_END_SIGNAL, EG_END_EXEC };
 
 struct eg_end {
     enum eg_end_how how;
-    int code; /* exit status, or signal number */
+    int code;             /* exit status, or signal number */
+    const char *exec_path; /* EG_END_EXEC: the program about to run */
 };
 
 /* Hooks the normal exit paths; called from the constructor. */
@@ -15,7 +19,19 @@ void eg_exit_arm(void);
 /* In a forked child: the child ends on its own. */
 void eg_exit_forked(void);
 
-/* The process is ending: report, once, whoever calls first. */
+/* The process is ending by exit, _exit or quick_exit: run what is left of
+ * the exit sequence, once, whoever calls first. */
 void eg_process_ends(enum eg_end_how how, int code);
+
+/* A signal whose disposition the program left at the default arrived:
+ * the handler in signals.c calls this.  It runs the exit sequence
+ * (signal-safe finalizers only), restores SIG_DFL and re-raises or lets
+ * the faulting instruction fault again, so the process dies as it would
+ * have without exitguard.  Returns only into the handler's return. */
+void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext);
+
+/* The first finalizer was registered: hook atexit now, so that the
+ * finalizers run before the program's earlier atexit handlers. */
+void eg_exit_hook_finalizers(void);
 
 #endif

@@ -7,7 +7,7 @@
 
 struct eg_options eg_options;
 
-enum kind { INT, CHOICE, PATH };
+enum kind { INT, CHOICE, PATH, DURATION };
 
 struct option_info {
     const char *name;
@@ -22,6 +22,8 @@ struct option_info {
 #define INT_LIMIT_INT(l) (l)
 #define INT_LIMIT_CHOICE(l) 0
 #define INT_LIMIT_PATH(l) 0
+#define INT_LIMIT_DURATION(l) (l)
+#define CHOICES_DURATION(l) NULL
 #define CHOICES_INT(l) NULL
 #define CHOICES_CHOICE(l) (l)
 #define CHOICES_PATH(l) NULL
@@ -110,6 +112,29 @@ static int choice_index(const char *choices, const char *v, size_t vlen)
     }
 }
 
+/* "5", "0.25", "5s" or "250ms", in milliseconds; -1 if malformed. */
+static long parse_duration(const char *v, size_t vlen)
+{
+    long ms = 0, scale = 1000;
+    size_t i = 0, digits = 0;
+    for (; i < vlen && v[i] >= '0' && v[i] <= '9' && ms < 100000000; i++, digits++)
+        ms = ms * 10 + (v[i] - '0');
+    ms *= 1000;
+    if (i < vlen && v[i] == '.') {
+        for (i++; i < vlen && v[i] >= '0' && v[i] <= '9'; i++, digits++)
+            if (scale /= 10)
+                ms += (v[i] - '0') * scale;
+    }
+    size_t rest = vlen - i;
+    if (!digits || ms < 0)
+        return -1;
+    if (rest == 2 && v[i] == 'm' && v[i + 1] == 's')
+        return ms / 1000 ? ms / 1000 : (ms ? 1 : 0);
+    if (rest == 0 || (rest == 1 && v[i] == 's'))
+        return ms;
+    return -1;
+}
+
 static int set_value(const struct option_info *o, const char *v, size_t vlen,
                      const char *key, size_t klen)
 {
@@ -147,6 +172,16 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
             return 1;
         }
         *(int *)field = idx;
+        return 0;
+    }
+    case DURATION: {
+        long ms = parse_duration(v, vlen);
+        if (ms < 0 || ms > o->max) {
+            complain("bad value", key, klen, v, vlen,
+                     "expected a duration such as 5, 0.5s or 250ms, at most a day");
+            return 1;
+        }
+        *(int *)field = (int)ms;
         return 0;
     }
     case PATH:
@@ -224,8 +259,9 @@ void eg_options_print_help(int fd)
         eg_w_str(&w, options[i].name);
         eg_w_str(&w, "=");
         eg_w_str(&w, options[i].kind == CHOICE ? options[i].choices
-                     : options[i].kind == INT  ? "N"
-                                               : "DIR");
+                     : options[i].kind == INT      ? "N"
+                     : options[i].kind == DURATION ? "SECONDS"
+                                                   : "DIR");
         eg_w_str(&w, " (default '");
         eg_w_str(&w, options[i].def);
         eg_w_str(&w, "'): ");

@@ -9,15 +9,19 @@ struct eg_options {
 #define EG_OPTION_INT(name) int name;
 #define EG_OPTION_CHOICE(name) int name; /* index into the choice list */
 #define EG_OPTION_PATH(name) char name[EG_PATH_MAX];
+#define EG_OPTION_DURATION(name) int name; /* milliseconds */
 #define EG_OPTION(kind, name, def, limit, desc) EG_OPTION_##kind(name)
 #include "options.def"
 #undef EG_OPTION
 #undef EG_OPTION_INT
 #undef EG_OPTION_CHOICE
 #undef EG_OPTION_PATH
+#undef EG_OPTION_DURATION
 };
 
 enum eg_report_format { EG_REPORT_AUTO, EG_REPORT_TEXT, EG_REPORT_JSON, EG_REPORT_NONE };
+enum eg_fds_policy { EG_FDS_REPORT, EG_FDS_CLOSE };
+enum eg_tempfiles_policy { EG_TEMPFILES_REPORT, EG_TEMPFILES_UNLINK };
 
 extern struct eg_options eg_options;
 

@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 1,
+    EG_REGION_VERSION = 2,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -23,6 +23,7 @@ enum {
     EG_MAX_FRAMES = 64,
     EG_MAX_ERRORS = 256,
     EG_ARGV_MAX = 4096,
+    EG_FIN_BUCKETS = 1 << 14,
 };
 
 enum eg_via {
@@ -43,6 +44,9 @@ enum eg_fd_flag {
     EG_FD_UNCERTAIN = 8, /* this number was closed once while we did not
                             think it open: an acquisition may have been in
                             flight, so every later one asks the kernel */
+    EG_FD_PASSED = 16,   /* put in place for a child on purpose (dup2/dup3
+                            onto it, or FD_CLOEXEC cleared with fcntl): not
+                            a leak across exec */
 };
 #define EG_WORD(gen, flags, via, state)                                        \
     ((uint64_t)(gen) << 32 | (uint64_t)(flags) << 16 | (uint64_t)(via) << 8 |  \
@@ -84,6 +88,67 @@ struct eg_error {
     uint64_t seq;
 };
 
+/* A finalizer (include/exitguard.h).  The handle a program holds is a
+ * pointer to this record, which is never freed or reused, so a stale handle
+ * is still a dead finalizer.  obj, fn and arg are addresses in the process
+ * that registered it: meaningless to another reader, except as numbers. */
+enum eg_fin_state { EG_FIN_ALIVE = 1, EG_FIN_RUNNING, EG_FIN_DEAD };
+enum eg_fin_outcome {
+    EG_FIN_PENDING,   /* still alive */
+    EG_FIN_CALLED,    /* exitguard_call, exitguard_release, or its fd closed */
+    EG_FIN_DETACHED,
+    EG_FIN_RAN,       /* ran in the exit sequence and returned */
+    EG_FIN_CRASHED,   /* the exit sequence ran it; it died of signal `detail` */
+    EG_FIN_EXITED,    /* the exit sequence ran it; it called exit(`detail`) */
+    EG_FIN_HUNG,      /* the exit sequence gave up on it after its budget */
+    EG_FIN_SKIPPED,   /* not run at exit: `detail` says why */
+};
+enum eg_fin_skip { EG_SKIP_NOT_SIGNAL_SAFE = 1, EG_SKIP_OUT_OF_TIME };
+struct eg_finalizer {
+    _Atomic uint32_t state;
+    uint32_t flags;            /* EXITGUARD_SIGNAL_SAFE, EXITGUARD_IN_CHILDREN */
+    _Atomic uint32_t atexit;
+    uint32_t stack;            /* depot id: where it was registered */
+    uint64_t seq;              /* creation sequence, shared with the fds */
+    int32_t pid;               /* the process that registered it */
+    int32_t fd;                /* tied to this fd, or -1 */
+    uint64_t fd_seq;           /* ... while the fd has this creation seq */
+    uint64_t obj, fn, arg;
+    uint32_t next;             /* offset of the next older finalizer */
+    _Atomic uint32_t owner_next; /* next older one in the same obj/fd bucket */
+    _Atomic uint32_t outcome;
+    int32_t detail;
+};
+
+/* A thread started with pthread_create; records of ended threads are
+ * reused, so the list is as long as the most threads alive at once. */
+enum eg_thread_state { EG_THREAD_FREE, EG_THREAD_RUNNING, EG_THREAD_CLAIMED };
+struct eg_thread {
+    _Atomic uint32_t state;
+    int32_t tid;     /* kernel thread id, 0 until the thread has started */
+    int32_t pid;
+    uint32_t stack;  /* depot id: where pthread_create was called */
+    uint64_t seq;
+    uint64_t start;  /* the start routine's address */
+    uint32_t next;   /* offset of the next record */
+    uint32_t reserved;
+};
+
+/* A file made by mkstemp and its family, removed at exit by
+ * tempfiles=unlink if it still exists and is still the same file. */
+enum eg_tempfile_outcome { EG_TEMP_KEPT, EG_TEMP_REMOVED, EG_TEMP_REMOVE_FAILED };
+struct eg_tempfile {
+    uint64_t seq;
+    uint64_t dev, ino;
+    int32_t pid;
+    int32_t fd;
+    uint32_t stack;
+    uint32_t next;     /* offset of the next older record */
+    _Atomic uint32_t outcome;
+    uint32_t path_len;
+    char path[];       /* NUL-terminated, absolute */
+};
+
 struct eg_depot_node {
     _Atomic uint32_t next;
     uint32_t hash;
@@ -110,6 +175,11 @@ struct eg_region {
     struct eg_error errors[EG_MAX_ERRORS];
     uint32_t argv_len; /* argv as NUL-separated strings */
     char argv[EG_ARGV_MAX];
+    _Atomic uint32_t finalizers;   /* offset of the newest finalizer */
+    uint32_t fin_buckets;          /* offset of EG_FIN_BUCKETS heads, by obj/fd */
+    _Atomic uint32_t threads;      /* offset of the first thread record */
+    _Atomic uint32_t tempfiles;    /* offset of the newest temp file */
+    _Atomic uint32_t dropped;      /* records lost: the region was full */
 };
 
 extern struct eg_region *eg_region;

@@ -257,7 +257,7 @@ static const char *error_name(uint32_t kind)
 
 static void json_end(struct eg_writer *w, const struct eg_end *end)
 {
-    static const char *const how[] = {"exit", "_exit", "quick_exit", "signal"};
+    static const char *const how[] = {"exit", "_exit", "quick_exit", "signal", "exec"};
     eg_w_str(w, "{\"how\":\"");
     eg_w_str(w, how[end->how]);
     if (end->how == EG_END_SIGNAL) {
@@ -413,6 +413,10 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     case EG_END_SIGNAL:
         eg_w_str(w, "was killed by ");
         eg_w_str(w, signal_name(end->code, name));
+        return;
+    case EG_END_EXEC:
+        eg_w_str(w, "is executing ");
+        eg_w_str(w, end->exec_path ? end->exec_path : "?");
         return;
     }
     eg_w_i64(w, end->code);

@@ -16,7 +16,7 @@ static char *report(int json)
     int fd = memfd_create("report", 0);
     struct eg_writer w;
     eg_w_init(&w, fd);
-    struct eg_end end = {EG_END_EXIT, 3};
+    struct eg_end end = {EG_END_EXIT, 3, 0};
     eg_report_take_stock();
     if (json)
         eg_report_json(&w, &end);
