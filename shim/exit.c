@@ -6,6 +6,7 @@
  * program closes on its way out are not called leaks.  on_exit, not atexit,
  * because it is handed the exit status. */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -36,6 +37,17 @@ void eg_process_ends(enum eg_end_how how, int code)
     eg_report(&end);
     eg_busy = was_busy;
     errno = saved;
+}
+
+/* Provisional: the whole sequence lands with the finalizers. */
+void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext)
+{
+    (void)ucontext;
+    eg_process_ends(EG_END_SIGNAL, sig);
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    REAL(sigaction)(sig, &dfl, 0);
+    if (!info || info->si_code <= 0) /* sent, not a fault: send it again */
+        syscall(SYS_tgkill, eg_pid, (int)syscall(SYS_gettid), sig);
 }
 
 static void on_normal_exit(int status, void *arg)

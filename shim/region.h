@@ -130,6 +130,7 @@ struct eg_thread {
     uint32_t stack;  /* depot id: where pthread_create was called */
     uint64_t seq;
     uint64_t start;  /* the start routine's address */
+    uint64_t arg;    /* its argument, until the thread has started */
     uint32_t next;   /* offset of the next record */
     uint32_t reserved;
 };

@@ -13,8 +13,10 @@
 
 #include "depot.h"
 #include "describe.h"
+#include "exit.h"
 #include "options.h"
 #include "registry.h"
+#include "report_parts.h"
 #include "symbolize.h"
 
 /* ---- walking the registry ---- */
@@ -80,12 +82,17 @@ static unsigned each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), v
     return each_fd(is_leak, fn, ctx);
 }
 
+/* At exec, what matters is what the new program is handed: an fd without
+ * FD_CLOEXEC that the program did not put in place for it on purpose. */
 static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 {
-    (void)ctx;
+    const struct eg_end *end = ctx;
     if (is_held(fd, s)) {
         uint64_t bit = 1ull << (fd % 64);
-        if (fcntl(fd, F_GETFD) >= 0)
+        int fdflags = fcntl(fd, F_GETFD);
+        int crosses = !(fdflags & FD_CLOEXEC) &&
+                      !(EG_WORD_FLAGS(atomic_load(&s->word)) & EG_FD_PASSED);
+        if (fdflags >= 0 && (end->how != EG_END_EXEC || crosses))
             open_in_kernel[fd / 64] |= bit;
         else
             open_in_kernel[fd / 64] &= ~bit;
@@ -93,10 +100,15 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
     return 0;
 }
 
-unsigned eg_report_take_stock(void)
+unsigned eg_report_take_stock(const struct eg_end *end)
 {
-    eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, 0);
+    eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, (void *)end);
     return each_leak(0, 0);
+}
+
+unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), void *ctx)
+{
+    return each_leak(fn, ctx);
 }
 
 static unsigned count_leaks(void) { return each_leak(0, 0); }
@@ -112,74 +124,26 @@ static unsigned errors_kept(void)
     return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
 }
 
-/* ---- frames ---- */
-
-struct frame {
-    uint64_t pc;
-    const char *module; /* NULL if unknown */
-    uint64_t vaddr;     /* pc in the module's ELF address space */
-};
-
-static const char *self_exe(void)
-{
-    static char path[1024];
-    if (!path[0]) {
-        ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-        path[n > 0 ? n : 0] = 0;
-    }
-    return path;
-}
-
-/* _dl_find_object is async-signal-safe (glibc >= 2.35); dladdr is not. */
-static void locate(uint64_t pc, struct frame *f)
-{
-    f->pc = pc;
-    f->module = 0;
-    f->vaddr = pc;
-    struct dl_find_object obj;
-    if (_dl_find_object((void *)(uintptr_t)pc, &obj) != 0 || !obj.dlfo_link_map)
-        return;
-    f->module = obj.dlfo_link_map->l_name[0] ? obj.dlfo_link_map->l_name : self_exe();
-    f->vaddr = pc - obj.dlfo_link_map->l_addr;
-}
-
-static const char *signal_name(int sig, char *buf)
-{
-    const char *abbrev = sigabbrev_np(sig);
-    strcpy(buf, "SIG");
-    strncat(buf, abbrev ? abbrev : "?", 12);
-    return buf;
-}
-
 /* ---- JSON ---- */
 
-static void json_stack(struct eg_writer *w, uint32_t id)
+/* What happens to a leaked fd after the report: fds=close closes it;
+ * a FILE*'s buffer is flushed by exit only. */
+static const char *leak_fate(unsigned flags, const struct eg_end *end)
 {
-    const uint64_t *pcs = 0;
-    unsigned n = eg_depot_get(id, &pcs);
-    eg_w_char(w, '[');
-    for (unsigned i = 0; i < n; i++) {
-        struct frame f;
-        locate(pcs[i], &f);
-        eg_w_str(w, i ? ",{\"pc\":\"" : "{\"pc\":\"");
-        eg_w_hex(w, f.pc);
-        eg_w_char(w, '"');
-        if (f.module) {
-            eg_w_str(w, ",\"module\":");
-            eg_w_json_str(w, f.module);
-            eg_w_str(w, ",\"offset\":\"");
-            eg_w_hex(w, f.vaddr);
-            eg_w_char(w, '"');
-        }
-        eg_w_char(w, '}');
-    }
-    eg_w_char(w, ']');
+    if (end->how == EG_END_EXEC)
+        return 0;
+    if (eg_options.fds == EG_FDS_CLOSE)
+        return "closed";
+    if ((flags & EG_FD_FILE) && end->how != EG_END_EXIT)
+        return "buffered_data_may_be_lost";
+    return 0;
 }
 
 /* A JSON array being written: the writer and how many items so far. */
 struct json_list {
     struct eg_writer *w;
     unsigned items;
+    const struct eg_end *end;
 };
 
 static void json_leak(int fd, struct eg_fd_slot *s, void *ctx)
@@ -232,7 +196,7 @@ static void json_leak(int fd, struct eg_fd_slot *s, void *ctx)
         }
     }
     eg_w_str(w, ",\"stack\":");
-    json_stack(w, EG_GET(s->stack));
+    eg_json_stack(w, EG_GET(s->stack));
     eg_w_char(w, '}');
 }
 
@@ -265,8 +229,12 @@ static void json_end(struct eg_writer *w, const struct eg_end *end)
         eg_w_str(w, "\",\"signal\":");
         eg_w_i64(w, end->code);
         eg_w_str(w, ",\"name\":\"");
-        eg_w_str(w, signal_name(end->code, name));
+        eg_w_str(w, eg_signal_name(end->code, name));
         eg_w_str(w, "\"}");
+    } else if (end->how == EG_END_EXEC) {
+        eg_w_str(w, "\",\"path\":");
+        eg_w_json_str(w, end->exec_path ? end->exec_path : "");
+        eg_w_char(w, '}');
     } else {
         eg_w_str(w, "\",\"status\":");
         eg_w_i64(w, end->code);
@@ -283,7 +251,7 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
     eg_w_str(w, ",\"ppid\":");
     eg_w_i64(w, eg_region->ppid);
     eg_w_str(w, ",\"exe\":");
-    eg_w_json_str(w, self_exe());
+    eg_w_json_str(w, eg_self_exe());
     eg_w_str(w, ",\"argv\":[");
     for (uint32_t off = 0; off < eg_region->argv_len;) {
         if (off)
@@ -296,11 +264,18 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
     eg_w_str(w, ",\"stack_depth\":");
     eg_w_i64(w, eg_options.stack_depth);
     eg_w_str(w, ",\n \"leaks\":[");
-    struct json_list leaks = {w, 0}, unseen = {w, 0};
+    struct json_list leaks = {w, 0, end}, unseen = {w, 0, end};
     each_leak(json_leak, &leaks);
     eg_w_str(w, "],\n \"closed_unseen\":[");
-    each_fd(is_closed_unseen, json_fd_number, &unseen);
-    eg_w_str(w, "],\n \"errors\":[");
+    if (end->how != EG_END_EXEC) /* the rest is closed by exec: not news */
+        each_fd(is_closed_unseen, json_fd_number, &unseen);
+    eg_w_char(w, ']');
+    if (end->how != EG_END_EXEC) {
+        eg_report_tempfiles_json(w);
+        eg_report_finalizers_json(w);
+        eg_report_threads_json(w);
+    }
+    eg_w_str(w, ",\n \"errors\":[");
     for (unsigned i = 0; i < errors_kept(); i++) {
         const struct eg_error *e = &eg_region->errors[i];
         eg_w_str(w, i ? ",\n  {\"kind\":\"" : "\n  {\"kind\":\"");
@@ -312,10 +287,10 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
         if (e->kind == EG_ERR_STREAM_FD)
             eg_w_str(w, e->other_flags & EG_FD_DIR ? ",\"stream\":\"DIR*\"" : ",\"stream\":\"FILE*\"");
         eg_w_str(w, ",\"stack\":");
-        json_stack(w, e->stack);
+        eg_json_stack(w, e->stack);
         if (e->other_stack) {
             eg_w_str(w, ",\"earlier_stack\":");
-            json_stack(w, e->other_stack);
+            eg_json_stack(w, e->other_stack);
         }
         eg_w_char(w, '}');
     }
@@ -326,69 +301,21 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
 
 /* ---- text ---- */
 
-static void text_prefix(struct eg_writer *w)
-{
-    eg_w_str(w, "==");
-    eg_w_i64(w, eg_pid);
-    eg_w_str(w, "== ");
-}
-
-static void text_stack(struct eg_writer *w, uint32_t id, int symbolize)
-{
-    const uint64_t *pcs = 0;
-    unsigned n = eg_depot_get(id, &pcs);
-    if (!n) {
-        text_prefix(w);
-        eg_w_str(w, eg_options.stack_depth ? "    (no stack)\n"
-                                           : "    (stack_depth=0: no stack recorded)\n");
-    }
-    for (unsigned i = 0; i < n; i++) {
-        struct frame f;
-        locate(pcs[i], &f);
-        text_prefix(w);
-        eg_w_str(w, "    #");
-        eg_w_i64(w, i);
-        eg_w_char(w, ' ');
-        eg_w_hex(w, f.pc);
-        struct eg_symbol sym;
-        /* every frame is a return address (ours are skipped): it points after
-         * the call, so look up the call itself */
-        if (symbolize && f.module && eg_symbolize(f.module, f.vaddr - 1, &sym)) {
-            if (sym.function[0]) {
-                eg_w_str(w, " in ");
-                eg_w_str(w, sym.function);
-            }
-            if (sym.file[0]) {
-                eg_w_char(w, ' ');
-                eg_w_str(w, sym.file);
-                eg_w_char(w, ':');
-                eg_w_i64(w, sym.line);
-            }
-        }
-        if (f.module) {
-            eg_w_str(w, " (");
-            eg_w_str(w, f.module);
-            eg_w_char(w, '+');
-            eg_w_hex(w, f.vaddr);
-            eg_w_char(w, ')');
-        }
-        eg_w_char(w, '\n');
-    }
-}
-
 struct text_ctx {
     struct eg_writer *w;
     int symbolize;
+    const struct eg_end *end;
 };
+
 
 static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
 {
     struct text_ctx *ctx = arg;
     struct eg_writer *w = ctx->w;
     struct eg_fd_info info;
-    text_prefix(w);
+    eg_text_prefix(w);
     eg_w_str(w, "\n");
-    text_prefix(w);
+    eg_text_prefix(w);
     eg_w_str(w, "fd ");
     eg_w_i64(w, fd);
     eg_w_str(w, ": ");
@@ -398,9 +325,15 @@ static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
     eg_describe_flags(w, info.status_flags);
     eg_w_str(w, info.cloexec > 0 ? ", O_CLOEXEC)" : ", no O_CLOEXEC)");
     eg_w_str(w, ", opened by ");
-    eg_w_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&s->word))]);
+    uint64_t word = atomic_load(&s->word);
+    eg_w_str(w, eg_via_names[EG_WORD_VIA(word)]);
+    const char *fate = leak_fate(EG_WORD_FLAGS(word), ctx->end);
+    if (fate && fate[0] == 'c')
+        eg_w_str(w, "; closed by exitguard (fds=close)");
+    else if (fate)
+        eg_w_str(w, "; its FILE* buffer may hold data never written");
     eg_w_str(w, "\n");
-    text_stack(w, EG_GET(s->stack), ctx->symbolize);
+    eg_text_stack(w, EG_GET(s->stack), ctx->symbolize);
 }
 
 static void text_how(struct eg_writer *w, const struct eg_end *end)
@@ -412,7 +345,7 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     case EG_END_QUICK_EXIT: eg_w_str(w, "called quick_exit("); break;
     case EG_END_SIGNAL:
         eg_w_str(w, "was killed by ");
-        eg_w_str(w, signal_name(end->code, name));
+        eg_w_str(w, eg_signal_name(end->code, name));
         return;
     case EG_END_EXEC:
         eg_w_str(w, "is executing ");
@@ -426,9 +359,9 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
 
 static void text_error(struct eg_writer *w, const struct eg_error *e, int symbolize)
 {
-    text_prefix(w);
+    eg_text_prefix(w);
     eg_w_str(w, "\n");
-    text_prefix(w);
+    eg_text_prefix(w);
     eg_w_str(w, "error: ");
     const char *other = 0;
     switch (e->kind) {
@@ -448,13 +381,13 @@ static void text_error(struct eg_writer *w, const struct eg_error *e, int symbol
     }
     eg_w_i64(w, e->fd);
     eg_w_char(w, '\n');
-    text_stack(w, e->stack, symbolize);
+    eg_text_stack(w, e->stack, symbolize);
     if (other && e->other_stack) {
-        text_prefix(w);
+        eg_text_prefix(w);
         eg_w_str(w, "  ");
         eg_w_str(w, other);
         eg_w_char(w, '\n');
-        text_stack(w, e->other_stack, symbolize);
+        eg_text_stack(w, e->other_stack, symbolize);
     }
 }
 
@@ -462,28 +395,50 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
 {
     unsigned leaks = count_leaks();
     unsigned errors = eg_report_count_errors();
-    text_prefix(w);
+    eg_text_prefix(w);
     eg_w_str(w, "exitguard: ");
-    eg_w_str(w, eg_region->argv_len ? eg_region->argv : self_exe());
+    eg_w_str(w, eg_region->argv_len ? eg_region->argv : eg_self_exe());
     eg_w_str(w, " (pid ");
     eg_w_i64(w, eg_pid);
     eg_w_str(w, ") ");
     text_how(w, end);
-    eg_w_str(w, leaks ? ", leaving file descriptors open:\n" : "\n");
-    struct text_ctx ctx = {w, symbolize};
+    eg_w_str(w, !leaks                     ? "\n"
+                : end->how == EG_END_EXEC ? ", handing it file descriptors without O_CLOEXEC:\n"
+                                          : ", leaving file descriptors open:\n");
+    struct text_ctx ctx = {w, symbolize, end};
     each_leak(text_leak, &ctx);
+    unsigned tempfiles = 0, failed = 0;
+    if (end->how != EG_END_EXEC) {
+        tempfiles = eg_report_tempfiles_text(w, symbolize);
+        eg_report_finalizers_text(w, symbolize);
+        failed = eg_report_finalizers_failed();
+        eg_report_threads_text(w, symbolize);
+    }
     for (unsigned i = 0; i < errors_kept(); i++)
         text_error(w, &eg_region->errors[i], symbolize);
-    text_prefix(w);
+    eg_text_prefix(w);
     eg_w_str(w, "\n");
-    text_prefix(w);
+    eg_text_prefix(w);
     eg_w_str(w, "SUMMARY: exitguard: ");
     eg_w_i64(w, leaks);
-    eg_w_str(w, leaks == 1 ? " fd leaked, " : " fds leaked, ");
+    eg_w_str(w, leaks == 1                  ? " fd leaked"
+                : end->how == EG_END_EXEC ? " fds leaked across exec"
+                                          : " fds leaked");
+    if (tempfiles) {
+        eg_w_str(w, ", ");
+        eg_w_i64(w, tempfiles);
+        eg_w_str(w, tempfiles == 1 ? " temp file left" : " temp files left");
+    }
+    if (failed) {
+        eg_w_str(w, ", ");
+        eg_w_i64(w, failed);
+        eg_w_str(w, failed == 1 ? " finalizer failed" : " finalizers failed");
+    }
+    eg_w_str(w, ", ");
     eg_w_i64(w, errors);
     eg_w_str(w, errors == 1 ? " fd misuse\n" : " fd misuses\n");
     if (errors > errors_kept()) {
-        text_prefix(w);
+        eg_text_prefix(w);
         eg_w_i64(w, errors - errors_kept());
         eg_w_str(w, " misuses not shown (only the first are kept)\n");
     }
@@ -576,13 +531,18 @@ void eg_report(const struct eg_end *end)
     int to_dir = eg_options.log_dir[0] != 0;
     if (format == EG_REPORT_AUTO)
         format = to_dir ? EG_REPORT_JSON : EG_REPORT_TEXT;
-    int quiet = !eg_report_take_stock() && !eg_report_count_errors();
-    /* In log_dir every process gets a JSON document (the command counts
-     * processes); elsewhere a process with nothing to say says nothing. */
+    int quiet = !eg_report_take_stock(end) && !eg_report_count_errors();
+    if (end->how != EG_END_EXEC)
+        quiet = quiet && !eg_report_tempfiles_count() && !eg_report_finalizers_failed();
+    /* In log_dir every process gets a JSON document at its end (the command
+     * counts processes); elsewhere, and at exec, a process with nothing to
+     * say says nothing. */
+    int document = to_dir && (format == EG_REPORT_JSON ? end->how != EG_END_EXEC || !quiet : !quiet);
     /* Symbolizing allocates and dlopens libdw: only on the normal exit path.
-     * _exit and quick_exit may be called from a signal handler. */
+     * _exit and quick_exit may be called from a signal handler, exec from a
+     * vfork child or a forked child of a threaded program. */
     int symbolize = end->how == EG_END_EXIT;
-    if (to_dir && (format == EG_REPORT_JSON || !quiet)) {
+    if (document) {
         if (write_file(end, format == EG_REPORT_JSON, symbolize))
             goto done;
         format = EG_REPORT_TEXT; /* the findings are not lost: stderr */
@@ -599,4 +559,10 @@ void eg_report(const struct eg_end *end)
 done:
     if (symbolize)
         eg_symbolize_end();
+}
+
+void eg_report_exec(const char *path)
+{
+    struct eg_end end = {EG_END_EXEC, 0, path};
+    eg_report(&end);
 }

@@ -8,7 +8,7 @@
 #include "exit.h"
 #include "writer.h"
 
-enum { EG_REPORT_SCHEMA = 1 };
+enum { EG_REPORT_SCHEMA = 2 };
 
 /* Writes the report where the options say. */
 void eg_report(const struct eg_end *end);
@@ -19,7 +19,16 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
 /* Asks the kernel which recorded fds are still open, and returns how many
  * are leaks; the report writers use this stock, so take it before they
  * run and before anything else opens an fd. */
-unsigned eg_report_take_stock(void);
+unsigned eg_report_take_stock(const struct eg_end *end);
+
+/* The fds the last stock called leaks, handed to fn; returns how many. */
+struct eg_fd_slot;
+unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), void *ctx);
+
+/* About to exec `path`: reports the fds the new program would inherit
+ * without having been meant to (no FD_CLOEXEC, not dup2'ed into place),
+ * if any.  Finalizers do not run at exec, as atexit handlers do not. */
+void eg_report_exec(const char *path);
 unsigned eg_report_count_errors(void);
 
 #endif

@@ -54,7 +54,7 @@ Test(command, merged_json_holds_every_process_symbolized)
     json_t *doc = json_load_file(json, 0, &e);
     unlink(json);
     cr_assert(doc, "--json wrote no JSON: %s", e.text);
-    cr_assert_eq(json_integer_value(json_object_get(doc, "exitguard")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(doc, "exitguard")), 2);
     json_t *totals = json_object_get(doc, "totals");
     cr_assert_eq(json_integer_value(json_object_get(totals, "leaks")), 1);
     size_t i;

@@ -17,7 +17,7 @@ static char *report(int json)
     struct eg_writer w;
     eg_w_init(&w, fd);
     struct eg_end end = {EG_END_EXIT, 3, 0};
-    eg_report_take_stock();
+    eg_report_take_stock(&end);
     if (json)
         eg_report_json(&w, &end);
     else
@@ -54,7 +54,7 @@ Test(report, json_document_has_the_schema_fields)
 {
     core_setup(NULL);
     json_t *doc = report_json();
-    cr_assert_eq(json_integer_value(json_object_get(doc, "exitguard_report")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(doc, "exitguard_report")), 2);
     cr_assert_eq(json_integer_value(json_object_get(doc, "pid")), getpid());
     cr_assert(json_is_array(json_object_get(doc, "argv")));
     json_t *end = json_object_get(doc, "end");

@@ -8,7 +8,7 @@
 
 #include "totals.h"
 
-#define MERGED_SCHEMA 1
+#define MERGED_SCHEMA 2
 
 /* 0, or -1 after one line naming the path. */
 int write_merged_json(const char *path, char *const *command, int wait_status,

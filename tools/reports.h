@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#define REPORT_SCHEMA 1
+#define REPORT_SCHEMA 2
 
 /* Finished reports: "*.json", not the library's dot-prefixed temporaries. */
 struct report_names {

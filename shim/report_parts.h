@@ -1,0 +1,46 @@
+/* What the sections of a report share: frames and stacks in both formats,
+ * the text line prefix, names.  None of it allocates; eg_text_frame and
+ * eg_text_stack symbolize (libdw, allocating) only when asked to. */
+#ifndef EXITGUARD_REPORT_PARTS_H
+#define EXITGUARD_REPORT_PARTS_H
+
+#include <stdint.h>
+
+#include "exit.h"
+#include "writer.h"
+
+const char *eg_self_exe(void);
+const char *eg_signal_name(int sig, char *buf); /* buf: 20 bytes */
+
+/* {"pc":"0x..","module":"..","offset":"0x.."} */
+void eg_json_frame(struct eg_writer *w, uint64_t pc);
+/* [frame, ...] of a depot stack */
+void eg_json_stack(struct eg_writer *w, uint32_t id);
+
+/* "==pid== " */
+void eg_text_prefix(struct eg_writer *w);
+void eg_text_frame(struct eg_writer *w, uint64_t pc, int is_return, int symbolize);
+/* one prefixed line per frame */
+void eg_text_stack(struct eg_writer *w, uint32_t id, int symbolize);
+
+/* ---- sections, each in its own file ---- */
+
+/* report_threads.c: threads other than the one ending the process, still
+ * running at the end.  _json writes `,"threads":[...]`; _text writes its
+ * lines (nothing when there are none); both return how many. */
+unsigned eg_report_threads_json(struct eg_writer *w);
+unsigned eg_report_threads_text(struct eg_writer *w, int symbolize);
+
+/* report_tempfiles.c: mkstemp files of this process still on disk at the
+ * end (and what tempfiles=unlink did with them). */
+unsigned eg_report_tempfiles_json(struct eg_writer *w);
+unsigned eg_report_tempfiles_text(struct eg_writer *w, int symbolize);
+unsigned eg_report_tempfiles_count(void);
+
+/* report_finalizers.c: finalizers the exit sequence ran, skipped, or
+ * gave up on. */
+unsigned eg_report_finalizers_json(struct eg_writer *w);
+unsigned eg_report_finalizers_text(struct eg_writer *w, int symbolize);
+unsigned eg_report_finalizers_failed(void); /* crashed, exited or hung */
+
+#endif
