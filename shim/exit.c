@@ -1,64 +1,145 @@
-/* How a process ends, and the one report it gets.
+/* How a process ends, and who runs the exit sequence.
  *
- * Normal exit: the handler is registered with on_exit from our constructor,
- * which makes it run *last* -- after the program's atexit handlers and
- * after every ELF destructor (PITFALLS.md, "Exit order") -- so fds the
- * program closes on its way out are not called leaks.  on_exit, not atexit,
- * because it is handed the exit status. */
+ * Normal exit, in glibc's order (PITFALLS.md, "Exit order"):
+ *   exit -> the program's later atexit handlers
+ *        -> phase 1, our finalizers: hooked with atexit when the first
+ *           finalizer is registered, as weakref.finalize does, so they run
+ *           before the program's earlier handlers tear things down
+ *        -> the program's earlier handlers, its destructors, ours
+ *        -> phase 2, report and policies: on_exit registered from our
+ *           constructor runs last of all, so fds the program closes on its
+ *           way out are not called leaks (on_exit: it is given the status)
+ * _exit, _Exit, quick_exit and a fatal signal run both phases at once.
+ *
+ * One thread owns the sequence.  Another thread ending the process at the
+ * same time waits for the owner to end it (glibc 2.36 could crash with two
+ * threads in exit, BZ 31997) -- unless the owner is running the program's
+ * own exit handlers, which may never return: then a signal or _exit takes
+ * the sequence over, as it would have ended the process without us. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "exit.h"
 #include "guard.h"
 #include "real.h"
 #include "registry.h"
-#include "report.h"
+#include "sequence.h"
 
-static _Atomic int ended;
-static _Atomic int quick_exit_status; /* any thread may call quick_exit */
+enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
+static _Atomic int owner;   /* tid running the sequence, 0 before */
+static _Atomic int phase;   /* where the owner is */
+static _Atomic int pending; /* a signal that arrived while we worked */
+static _Atomic int quick_exit_status;
+static _Atomic int finalizers_hooked;
 
-void eg_process_ends(enum eg_end_how how, int code)
+static int my_tid(void) { return (int)syscall(SYS_gettid); }
+
+/* 1: this thread runs the sequence now. */
+static int claim(int may_take_over)
 {
-    /* A child that shares our memory without having gone through fork
-     * (clone with CLONE_VM) must not report, nor mark us as ended. */
-    if (eg_region && syscall(SYS_getpid) != eg_pid)
+    int me = my_tid(), cur = 0;
+    if (atomic_compare_exchange_strong(&owner, &cur, me) || cur == me)
+        return 1;
+    int p = atomic_load(&phase);
+    return may_take_over && (p == OUTSIDE || p == BETWEEN) &&
+           atomic_compare_exchange_strong(&owner, &cur, me);
+}
+
+/* The owner ends the process, within its budget. */
+static _Noreturn void wait_for_the_end(void)
+{
+    for (;;) {
+        struct timespec second = {1, 0};
+        syscall(SYS_nanosleep, &second, 0);
+    }
+}
+
+/* A clone(CLONE_VM) child that never went through fork shares our memory:
+ * it must neither report as us nor mark us as ended. */
+static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
+
+static void end_now(enum eg_end_how how, int code, int in_signal_handler)
+{
+    if (!is_us())
         return;
-    int expected = 0;
-    if (!atomic_compare_exchange_strong(&ended, &expected, 1))
-        return;
+    /* a second thread in exit proper must not run beside the first */
+    if (!claim(how != EG_END_EXIT))
+        wait_for_the_end();
+    if (atomic_exchange(&phase, FINISHING) == FINISHING)
+        return; /* done already: exit's own _exit after phase 2 */
     int saved = errno;
-    int was_busy = eg_busy;
-    eg_busy = 1;
     struct eg_end end = {how, code, 0};
-    eg_report(&end);
-    eg_busy = was_busy;
+    eg_sequence_begin(&end);
+    eg_sequence_finalizers(in_signal_handler);
+    eg_sequence_finish(&end);
+    int sig = atomic_load(&pending);
+    if (sig && how != EG_END_SIGNAL) { /* it would have killed us meanwhile */
+        struct eg_end by_signal = {EG_END_SIGNAL, sig, 0};
+        eg_die(&by_signal);
+    }
+    eg_sequence_pause();
     errno = saved;
 }
 
-/* Provisional: the whole sequence lands with the finalizers. */
+void eg_process_ends(enum eg_end_how how, int code)
+{
+    end_now(how, code, 0);
+}
+
 void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext)
 {
     (void)ucontext;
-    eg_process_ends(EG_END_SIGNAL, sig);
-    struct sigaction dfl = {.sa_handler = SIG_DFL};
-    REAL(sigaction)(sig, &dfl, 0);
-    if (!info || info->si_code <= 0) /* sent, not a fault: send it again */
-        syscall(SYS_tgkill, eg_pid, (int)syscall(SYS_gettid), sig);
+    if (!is_us())
+        return;
+    int p = atomic_load(&phase);
+    if (atomic_load(&owner) == my_tid() && (p == FINALIZING || p == FINISHING)) {
+        struct eg_end now = {EG_END_SIGNAL, sig, 0};
+        if (info && info->si_code > 0 && sig != SIGPIPE)
+            eg_die(&now); /* a fault in exitguard's own work: nothing to save */
+        atomic_store(&pending, sig); /* ends the process once we are done */
+        return;
+    }
+    end_now(EG_END_SIGNAL, sig, 1);
+    struct eg_end end = {EG_END_SIGNAL, sig, 0};
+    eg_die(&end);
+}
+
+static void finalizers_at_exit(void)
+{
+    if (!is_us())
+        return;
+    if (!claim(0))
+        wait_for_the_end();
+    if (atomic_load(&phase) != OUTSIDE)
+        return;
+    atomic_store(&phase, FINALIZING);
+    struct eg_end end = {EG_END_EXIT, 0, 0}; /* status unknown until phase 2 */
+    eg_sequence_begin(&end);
+    eg_sequence_finalizers(0);
+    eg_sequence_pause();
+    atomic_store(&phase, BETWEEN);
+}
+
+void eg_exit_hook_finalizers(void)
+{
+    if (!atomic_exchange(&finalizers_hooked, 1))
+        atexit(finalizers_at_exit);
 }
 
 static void on_normal_exit(int status, void *arg)
 {
     (void)arg;
-    eg_process_ends(EG_END_EXIT, status);
+    end_now(EG_END_EXIT, status, 0);
 }
 
 static void on_quick_exit(void)
 {
-    eg_process_ends(EG_END_QUICK_EXIT, quick_exit_status);
+    end_now(EG_END_QUICK_EXIT, quick_exit_status, 0);
 }
 
 void eg_exit_arm(void)
@@ -69,19 +150,32 @@ void eg_exit_arm(void)
 
 void eg_exit_forked(void)
 {
-    atomic_store(&ended, 0);
+    atomic_store(&owner, 0);
+    atomic_store(&phase, OUTSIDE);
+    atomic_store(&pending, 0);
+}
+
+EG_EXPORT void exit(int status)
+{
+    eg_sequence_exit_called(status); /* from a finalizer: abandon it */
+    if (is_us() && !claim(0))
+        wait_for_the_end();
+    REAL(exit)(status);
+    __builtin_unreachable();
 }
 
 EG_EXPORT void _exit(int status)
 {
-    eg_process_ends(EG_END__EXIT, status);
+    eg_sequence_exit_called(status);
+    end_now(EG_END__EXIT, status, 0);
     REAL(_exit)(status);
     __builtin_unreachable();
 }
 
 EG_EXPORT void _Exit(int status)
 {
-    eg_process_ends(EG_END__EXIT, status);
+    eg_sequence_exit_called(status);
+    end_now(EG_END__EXIT, status, 0);
     REAL(_Exit)(status);
     __builtin_unreachable();
 }
@@ -90,6 +184,7 @@ EG_EXPORT void _Exit(int status)
  * them the status, so it is noted here first. */
 EG_EXPORT void quick_exit(int status)
 {
+    eg_sequence_exit_called(status);
     quick_exit_status = status;
     REAL(quick_exit)(status);
     __builtin_unreachable();

@@ -177,7 +177,7 @@ struct eg_region {
     uint32_t argv_len; /* argv as NUL-separated strings */
     char argv[EG_ARGV_MAX];
     _Atomic uint32_t finalizers;   /* offset of the newest finalizer */
-    uint32_t fin_buckets;          /* offset of EG_FIN_BUCKETS heads, by obj/fd */
+    _Atomic uint32_t fin_buckets;  /* offset of EG_FIN_BUCKETS heads, by obj/fd */
     _Atomic uint32_t threads;      /* offset of the first thread record */
     _Atomic uint32_t tempfiles;    /* offset of the newest temp file */
     _Atomic uint32_t dropped;      /* records lost: the region was full */

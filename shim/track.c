@@ -2,6 +2,7 @@
 
 #include <errno.h>
 
+#include "finalizers.h"
 #include "guard.h"
 
 __thread int eg_busy __attribute__((tls_model("initial-exec")));
@@ -41,8 +42,10 @@ void eg_track_adopt(int fd, enum eg_via via, unsigned flags)
 void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream)
 {
     r->active = 0;
-    if (fd >= 0)
-        GUARDED(eg_fd_release_begin(r, fd, via, by_stream));
+    if (fd < 0)
+        return;
+    eg_finalizers_fd_closing(fd); /* while the fd is still there to use */
+    GUARDED(eg_fd_release_begin(r, fd, via, by_stream));
 }
 
 void eg_track_release_end(struct eg_release *r, int not_open, int kept)
@@ -54,5 +57,6 @@ void eg_track_release_end(struct eg_release *r, int not_open, int kept)
 
 void eg_track_release_range(unsigned first, unsigned last, enum eg_via via)
 {
+    eg_finalizers_range_closing(first, last);
     GUARDED(eg_fd_release_range(first, last, via));
 }

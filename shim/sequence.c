@@ -1,0 +1,327 @@
+/* Running the exit sequence: finalizers contained and bounded, then the
+ * report and the policies.  Everything here may run in a fatal-signal
+ * handler: raw syscalls, no malloc, no stdio (except the fflush of a normal
+ * exit), no locks.
+ *
+ * Hangs and crashes of a finalizer are escaped with siglongjmp: a kernel
+ * timer aimed at this thread (SIGEV_THREAD_ID) interrupts a finalizer that
+ * outlives its budget, and a handler for the fault signals, installed only
+ * while the sequence runs, catches one that crashes.  The process is
+ * ending: what the abandoned finalizer held (a lock, a half-written
+ * buffer) no longer matters, only that the rest still runs. */
+#define _GNU_SOURCE
+#include "sequence.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exitguard.h"
+#include "finalizers.h"
+#include "guard.h"
+#include "options.h"
+#include "real.h"
+#include "registry.h"
+#include "report.h"
+
+static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
+enum { N_FAULTS = sizeof faults / sizeof faults[0] };
+
+static __thread sigjmp_buf *escape;
+static __thread volatile sig_atomic_t escape_why, escape_detail;
+
+static const struct eg_end *ending; /* how the process ends if out of time */
+static long budget_left_ms = -1;    /* of exit_timeout; -1: not started */
+static long begun_ms;
+static int timer_id = -1, timer_tid;
+static struct sigaction saved_faults[N_FAULTS], saved_timer;
+static sigset_t saved_mask;
+static int caught; /* our handlers are installed */
+
+static int timer_signal(void) { return SIGRTMAX; }
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long ms_left(void) { return budget_left_ms - (now_ms() - begun_ms); }
+
+static void set_timer(long sec, long nsec)
+{
+    struct itimerspec when = {{0, 0}, {sec, nsec}};
+    if (timer_id >= 0)
+        syscall(SYS_timer_settime, timer_id, 0, &when, 0);
+}
+
+static void arm(long ms)
+{
+    if (ms <= 0)
+        set_timer(0, 1); /* already due: fire at once (0 would disarm) */
+    else
+        set_timer(ms / 1000, (ms % 1000) * 1000000);
+}
+
+static void disarm(void) { set_timer(0, 0); }
+
+/* Provisional until the temp file records land (tempfiles.c). */
+__attribute__((weak)) void eg_tempfiles_settle(void);
+__attribute__((weak)) void eg_tempfiles_settle(void) {}
+
+_Noreturn void eg_die(const struct eg_end *end)
+{
+    if (end->how == EG_END_SIGNAL) {
+        int sig = end->code;
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        REAL(sigaction)(sig, &dfl, 0);
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, sig);
+        syscall(SYS_tgkill, (int)syscall(SYS_getpid), (int)syscall(SYS_gettid), sig);
+        /* pending and deadly now: unblocking delivers it */
+        syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &only, 0, _NSIG / 8);
+        REAL(_exit)(128 + sig); /* not reached: the default action of sig kills */
+    }
+    REAL(_exit)(end->code);
+}
+
+static void on_fault(int sig, siginfo_t *info, void *uc)
+{
+    if (escape) {
+        escape_why = EG_FIN_CRASHED;
+        escape_detail = sig;
+        siglongjmp(*escape, 1);
+    }
+    /* not a finalizer of ours: the program (another thread) or exitguard
+     * itself crashed while the sequence ran */
+    eg_exit_by_signal(sig, info, uc);
+}
+
+static void on_timer(int sig, siginfo_t *info, void *uc)
+{
+    if (info->si_code != SI_TIMER) { /* the program's own use of the signal */
+        struct sigaction *prog = &saved_timer;
+        if (prog->sa_flags & SA_SIGINFO)
+            prog->sa_sigaction(sig, info, uc);
+        else if (prog->sa_handler != SIG_DFL && prog->sa_handler != SIG_IGN)
+            prog->sa_handler(sig);
+        return;
+    }
+    if (escape) {
+        escape_why = EG_FIN_HUNG;
+        escape_detail = 0;
+        siglongjmp(*escape, 1);
+    }
+    eg_die(ending); /* the whole sequence is out of time */
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sa.sa_sigaction = on_fault;
+    for (int i = 0; i < N_FAULTS; i++) {
+        REAL(sigaction)(faults[i], &sa, &saved_faults[i]);
+        sigaddset(&unblock, faults[i]);
+    }
+    sa.sa_sigaction = on_timer;
+    REAL(sigaction)(timer_signal(), &sa, &saved_timer);
+    sigaddset(&unblock, timer_signal());
+    syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, &saved_mask, _NSIG / 8);
+    caught = 1;
+}
+
+static void release_signals(void)
+{
+    if (!caught)
+        return;
+    for (int i = 0; i < N_FAULTS; i++)
+        REAL(sigaction)(faults[i], &saved_faults[i], 0);
+    REAL(sigaction)(timer_signal(), &saved_timer, 0);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved_mask, 0, _NSIG / 8);
+    caught = 0;
+}
+
+void eg_sequence_begin(const struct eg_end *end)
+{
+    ending = end;
+    if (budget_left_ms < 0)
+        budget_left_ms = eg_options.exit_timeout;
+    begun_ms = now_ms();
+    int tid = (int)syscall(SYS_gettid);
+    if (timer_id >= 0 && timer_tid != tid) { /* another thread took over */
+        syscall(SYS_timer_delete, timer_id);
+        timer_id = -1;
+    }
+    if (timer_id < 0) {
+        struct sigevent ev;
+        memset(&ev, 0, sizeof ev);
+        ev.sigev_notify = SIGEV_THREAD_ID;
+        ev.sigev_signo = timer_signal();
+        ev._sigev_un._tid = tid;
+        int id;
+        if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &id) == 0) {
+            timer_id = id;
+            timer_tid = tid;
+        }
+    }
+    if (!caught)
+        catch_signals();
+    arm(ms_left());
+}
+
+void eg_sequence_pause(void)
+{
+    disarm();
+    budget_left_ms = ms_left();
+    release_signals();
+}
+
+void eg_sequence_exit_called(int status)
+{
+    if (escape) {
+        escape_why = EG_FIN_EXITED;
+        escape_detail = status;
+        siglongjmp(*escape, 1);
+    }
+}
+
+static int runs_here(const struct eg_finalizer *f)
+{
+    return f->pid == eg_pid || (f->flags & EXITGUARD_IN_CHILDREN);
+}
+
+/* f, claimed, as the program's code (its calls are tracked), abandoned if
+ * it crashes, calls exit or outlives `ms`. */
+static void run_bounded(struct eg_finalizer *f, long ms)
+{
+    sigjmp_buf jb;
+    int was_busy = eg_busy;
+    arm(ms);
+    if (sigsetjmp(jb, 1) == 0) {
+        escape = &jb;
+        eg_busy = 0;
+        ((void (*)(void *))(uintptr_t)f->fn)((void *)(uintptr_t)f->arg);
+        escape = 0;
+        eg_busy = was_busy;
+        eg_finalizer_done(f, EG_FIN_RAN, 0);
+    } else {
+        escape = 0;
+        eg_busy = was_busy;
+        eg_finalizer_done(f, (enum eg_fin_outcome)escape_why, escape_detail);
+    }
+    arm(ms_left());
+}
+
+void eg_sequence_finalizers(int in_signal_handler)
+{
+    if (!eg_region)
+        return;
+    struct eg_finalizer *newest;
+again:
+    newest = eg_finalizer_newest();
+    for (struct eg_finalizer *f = newest; f; f = eg_finalizer_older(f)) {
+        if (atomic_load(&f->state) != EG_FIN_ALIVE || !atomic_load(&f->atexit) || !runs_here(f))
+            continue;
+        long left = ms_left();
+        int skip = in_signal_handler && !(f->flags & EXITGUARD_SIGNAL_SAFE) ? EG_SKIP_NOT_SIGNAL_SAFE
+                   : left <= 0                                           ? EG_SKIP_OUT_OF_TIME
+                                                                         : 0;
+        if (!eg_finalizer_claim(f))
+            continue;
+        if (skip) {
+            eg_finalizer_done(f, EG_FIN_SKIPPED, skip);
+            continue;
+        }
+        run_bounded(f, left < eg_options.finalizer_timeout ? left : eg_options.finalizer_timeout);
+        if (eg_finalizer_newest() != newest)
+            goto again; /* it registered more: they are newer, run them first */
+    }
+}
+
+/* ---- phase 2 ---- */
+
+struct leak_order {
+    uint64_t *keys; /* seq << 20 | fd: fds fit in 20 bits (EG_FD_LIMIT) */
+    unsigned n, cap;
+};
+
+static void collect(int fd, struct eg_fd_slot *s, void *ctx)
+{
+    struct leak_order *o = ctx;
+    if (o->n < o->cap)
+        o->keys[o->n++] = EG_GET(s->seq) << 20 | (uint64_t)fd;
+}
+
+static void sift(uint64_t *a, unsigned n, unsigned i)
+{
+    for (;;) {
+        unsigned big = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && a[l] > a[big])
+            big = l;
+        if (r < n && a[r] > a[big])
+            big = r;
+        if (big == i)
+            return;
+        uint64_t t = a[i];
+        a[i] = a[big];
+        a[big] = t;
+        i = big;
+    }
+}
+
+/* fds=close: the leaks, newest first (a socket's peer sees the end now,
+ * not when the kernel gets round to it).  Heapsort in an mmap'd array:
+ * no malloc in a signal handler. */
+static void close_leaks(unsigned count)
+{
+    size_t bytes = ((size_t)count * sizeof(uint64_t) + 4095) & ~(size_t)4095;
+    uint64_t *keys = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (keys == MAP_FAILED)
+        return;
+    struct leak_order o = {keys, 0, count};
+    eg_report_each_leak(collect, &o);
+    for (unsigned i = o.n / 2; i-- > 0;)
+        sift(keys, o.n, i);
+    for (unsigned n = o.n; n > 1; n--) { /* ascending */
+        uint64_t t = keys[0];
+        keys[0] = keys[n - 1];
+        keys[n - 1] = t;
+        sift(keys, n - 1, 0);
+    }
+    for (unsigned i = o.n; i-- > 0;)
+        syscall(SYS_close, (int)(keys[i] & ((1u << 20) - 1)));
+    munmap(keys, bytes);
+}
+
+void eg_sequence_finish(const struct eg_end *end)
+{
+    ending = end;
+    int was_busy = eg_busy;
+    eg_busy = 1;
+    /* closing a FILE*'s fd would lose what stdio still buffers; exit would
+     * flush it only later */
+    if (end->how == EG_END_EXIT && eg_options.fds == EG_FDS_CLOSE)
+        fflush(0);
+    eg_tempfiles_settle();
+    eg_report(end); /* takes stock of the fds first */
+    if (eg_options.fds == EG_FDS_CLOSE) {
+        unsigned n = eg_report_each_leak(0, 0);
+        if (n)
+            close_leaks(n);
+    }
+    eg_busy = was_busy;
+}
