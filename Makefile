@@ -24,7 +24,7 @@ UNIT_SRC = $(wildcard tests/unit_*.c)
 E2E_SRC = $(wildcard tests/e2e_*.c)
 PROG_SRC = $(wildcard tests/programs/*.c)
 PROGS = $(PROG_SRC:tests/programs/%.c=$(B)/tests/programs/%) \
-        $(B)/tests/programs/fortified $(B)/tests/programs/stripped \
+        $(B)/tests/programs/fortified $(B)/tests/programs/stripped $(B)/tests/programs/linked \
         $(B)/tests/programs/libearly_open.so
 
 all: $(B)/libexitguard.so $(B)/exitguard
@@ -44,8 +44,13 @@ $(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) | $(B)
 	$(CC) $(BASE_CFLAGS) -DEXITGUARD_LIBDIR='"$(LIBDIR)"' -o $@ $(CMD_SRC) -ljansson -ldl
 
 # ---- tests ----
-$(B)/tests/programs/%: tests/programs/%.c | $(B)/tests/programs
-	$(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -pthread -o $@ $<
+$(B)/tests/programs/%: tests/programs/%.c include/exitguard.h | $(B)/tests/programs
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -pthread -Iinclude -o $@ $<
+
+# the finalizer API linked (-lexitguard) rather than preloaded
+$(B)/tests/programs/linked: tests/programs/finalizers.c $(B)/libexitguard.so | $(B)/tests/programs
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -pthread -Iinclude -DLINKED -o $@ $< \
+	    -L$(B) -lexitguard -Wl,-rpath,$(abspath $(B))
 
 # open() with flags unknown at compile time becomes __open_2 when fortified
 $(B)/tests/programs/fortified: tests/programs/leak_one.c | $(B)/tests/programs

@@ -21,20 +21,6 @@
 /* Any finalizer tied to an fd: until then a close pays one load. */
 static _Atomic int fd_finalizers;
 
-static struct eg_finalizer *at(uint32_t off)
-{
-    return off ? (struct eg_finalizer *)eg_at(off) : 0;
-}
-
-struct eg_finalizer *eg_finalizer_newest(void)
-{
-    return eg_region ? at(atomic_load_explicit(&eg_region->finalizers, memory_order_acquire)) : 0;
-}
-
-struct eg_finalizer *eg_finalizer_older(const struct eg_finalizer *f)
-{
-    return at(f->next);
-}
 
 int eg_finalizer_claim(struct eg_finalizer *f)
 {
@@ -230,8 +216,8 @@ static int run_owned(_Atomic uint32_t *head, int (*match)(const struct eg_finali
                      void *ctx)
 {
     int ran = 0;
-    for (struct eg_finalizer *f = at(atomic_load_explicit(head, memory_order_acquire)); f;
-         f = at(atomic_load_explicit(&f->owner_next, memory_order_relaxed))) {
+    for (struct eg_finalizer *f = eg_finalizer_at(atomic_load_explicit(head, memory_order_acquire)); f;
+         f = eg_finalizer_at(atomic_load_explicit(&f->owner_next, memory_order_relaxed))) {
         if (atomic_load(&f->state) == EG_FIN_ALIVE && match(f, ctx) && eg_finalizer_claim(f)) {
             run_claimed(f);
             ran++;

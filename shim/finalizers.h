@@ -12,8 +12,20 @@ void eg_finalizers_fd_closing(int fd);
 void eg_finalizers_range_closing(unsigned first, unsigned last);
 
 /* The newest finalizer, then older ones: NULL at the end. */
-struct eg_finalizer *eg_finalizer_newest(void);
-struct eg_finalizer *eg_finalizer_older(const struct eg_finalizer *f);
+static inline struct eg_finalizer *eg_finalizer_at(uint32_t off)
+{
+    return off ? (struct eg_finalizer *)eg_at(off) : 0;
+}
+static inline struct eg_finalizer *eg_finalizer_newest(void)
+{
+    return eg_region ? eg_finalizer_at(atomic_load_explicit(&eg_region->finalizers,
+                                                            memory_order_acquire))
+                     : 0;
+}
+static inline struct eg_finalizer *eg_finalizer_older(const struct eg_finalizer *f)
+{
+    return eg_finalizer_at(f->next);
+}
 
 /* Wins the right to run f (ALIVE -> RUNNING); 0 if someone else has it. */
 int eg_finalizer_claim(struct eg_finalizer *f);
