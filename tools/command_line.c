@@ -11,7 +11,7 @@
     X(OPT_JSON, "json", "FILE", "write all reports, symbolized, as one JSON document") \
     X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created 0700 if missing)") \
     X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                \
-      "exit with N (0-255) if any fd was leaked or misused")                    \
+      "exit with N (0-255) if anything was found (see below)")                    \
     X(OPT_QUIET, "quiet", NULL, "print only the final summary line")            \
     X(OPT_VERBOSE, "verbose", NULL, "also list processes that left nothing open") \
     X(OPT_HELP, "help", NULL, "print this help and exit")
@@ -49,8 +49,10 @@ void print_help(FILE *to)
 {
     print_usage(to);
     fputs("\nRuns COMMAND with libexitguard.so preloaded into it and into every process\n"
-          "it starts, then reports the file descriptors each process left open at exit\n"
-          "and the ones it closed twice or closed behind a FILE* or DIR*.\n\n"
+          "it starts, then reports what each process left behind: file descriptors left\n"
+          "open at exit or handed across exec without O_CLOEXEC, fds closed twice or\n"
+          "behind a FILE* or DIR*, temp files left on disk, finalizers that crashed,\n"
+          "called exit or hung (or were skipped), and threads still running.\n\n"
           "options:\n", to);
     for (int i = 0; i < N_OPTIONS; i++) {
         char left[40];
@@ -59,7 +61,9 @@ void print_help(FILE *to)
         fprintf(to, "  %-22s %s\n", left, options[i].description);
     }
     fputs("\nThe summary goes to stderr.  The exit status is COMMAND's (128+N if a signal\n"
-          "N killed it), or --error-exitcode's N when anything was found; 2 for bad usage.\n"
+          "N killed it), or --error-exitcode's N when anything was found -- an fd leaked\n"
+          "or misused, a temp file left, a finalizer failed; threads still running and\n"
+          "skipped finalizers are shown but do not count -- and 2 for bad usage.\n"
           "EXITGUARD_OPTIONS, if set, is passed on after exitguard's own keys, so its\n"
           "keys win (EXITGUARD_OPTIONS=help=1 lists them).\n", to);
 }

@@ -136,7 +136,7 @@ int main(int argc, char **argv)
                      "their reports are not included");
         struct totals totals = present(&cl, &plan, &before, run.wait_status);
         code = exit_code_of(run.wait_status);
-        if (cl.error_exitcode >= 0 && (totals.leaks || totals.errors))
+        if (cl.error_exitcode >= 0 && totals_have_findings(&totals))
             code = cl.error_exitcode;
     }
     free_report_names(&before);

@@ -2,39 +2,19 @@
 
 #include <string.h>
 
-static const char *string_or(json_t *object, const char *key, const char *fallback)
-{
-    const char *s = json_string_value(json_object_get(object, key));
-    return s ? s : fallback;
-}
+#include "stack_text.h"
 
-/* "#0 0x55d1 in main /src/x.c:12 (/abs/module+0x11db)", leaving out what
- * is not known. */
-static void print_frame(FILE *to, size_t i, json_t *frame)
+/* What exitguard did about a leak at the end, if anything. */
+static void print_action(FILE *to, const char *action)
 {
-    fprintf(to, "    #%zu %s", i, string_or(frame, "pc", "?"));
-    const char *function = string_or(frame, "function", NULL);
-    const char *file = string_or(frame, "file", NULL);
-    const char *module = string_or(frame, "module", NULL);
-    if (function)
-        fprintf(to, " in %s", function);
-    if (file)
-        fprintf(to, " %s:%lld", file, (long long)json_integer_value(json_object_get(frame, "line")));
-    if (module)
-        fprintf(to, " (%s+%s)", module, string_or(frame, "offset", "?"));
-    fputc('\n', to);
-}
-
-static void print_stack(FILE *to, json_t *stack, json_int_t stack_depth)
-{
-    if (json_array_size(stack) == 0) {
-        fputs(stack_depth == 0 ? "    (no stack: stack_depth=0)\n" : "    (no stack recorded)\n", to);
+    if (!action)
         return;
-    }
-    size_t i;
-    json_t *frame;
-    json_array_foreach(stack, i, frame)
-        print_frame(to, i, frame);
+    if (strcmp(action, "closed") == 0)
+        fputs("; closed by exitguard (fds=close)", to);
+    else if (strcmp(action, "buffered_data_may_be_lost") == 0)
+        fputs("; its FILE* buffer may hold data never written", to);
+    else
+        fprintf(to, "; %s", action);
 }
 
 /* "fd 3: file /etc/hostname (O_RDONLY, no O_CLOEXEC), opened by fopen" */
@@ -55,6 +35,7 @@ void print_leak(FILE *to, json_t *leak, json_int_t stack_depth)
     const char *via = string_or(leak, "via", NULL);
     if (via)
         fprintf(to, ", opened by %s", via);
+    print_action(to, string_or(leak, "action", NULL));
     fputc('\n', to);
     print_stack(to, json_object_get(leak, "stack"), stack_depth);
 }

@@ -1,5 +1,5 @@
-/* One process's findings as text: each leaked fd, each fd misuse, and the
- * stacks that led to them, one frame a line as the sanitizers print them. */
+/* One report's fd findings as text: each leaked fd (left open at the end,
+ * or handed across exec), each fd misuse, and the stacks that led to them. */
 #ifndef EXITGUARD_TOOLS_FINDINGS_H
 #define EXITGUARD_TOOLS_FINDINGS_H
 

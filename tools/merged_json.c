@@ -13,18 +13,26 @@
 #include "messages.h"
 #include "wait_status.h"
 
+static json_t *totals_json(const struct totals *t)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                     "processes", (json_int_t)t->processes,
+                     "leaking_processes", (json_int_t)t->leaking_processes,
+                     "leaks", (json_int_t)t->leaks, "exec_leaks", (json_int_t)t->exec_leaks,
+                     "errors", (json_int_t)t->errors, "tempfiles", (json_int_t)t->tempfiles,
+                     "finalizer_failures", (json_int_t)t->finalizer_failures,
+                     "threads", (json_int_t)t->threads);
+}
+
 static json_t *merged_document(char *const *command, int wait_status, json_t *reports,
                                const struct totals *t)
 {
     json_t *argv = json_array();
     for (size_t i = 0; argv && command[i]; i++)
         json_array_append_new(argv, json_string(command[i]));
-    return json_pack("{s:i, s:o, s:o, s:O, s:{s:I, s:I, s:I, s:I}}",
-                     "exitguard", MERGED_SCHEMA, "command", argv,
-                     "status", wait_status_json(wait_status), "processes", reports,
-                     "totals", "processes", (json_int_t)t->processes,
-                     "leaking_processes", (json_int_t)t->leaking_processes,
-                     "leaks", (json_int_t)t->leaks, "errors", (json_int_t)t->errors);
+    return json_pack("{s:i, s:o, s:o, s:O, s:o}", "exitguard", MERGED_SCHEMA,
+                     "command", argv, "status", wait_status_json(wait_status),
+                     "processes", reports, "totals", totals_json(t));
 }
 
 /* ".<name>.XXXXXX" beside the target, so that rename stays in one file

@@ -1,6 +1,7 @@
-/* --json FILE: the whole run as one document (schema "exitguard": 1),
- * written under a temporary name and renamed, so that a reader never
- * sees half of it. */
+/* --json FILE: the whole run as one document (schema "exitguard": 2):
+ * the command, its status, every report symbolized ("processes") and the
+ * totals; written under a temporary name and renamed, so that a reader
+ * never sees half of it. */
 #ifndef EXITGUARD_TOOLS_MERGED_JSON_H
 #define EXITGUARD_TOOLS_MERGED_JSON_H
 

@@ -1,18 +1,17 @@
 #include "symbolize_frames.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "symbolize.h"
 
 /* What eg_symbolize found, as the keys to add to a frame ({} if nothing). */
-static json_t *look_up(const char *module, uint64_t offset)
+static json_t *look_up(const char *module, uint64_t vaddr)
 {
     json_t *keys = json_object();
     struct eg_symbol symbol;
-    /* Every recorded frame is a return address: it points after the call,
-     * maybe at the next line or function, so look up the call itself. */
-    if (keys && offset && eg_symbolize(module, offset - 1, &symbol)) {
+    if (keys && vaddr && eg_symbolize(module, vaddr, &symbol)) {
         if (symbol.function[0])
             json_object_set_new(keys, "function", json_string(symbol.function));
         if (symbol.file[0]) {
@@ -23,19 +22,28 @@ static json_t *look_up(const char *module, uint64_t offset)
     return keys;
 }
 
-/* cache: "module+offset" -> keys.  The same few frames recur in every
+/* A frame of a stack holds a return address: it points after the call,
+ * maybe at the next line or function, so the call itself is looked up.
+ * A frame that names a function (a finalizer, a thread's start routine)
+ * holds the function's own address. */
+enum frame_kind { RETURN_ADDRESS, FUNCTION_ADDRESS };
+
+/* cache: "module+vaddr" -> keys.  The same few frames recur in every
  * process of a build (main, the libc start code), each looked up once. */
-static void symbolize_frame(json_t *frame, json_t *cache)
+static void symbolize_frame(json_t *frame, enum frame_kind kind, json_t *cache)
 {
     const char *module = json_string_value(json_object_get(frame, "module"));
     const char *offset_text = json_string_value(json_object_get(frame, "offset"));
     if (!module || !offset_text)
         return;
+    uint64_t vaddr = strtoull(offset_text, NULL, 16);
+    if (kind == RETURN_ADDRESS && vaddr)
+        vaddr--;
     char key[4096];
-    snprintf(key, sizeof key, "%s+%s", module, offset_text);
+    snprintf(key, sizeof key, "%s+%" PRIx64, module, vaddr);
     json_t *keys = json_object_get(cache, key);
     if (!keys) {
-        keys = look_up(module, strtoull(offset_text, NULL, 16));
+        keys = look_up(module, vaddr);
         if (!keys)
             return;
         json_object_set_new(cache, key, keys);
@@ -43,12 +51,26 @@ static void symbolize_frame(json_t *frame, json_t *cache)
     json_object_update(frame, keys);
 }
 
-static void symbolize_stack(json_t *stack, json_t *cache)
+static void symbolize_stack(json_t *item, const char *key, json_t *cache)
 {
     size_t i;
     json_t *frame;
-    json_array_foreach(stack, i, frame)
-        symbolize_frame(frame, cache);
+    json_array_foreach(json_object_get(item, key), i, frame)
+        symbolize_frame(frame, RETURN_ADDRESS, cache);
+}
+
+/* Every item of report[section]: its stacks and its function frame. */
+static void symbolize_section(json_t *report, const char *section, const char *function,
+                              json_t *cache)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(report, section), i, item) {
+        symbolize_stack(item, "stack", cache);
+        symbolize_stack(item, "earlier_stack", cache);
+        if (function)
+            symbolize_frame(json_object_get(item, function), FUNCTION_ADDRESS, cache);
+    }
 }
 
 void symbolize_reports(json_t *reports)
@@ -56,15 +78,14 @@ void symbolize_reports(json_t *reports)
     json_t *cache = json_object();
     if (!cache)
         return;
-    size_t i, j;
-    json_t *report, *item;
+    size_t i;
+    json_t *report;
     json_array_foreach(reports, i, report) {
-        json_array_foreach(json_object_get(report, "leaks"), j, item)
-            symbolize_stack(json_object_get(item, "stack"), cache);
-        json_array_foreach(json_object_get(report, "errors"), j, item) {
-            symbolize_stack(json_object_get(item, "stack"), cache);
-            symbolize_stack(json_object_get(item, "earlier_stack"), cache);
-        }
+        symbolize_section(report, "leaks", NULL, cache);
+        symbolize_section(report, "errors", NULL, cache);
+        symbolize_section(report, "tempfiles", NULL, cache);
+        symbolize_section(report, "finalizers", "fn", cache);
+        symbolize_section(report, "threads", "start", cache);
     }
     json_decref(cache);
     /* the module cache holds descriptors: close them now, not at exit */

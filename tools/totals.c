@@ -1,5 +1,18 @@
 #include "totals.h"
 
+#include <string.h>
+
+static int string_is(json_t *value, const char *text)
+{
+    const char *s = json_string_value(value);
+    return s && strcmp(s, text) == 0;
+}
+
+int report_is_exec(json_t *report)
+{
+    return string_is(json_object_get(json_object_get(report, "end"), "how"), "exec");
+}
+
 size_t report_leaks(json_t *report)
 {
     return json_array_size(json_object_get(report, "leaks"));
@@ -13,17 +26,98 @@ size_t report_errors(json_t *report)
            (dropped > 0 ? (size_t)dropped : 0);
 }
 
+size_t report_tempfiles(json_t *report)
+{
+    return json_array_size(json_object_get(report, "tempfiles"));
+}
+
+int finalizer_failed(json_t *finalizer)
+{
+    json_t *outcome = json_object_get(finalizer, "outcome");
+    return string_is(outcome, "crashed") || string_is(outcome, "exited") ||
+           string_is(outcome, "hung");
+}
+
+static size_t count_finalizers(json_t *report, int (*test)(json_t *finalizer))
+{
+    size_t n = 0, i;
+    json_t *finalizer;
+    json_array_foreach(json_object_get(report, "finalizers"), i, finalizer)
+        n += test(finalizer) != 0;
+    return n;
+}
+
+static int finalizer_skipped(json_t *finalizer)
+{
+    return string_is(json_object_get(finalizer, "outcome"), "skipped");
+}
+
+size_t report_finalizer_failures(json_t *report)
+{
+    return count_finalizers(report, finalizer_failed);
+}
+
+size_t report_finalizers_skipped(json_t *report)
+{
+    return count_finalizers(report, finalizer_skipped);
+}
+
+size_t report_threads(json_t *report)
+{
+    return json_array_size(json_object_get(report, "threads"));
+}
+
+int report_has_findings(json_t *report)
+{
+    return report_leaks(report) || report_errors(report) || report_tempfiles(report) ||
+           report_finalizer_failures(report);
+}
+
+int report_has_news(json_t *report)
+{
+    return report_has_findings(report) || report_finalizers_skipped(report) ||
+           report_threads(report);
+}
+
+/* Reports come sorted by pid, and for one pid in the order written: a
+ * report continues the process of the one before it if that one was an
+ * exec of the same pid. */
+static int continues(json_t *previous, json_t *report)
+{
+    return previous && report_is_exec(previous) &&
+           json_integer_value(json_object_get(previous, "pid")) ==
+               json_integer_value(json_object_get(report, "pid"));
+}
+
 struct totals count_totals(json_t *reports)
 {
     struct totals t = {0};
     size_t i;
-    json_t *report;
+    json_t *report, *previous = NULL;
+    int process_leaked = 0;
     json_array_foreach(reports, i, report) {
+        if (!continues(previous, report)) {
+            t.processes++;
+            process_leaked = 0;
+        }
         size_t leaks = report_leaks(report);
-        t.processes++;
-        t.leaking_processes += leaks > 0;
+        if (leaks && !process_leaked) {
+            t.leaking_processes++;
+            process_leaked = 1;
+        }
         t.leaks += leaks;
+        if (report_is_exec(report))
+            t.exec_leaks += leaks;
         t.errors += report_errors(report);
+        t.tempfiles += report_tempfiles(report);
+        t.finalizer_failures += report_finalizer_failures(report);
+        t.threads += report_threads(report);
+        previous = report;
     }
     return t;
+}
+
+int totals_have_findings(const struct totals *t)
+{
+    return t->leaks || t->errors || t->tempfiles || t->finalizer_failures;
 }
