@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "exitguard.h"
 #include "exit.h"
@@ -25,7 +27,10 @@ static _Atomic int fd_finalizers;
 int eg_finalizer_claim(struct eg_finalizer *f)
 {
     uint32_t alive = EG_FIN_ALIVE;
-    return atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_RUNNING);
+    if (!atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_RUNNING))
+        return 0;
+    f->detail = (int)syscall(SYS_gettid); /* who runs it, until it is done */
+    return 1;
 }
 
 void eg_finalizer_done(struct eg_finalizer *f, enum eg_fin_outcome outcome, int detail)

@@ -117,7 +117,7 @@ struct eg_finalizer {
     uint32_t next;             /* offset of the next older finalizer */
     _Atomic uint32_t owner_next; /* next older one in the same obj/fd bucket */
     _Atomic uint32_t outcome;
-    int32_t detail;
+    int32_t detail;            /* while RUNNING: the thread running it */
 };
 
 /* A thread started with pthread_create; records of ended threads are

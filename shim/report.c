@@ -195,6 +195,12 @@ static void json_leak(int fd, struct eg_fd_slot *s, void *ctx)
             eg_w_char(w, '}');
         }
     }
+    const char *fate = leak_fate(EG_WORD_FLAGS(atomic_load(&s->word)), list->end);
+    if (fate) {
+        eg_w_str(w, ",\"action\":\"");
+        eg_w_str(w, fate);
+        eg_w_char(w, '"');
+    }
     eg_w_str(w, ",\"stack\":");
     eg_json_stack(w, EG_GET(s->stack));
     eg_w_char(w, '}');

@@ -43,6 +43,11 @@ static int timer_id = -1, timer_tid;
 static struct sigaction saved_faults[N_FAULTS], saved_timer;
 static sigset_t saved_mask;
 static int caught; /* our handlers are installed */
+static int finishing; /* phase 2: out of time now means end now */
+
+/* The report is what the sequence is for: it gets this long even when the
+ * finalizers used up exit_timeout. */
+enum { REPORT_RESERVE_MS = 1000 };
 
 static int timer_signal(void) { return SIGRTMAX; }
 
@@ -122,7 +127,9 @@ static void on_timer(int sig, siginfo_t *info, void *uc)
         escape_detail = 0;
         siglongjmp(*escape, 1);
     }
-    eg_die(ending); /* the whole sequence is out of time */
+    if (finishing)
+        eg_die(ending); /* the report or a policy is stuck: end anyway */
+    /* between finalizers: the loop sees the time is up and skips the rest */
 }
 
 static void catch_signals(void)
@@ -226,6 +233,24 @@ static void run_bounded(struct eg_finalizer *f, long ms)
     arm(ms_left());
 }
 
+/* A finalizer another thread started (exitguard_call, a close) when the
+ * process began to end: let it finish, within the budget, so that what
+ * started also ended before the process is gone. */
+static void await_other_threads(void)
+{
+    int me = (int)syscall(SYS_gettid);
+    long until = ms_left();
+    if (until > eg_options.finalizer_timeout)
+        until = eg_options.finalizer_timeout;
+    until += now_ms();
+    for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f)) {
+        while (atomic_load(&f->state) == EG_FIN_RUNNING && f->detail != me && now_ms() < until) {
+            struct timespec ms = {0, 1000000};
+            syscall(SYS_nanosleep, &ms, 0);
+        }
+    }
+}
+
 void eg_sequence_finalizers(int in_signal_handler)
 {
     if (!eg_region)
@@ -250,6 +275,7 @@ again:
         if (eg_finalizer_newest() != newest)
             goto again; /* it registered more: they are newer, run them first */
     }
+    await_other_threads();
 }
 
 /* ---- phase 2 ---- */
@@ -310,6 +336,9 @@ static void close_leaks(unsigned count)
 void eg_sequence_finish(const struct eg_end *end)
 {
     ending = end;
+    finishing = 1;
+    long left = ms_left();
+    arm(left > REPORT_RESERVE_MS ? left : REPORT_RESERVE_MS);
     int was_busy = eg_busy;
     eg_busy = 1;
     /* closing a FILE*'s fd would lose what stdio still buffers; exit would
@@ -324,4 +353,5 @@ void eg_sequence_finish(const struct eg_end *end)
             close_leaks(n);
     }
     eg_busy = was_busy;
+    finishing = 0;
 }

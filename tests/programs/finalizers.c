@@ -227,6 +227,14 @@ static int recurse(int depth)
     return deeper ? recurse(depth + 1) + pad[0] : 0;
 }
 
+static pthread_barrier_t both;
+static void *exits(void *arg)
+{
+    pthread_barrier_wait(&both);
+    exit((int)(intptr_t)arg);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -290,6 +298,17 @@ int main(int argc, char **argv)
     } else if (!strcmp(mode, "abort")) {
         reg(0, "safe", EXITGUARD_SIGNAL_SAFE);
         abort();
+    } else if (!strcmp(mode, "two-exits")) {
+        reg(0, "once", 0);
+        pthread_barrier_init(&both, 0, 2);
+        pthread_t t;
+        pthread_create(&t, 0, exits, (void *)(intptr_t)1);
+        pthread_barrier_wait(&both);
+        exit(2);
+    } else if (!strcmp(mode, "buffered")) {
+        /* fds=close must not lose what stdio still buffers */
+        FILE *f = fopen(argv[2], "w");
+        fputs("every byte", f);
     } else if (!strcmp(mode, "overflow")) {
         reg(0, "safe", EXITGUARD_SIGNAL_SAFE);
         recurse(0);

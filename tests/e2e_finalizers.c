@@ -1,0 +1,256 @@
+/* Finalizers and the exit sequence, seen from outside: what ran (the
+ * program's own output), in which order, how the process ended, and what
+ * the report says. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static void run_mode(struct run *r, const char *options, const char *mode, const char *arg)
+{
+    char *argv[] = {(char *)build_path("tests/programs/finalizers"), (char *)mode, (char *)arg,
+                    NULL};
+    run_preloaded(r, options, argv, NULL);
+}
+
+static json_t *finalizers_of(struct run *r)
+{
+    json_t *rep = report_of(r, r->pid);
+    cr_assert(rep, "no report: %s", r->err);
+    json_t *fins = json_object_get(rep, "finalizers");
+    cr_assert(json_is_array(fins));
+    return fins;
+}
+
+static json_t *finalizer_with(json_t *fins, const char *outcome)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(fins, i, f) {
+        if (strcmp(json_string_value(json_object_get(f, "outcome")), outcome) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+static void expect_exit(struct run *r, int status)
+{
+    cr_assert(WIFEXITED(r->status), "ended by signal %d: %s", WTERMSIG(r->status), r->err);
+    cr_assert_eq(WEXITSTATUS(r->status), status, "%s", r->err);
+}
+
+Test(finalizers, newest_first_across_objects_and_fds_between_the_atexit_handlers)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}", "order", NULL);
+    expect_exit(&r, 3);
+    /* atexit handlers registered after the first finalizer run before
+     * them, earlier ones after them: weakref.finalize's place */
+    cr_assert_str_eq(r.out, "later-atexit D C B A early-atexit\n");
+    json_t *fins = finalizers_of(&r);
+    cr_assert_eq(json_array_size(fins), 4);
+    json_int_t last_seq = -1;
+    size_t i;
+    json_t *f;
+    json_array_foreach(fins, i, f) {
+        cr_assert_str_eq(json_string_value(json_object_get(f, "outcome")), "ran");
+        json_int_t seq = json_integer_value(json_object_get(f, "seq"));
+        cr_assert(last_seq < 0 || seq < last_seq, "listed newest first");
+        last_seq = seq;
+        cr_assert(stack_has(json_object_get(f, "stack"), "order", "finalizers.c", 0));
+    }
+    cr_assert(json_integer_value(json_object_get(json_array_get(fins, 2), "fd")) > 2,
+              "B is tied to an fd");
+    run_free(&r);
+}
+
+Test(finalizers, call_detach_peek_alive_atexit_release_follow_weakref_finalize)
+{
+    struct run r;
+    run_mode(&r, "report=none", "api", NULL);
+    expect_exit(&r, 0);
+    cr_assert(!strstr(r.out, "FAILED"), "%s", r.out);
+    cr_assert(strstr(r.out, "release: r3 r1 \n"), "live ones of the owner, newest first: %s", r.out);
+    cr_assert(strstr(r.out, "at-exit "), "%s", r.out);
+    cr_assert(!strstr(r.out, "not-at-exit"), "atexit flag off: not run at exit: %s", r.out);
+    run_free(&r);
+}
+
+Test(finalizers, harmless_without_the_library)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/finalizers"), "order", NULL};
+    run_plain(&r, argv, NULL);
+    expect_exit(&r, 0);
+    cr_assert_str_eq(r.out, "exitguard absent\n");
+    run_free(&r);
+}
+
+Test(finalizers, linked_with_lexitguard_instead_of_preloaded)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/linked"), "order", NULL};
+    run_plain(&r, argv, NULL);
+    expect_exit(&r, 3);
+    cr_assert_str_eq(r.out, "later-atexit D C B A early-atexit\n");
+    run_free(&r);
+}
+
+Test(finalizers, tied_to_an_fd_runs_at_its_close_while_it_is_still_usable)
+{
+    struct run r;
+    run_mode(&r, "report=none", "fd-close", NULL);
+    expect_exit(&r, 0);
+    cr_assert_str_eq(r.out, "before-close goodbye after-close peer-got-bye eof\n"
+                            "dup2-over never-closed ");
+    run_free(&r);
+}
+
+/* Two threads call every finalizer while main calls exit: each runs once. */
+Test(finalizers, at_most_once_when_threads_and_exit_race)
+{
+    for (int round = 0; round < 10; round++) {
+        struct run r, scratch;
+        run_scratch(&scratch);
+        char path[300];
+        snprintf(path, sizeof path, "%s/marks", scratch.dir);
+        run_mode(&r, "report=none", "race", path);
+        expect_exit(&r, 0);
+        static char seen[2000];
+        memset(seen, 0, sizeof seen);
+        FILE *f = fopen(path, "r");
+        cr_assert(f);
+        int i, lines = 0;
+        while (fscanf(f, "%d", &i) == 1) {
+            cr_assert(i >= 0 && i < 2000);
+            cr_assert_eq(seen[i]++, 0, "finalizer %d ran twice", i);
+            lines++;
+        }
+        fclose(f);
+        cr_assert_eq(lines, 2000, "every finalizer ran once (round %d)", round);
+        run_free(&r);
+        run_free(&scratch);
+    }
+}
+
+Test(finalizers, one_crashing_or_calling_exit_does_not_stop_the_others)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}", "contained", NULL);
+    expect_exit(&r, 3); /* the program's status, not the finalizer's exit(9) */
+    cr_assert_str_eq(r.out, "B exiting crashing A ");
+    json_t *fins = finalizers_of(&r);
+    json_t *crashed = finalizer_with(fins, "crashed");
+    cr_assert(crashed);
+    cr_assert_str_eq(json_string_value(json_object_get(crashed, "name")), "SIGSEGV");
+    cr_assert(stack_has(json_object_get(crashed, "stack"), "main", "finalizers.c", 0));
+    json_t *exited = finalizer_with(fins, "exited");
+    cr_assert(exited);
+    cr_assert_eq(json_integer_value(json_object_get(exited, "status")), 9);
+    run_free(&r);
+}
+
+Test(finalizers, a_hanging_one_is_abandoned_and_named, .timeout = 60)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}:finalizer_timeout=0.2", "hang", NULL);
+    expect_exit(&r, 4);
+    cr_assert_str_eq(r.out, "blocking after-the-hang ");
+    json_t *hung = finalizer_with(finalizers_of(&r), "hung");
+    cr_assert(hung);
+    cr_assert(stack_has(json_object_get(hung, "stack"), "main", "finalizers.c", 0));
+    run_free(&r);
+}
+
+Test(finalizers, the_whole_sequence_has_a_budget, .timeout = 60)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}:finalizer_timeout=30:exit_timeout=0.3", "hang", NULL);
+    expect_exit(&r, 4);
+    cr_assert_str_eq(r.out, "blocking ", "the older one did not get its turn");
+    json_t *fins = finalizers_of(&r);
+    cr_assert(finalizer_with(fins, "hung"));
+    json_t *skipped = finalizer_with(fins, "skipped");
+    cr_assert(skipped);
+    cr_assert_str_eq(json_string_value(json_object_get(skipped, "reason")), "out_of_time");
+    run_free(&r);
+}
+
+Test(finalizers, registered_during_the_sequence_still_run)
+{
+    struct run r;
+    run_mode(&r, "report=none", "registers", NULL);
+    expect_exit(&r, 0);
+    cr_assert_str_eq(r.out, "registering registered-at-exit ");
+    run_free(&r);
+}
+
+Test(finalizers, run_in_a_forked_child_only_when_asked)
+{
+    struct run r;
+    run_mode(&r, "report=none", "fork", NULL);
+    expect_exit(&r, 0);
+    cr_assert_str_eq(r.out, "child:parent:parent:");
+    run_free(&r);
+}
+
+Test(finalizers, not_at_exec)
+{
+    struct run r;
+    run_mode(&r, "report=none", "exec", NULL);
+    expect_exit(&r, 0);
+    cr_assert_str_eq(r.out, "");
+    run_free(&r);
+}
+
+Test(finalizers, at__exit_and_quick_exit_with_their_status)
+{
+    struct run r;
+    run_mode(&r, "report=none", "_exit", NULL);
+    expect_exit(&r, 5);
+    cr_assert_str_eq(r.out, "at-_exit ");
+    run_free(&r);
+    run_mode(&r, "report=none", "quick_exit", NULL);
+    expect_exit(&r, 6);
+    cr_assert_str_eq(r.out, "at-quick_exit ");
+    run_free(&r);
+}
+
+Test(finalizers, two_threads_calling_exit_run_the_sequence_once)
+{
+    for (int round = 0; round < 10; round++) {
+        struct run r;
+        run_mode(&r, "report=none", "two-exits", NULL);
+        cr_assert(WIFEXITED(r.status), "%s", r.err);
+        cr_assert(WEXITSTATUS(r.status) == 1 || WEXITSTATUS(r.status) == 2);
+        cr_assert_str_eq(r.out, "once ");
+        run_free(&r);
+    }
+}
+
+Test(policies, fds_close_flushes_stdio_first_and_says_so)
+{
+    struct run r, scratch;
+    run_scratch(&scratch);
+    char path[300];
+    snprintf(path, sizeof path, "%s/data", scratch.dir);
+    run_mode(&r, "log_dir={dir}:fds=close", "buffered", path);
+    expect_exit(&r, 0);
+    char buf[64] = {0};
+    int fd = open(path, O_RDONLY);
+    cr_assert(fd >= 0);
+    cr_assert_eq(read(fd, buf, sizeof buf - 1), 10);
+    close(fd);
+    cr_assert_str_eq(buf, "every byte");
+    json_t *rep = report_of(&r, r.pid);
+    json_t *leak = json_array_get(json_object_get(rep, "leaks"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(leak, "action")), "closed");
+    run_free(&r);
+    run_free(&scratch);
+}
