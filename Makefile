@@ -72,9 +72,20 @@ $(B)/tests/e2e: $(E2E_SRC) tests/harness.c tests/harness.h shim/symbolize.c | $(
 	    -lcriterion -ljansson -ldl
 
 TEST_JOBS ?= 2
-check: all $(PROGS) $(B)/tests/unit $(B)/tests/e2e
+check: all $(PROGS) $(B)/tests/unit $(B)/tests/e2e $(B)/example
 	$(B)/tests/unit --jobs $(TEST_JOBS)
 	EXITGUARD_BUILD=$(abspath $(B)) $(B)/tests/e2e --jobs $(TEST_JOBS)
+	EXITGUARD_OPTIONS=report=none $(B)/example | grep -qx 'alive: 1'
+
+# The README's example, built as a user would: against an installed copy,
+# found through pkg-config.
+STAGE = $(abspath $(B)/stage)
+$(B)/example: examples/finalize.c all
+	rm -rf $(STAGE)
+	$(MAKE) -s install PREFIX=$(STAGE)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -o $@ $< \
+	    $$(PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig pkg-config --cflags --libs exitguard) \
+	    -Wl,-rpath,$(STAGE)/lib
 
 # The unit tests under AddressSanitizer+UBSan (leak detection off: the
 # tests keep their parsed JSON documents), then the registry and depot under
