@@ -3,11 +3,13 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/signalfd.h>
@@ -137,7 +139,9 @@ static int dup_onto(int (*real)(int, int, int), int is_dup2, int old, int new,
     eg_track_release_begin(&r, new, via, 0);
     int ret = is_dup2 ? ((int (*)(int, int))(void *)real)(old, new) : real(old, new, flags);
     eg_track_release_end(&r, 0, ret < 0);
-    eg_track_fd(ret, via, 0);
+    /* A number chosen by the program, without O_CLOEXEC: the way a child
+     * is handed an fd on purpose, so exec does not call it a leak. */
+    eg_track_fd(ret, via, is_dup2 || !(flags & O_CLOEXEC) ? EG_FD_PASSED : 0);
     return ret;
 }
 
@@ -151,6 +155,15 @@ EG_EXPORT int dup3(int old, int new, int flags)
     return dup_onto(REAL(dup3), 0, old, new, flags, EG_VIA_dup3);
 }
 
+/* Clearing FD_CLOEXEC by hand is handing the fd to a child on purpose;
+ * setting it again takes that back.  Not under the reentrancy guard (see
+ * eg_fd_set_passed), but never for exitguard's own calls. */
+static void cloexec_changed(int fd, int cloexec)
+{
+    if (!eg_busy)
+        eg_fd_set_passed(fd, !cloexec);
+}
+
 /* The third argument is an int or a pointer depending on cmd; on x86_64
  * both travel in the same register, so reading it as a pointer is exact. */
 #define FCNTL_BODY(real)                                                       \
@@ -161,10 +174,25 @@ EG_EXPORT int dup3(int old, int new, int flags)
     int ret = (real)(fd, cmd, arg);                                            \
     if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)                              \
         eg_track_fd(ret, EG_VIA_fcntl, 0);                                     \
+    else if (cmd == F_SETFD && ret == 0)                                       \
+        cloexec_changed(fd, (int)(intptr_t)arg & FD_CLOEXEC);                  \
     return ret;
 
 EG_EXPORT int fcntl(int fd, int cmd, ...) { FCNTL_BODY(REAL(fcntl)) }
 EG_EXPORT int fcntl64(int fd, int cmd, ...) { FCNTL_BODY(REAL(fcntl64)) }
+
+/* FIOCLEX and FIONCLEX are F_SETFD by another name. */
+EG_EXPORT int ioctl(int fd, unsigned long request, ...)
+{
+    va_list ap;
+    va_start(ap, request);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    int ret = REAL(ioctl)(fd, request, arg);
+    if (ret == 0 && (request == FIOCLEX || request == FIONCLEX))
+        cloexec_changed(fd, request == FIOCLEX);
+    return ret;
+}
 
 static void track_pair(int ret, const int fds[2], enum eg_via via)
 {

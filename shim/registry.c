@@ -115,6 +115,25 @@ void eg_fd_adopted(int fd, enum eg_via via, unsigned flags)
     }
 }
 
+void eg_fd_set_passed(int fd, int passed)
+{
+    struct eg_fd_slot *s = eg_fd_slot(fd, 0);
+    if (!s)
+        return;
+    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+    for (;;) {
+        unsigned flags = EG_WORD_FLAGS(old);
+        unsigned want = passed ? flags | EG_FD_PASSED : flags & ~(unsigned)EG_FD_PASSED;
+        if (EG_WORD_STATE(old) != EG_FD_OPEN || want == flags)
+            return;
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, want, EG_WORD_VIA(old), EG_FD_OPEN);
+        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            return;
+    }
+}
+
 void eg_record_error(enum eg_error_kind kind, int fd, enum eg_via via,
                      uint32_t stack, uint32_t other_stack, unsigned other_flags)
 {

@@ -23,11 +23,18 @@ struct eg_fd_slot *eg_fd_slot(int fd, int create);
 int eg_fd_walk(int first, int last, int (*fn)(int fd, struct eg_fd_slot *s, void *ctx),
                void *ctx);
 
-/* fd was just returned by `via`; flags: EG_FD_FILE / EG_FD_DIR. */
+/* fd was just returned by `via`; flags: EG_FD_FILE / EG_FD_DIR /
+ * EG_FD_PASSED (dup2/dup3 put it on that number for a child). */
 void eg_fd_acquired(int fd, enum eg_via via, unsigned flags);
 
 /* Adds EG_FD_FILE / EG_FD_DIR to an open fd (fdopen, fdopendir). */
 void eg_fd_adopted(int fd, enum eg_via via, unsigned flags);
+
+/* Sets or clears EG_FD_PASSED on an fd recorded open (fcntl F_SETFD
+ * clearing or setting FD_CLOEXEC); an fd not recorded open is left alone.
+ * Needs no reentrancy guard: it allocates nothing, calls nothing and leaves
+ * errno alone; before the registry exists it does nothing. */
+void eg_fd_set_passed(int fd, int passed);
 
 /* A release in progress: begin before the real call, end after it. */
 struct eg_release {

@@ -1,0 +1,399 @@
+/* Interposers for the exec family.  Before the real call: report the fds the
+ * new program would inherit by accident (only when the exec is likely to
+ * succeed), and make sure the new program runs under exitguard too, with the
+ * LD_PRELOAD and EXITGUARD_OPTIONS this process started with, even when the
+ * program passes a scrubbed environment.
+ *
+ * glibc's execl, execlp, execle, execv and execvp reach execve or execvpe
+ * without the PLT, so each is interposed and turned into the execve or
+ * execvpe call it is in glibc 2.36 (with __environ where it has no envp).
+ *
+ * exec may be called in a forked child of a threaded program: only
+ * async-signal-safe work here -- no malloc, no stdio, no locks. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guard.h"
+#include "real.h"
+#include "report.h"
+#include "track.h"
+
+#define PRELOAD "LD_PRELOAD="
+#define OPTIONS "EXITGUARD_OPTIONS="
+#define PRELOAD_SEPARATORS " :" /* what ld.so splits LD_PRELOAD on */
+
+enum { START_ENTRY_MAX = 8192 };
+
+/* Captured once, in the constructor, from the environment the process
+ * started with: the program may change or scrub environ later, and a
+ * setproctitle may overwrite the original strings, so they are copied. */
+static char start_preload[START_ENTRY_MAX]; /* "LD_PRELOAD=...", if it named us */
+static char start_options[START_ENTRY_MAX]; /* "EXITGUARD_OPTIONS=..." */
+static char self_path[PATH_MAX];            /* this library, absolute */
+static const char *self_base;               /* its name as the loader found it */
+static struct stat self_stat;
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Whether one LD_PRELOAD entry (len bytes at e) is this library: the same
+ * file, or, for a bare name the loader searches for, the same name. */
+static int entry_is_us(const char *e, size_t len)
+{
+    char name[PATH_MAX];
+    if (len == 0 || len >= sizeof name)
+        return 0;
+    memcpy(name, e, len);
+    name[len] = 0;
+    if (!strchr(name, '/'))
+        return self_base && strcmp(name, self_base) == 0;
+    struct stat st;
+    return strcmp(name, self_path) == 0 ||
+           (stat(name, &st) == 0 && st.st_dev == self_stat.st_dev &&
+            st.st_ino == self_stat.st_ino);
+}
+
+static int preload_names_us(const char *list)
+{
+    while (*list) {
+        size_t len = strcspn(list, PRELOAD_SEPARATORS);
+        if (entry_is_us(list, len))
+            return 1;
+        list += len + (list[len] != 0);
+    }
+    return 0;
+}
+
+static void copy_entry(char *to, const char *entry)
+{
+    if (strlen(entry) < START_ENTRY_MAX) /* longer: not restored, never cut */
+        strcpy(to, entry);
+}
+
+/* glibc passes argc, argv and envp to ELF constructors; envp is the
+ * environment as the process started. */
+__attribute__((constructor)) static void capture_start_env(int argc, char **argv, char **envp)
+{
+    (void)argc;
+    (void)argv;
+    int saved = errno;
+    Dl_info info;
+    if (dladdr((void *)capture_start_env, &info) && info.dli_fname &&
+        realpath(info.dli_fname, self_path) && stat(self_path, &self_stat) == 0) {
+        const char *slash = strrchr(info.dli_fname, '/');
+        self_base = slash ? slash + 1 : info.dli_fname;
+    } else {
+        self_path[0] = 0;
+    }
+    const char *preload = 0, *options = 0;
+    for (char **e = envp; e && *e; e++) {
+        if (starts_with(*e, PRELOAD))
+            preload = *e; /* the last one: the one ld.so used */
+        else if (!options && starts_with(*e, OPTIONS))
+            options = *e; /* the first one: the one getenv reads */
+    }
+    /* Without us in it (exitguard linked, or preloaded another way), the
+     * program's LD_PRELOAD is none of our business. */
+    if (preload && self_path[0] && preload_names_us(preload + strlen(PRELOAD)))
+        copy_entry(start_preload, preload);
+    if (options)
+        copy_entry(start_options, options);
+    errno = saved;
+}
+
+/* ---- memory without malloc ---- */
+
+/* A small buffer on the stack, or a private mapping when that is too small
+ * (a huge argv or environment): both safe in a forked child. */
+struct scratch {
+    void *map;
+    size_t len;
+    _Alignas(16) char small[2048];
+};
+
+static void *scratch_get(struct scratch *s, size_t bytes)
+{
+    s->map = 0;
+    if (bytes <= sizeof s->small)
+        return s->small;
+    void *p = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return 0;
+    s->map = p;
+    s->len = bytes;
+    return p;
+}
+
+/* After a failed exec: errno stays the real call's. */
+static void scratch_put(struct scratch *s)
+{
+    if (s->map) {
+        int saved = errno;
+        munmap(s->map, s->len);
+        errno = saved;
+    }
+}
+
+/* ---- the environment of the new program ---- */
+
+/* envp with LD_PRELOAD and EXITGUARD_OPTIONS put back where they are
+ * missing (or LD_PRELOAD lacks us: we go first, as the exitguard command
+ * puts us); everything else, order included, as the program passed it.
+ * Returns envp itself when nothing is missing, or when no memory. */
+static char *const *fixed_env(struct scratch *s, char *const envp[])
+{
+    s->map = 0; /* nothing to unmap unless scratch_get maps */
+    int n = 0, preload_at = -1, has_options = 0;
+    for (; envp && envp[n]; n++) {
+        if (starts_with(envp[n], PRELOAD))
+            preload_at = n;
+        else if (starts_with(envp[n], OPTIONS))
+            has_options = 1;
+    }
+    int add_preload = start_preload[0] && preload_at < 0;
+    int extend_preload = start_preload[0] && preload_at >= 0 &&
+                         !preload_names_us(envp[preload_at] + strlen(PRELOAD));
+    int add_options = start_options[0] && !has_options;
+    if (!add_preload && !extend_preload && !add_options)
+        return envp;
+
+    size_t array = (size_t)(n + 3) * sizeof(char *);
+    size_t extended = extend_preload ? strlen(self_path) + strlen(envp[preload_at]) + 2 : 0;
+    char **out = scratch_get(s, array + extended);
+    if (!out)
+        return envp; /* the new program runs without us; nothing breaks */
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        out[m++] = envp[i];
+    if (extend_preload) {
+        char *p = (char *)out + array;
+        strcpy(p, PRELOAD);
+        strcat(p, self_path);
+        const char *theirs = envp[preload_at] + strlen(PRELOAD);
+        if (*theirs) {
+            strcat(p, ":");
+            strcat(p, theirs);
+        }
+        out[preload_at] = p;
+    }
+    if (add_preload)
+        out[m++] = start_preload;
+    if (add_options)
+        out[m++] = start_options;
+    out[m] = 0;
+    return out;
+}
+
+/* ---- the report ---- */
+
+/* What exec checks first: a regular file we may execute (effective ids). */
+static int runnable(int dirfd, const char *path, int at_flags)
+{
+    struct stat st;
+    return fstatat(dirfd, path, &st, at_flags) == 0 && S_ISREG(st.st_mode) &&
+           faccessat(dirfd, path, X_OK, at_flags | AT_EACCESS) == 0;
+}
+
+/* Reports the fds crossing into `shown` if `path` (relative to dirfd) can
+ * be executed; a failing exec goes on with nothing reported. */
+static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown)
+{
+    int saved = errno;
+    if (eg_enter()) {
+        if (runnable(dirfd, path, at_flags) && eg_ensure_init())
+            eg_report_exec(shown);
+        eg_leave();
+    }
+    errno = saved;
+}
+
+static void append_number(char *p, unsigned v)
+{
+    char digits[16];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    while (n)
+        *p++ = digits[--n];
+    *p = 0;
+}
+
+/* The path of what fd refers to, for the report ("" if unknown). */
+static const char *fd_path(int fd, char *buf, size_t size)
+{
+    char link[32] = "/proc/self/fd/";
+    append_number(link + strlen(link), (unsigned)fd);
+    ssize_t n = readlink(link, buf, size - 1);
+    buf[n > 0 ? n : 0] = 0;
+    return buf;
+}
+
+/* The file execvp would run, found as glibc 2.36 searches: a name with a
+ * slash is used as is; otherwise each PATH entry in turn ("/bin:/usr/bin"
+ * when PATH is unset, an empty entry is the current directory), going on
+ * past files that are missing or not executable.  NULL if none. */
+static const char *search(const char *file, char *buf, size_t size)
+{
+    if (strchr(file, '/'))
+        return file;
+    if (!*file || strlen(file) > NAME_MAX)
+        return 0;
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/bin:/usr/bin";
+    for (const char *p = path;; p++) {
+        size_t len = strcspn(p, ":");
+        if (len + strlen(file) + 2 <= size) {
+            memcpy(buf, p, len);
+            buf[len] = '/';
+            strcpy(buf + len + (len > 0), file);
+            if (runnable(AT_FDCWD, buf, 0))
+                return buf;
+        }
+        p += len;
+        if (!*p)
+            return 0;
+    }
+}
+
+/* ---- the calls, each turned into execve or execvpe as glibc does ---- */
+
+static int exec_path(const char *path, char *const argv[], char *const envp[])
+{
+    report_if_runnable(AT_FDCWD, path, 0, path);
+    struct scratch s;
+    int ret = REAL(execve)(path, argv, fixed_env(&s, envp));
+    scratch_put(&s);
+    return ret;
+}
+
+static int exec_search(const char *file, char *const argv[], char *const envp[])
+{
+    char found[PATH_MAX + NAME_MAX + 2];
+    int saved = errno;
+    const char *path = search(file, found, sizeof found);
+    errno = saved;
+    if (path)
+        report_if_runnable(AT_FDCWD, path, 0, path);
+    struct scratch s;
+    int ret = REAL(execvpe)(file, argv, fixed_env(&s, envp));
+    scratch_put(&s);
+    return ret;
+}
+
+EG_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+    return exec_path(path, argv, envp);
+}
+
+EG_EXPORT int execv(const char *path, char *const argv[])
+{
+    return exec_path(path, argv, environ);
+}
+
+EG_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+    return exec_search(file, argv, envp);
+}
+
+EG_EXPORT int execvp(const char *file, char *const argv[])
+{
+    return exec_search(file, argv, environ);
+}
+
+EG_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+    if (!envp) /* glibc refuses it (EINVAL): nothing to report or fix */
+        return REAL(fexecve)(fd, argv, envp);
+    char shown[PATH_MAX];
+    report_if_runnable(fd, "", AT_EMPTY_PATH, fd_path(fd, shown, sizeof shown));
+    struct scratch s;
+    int ret = REAL(fexecve)(fd, argv, fixed_env(&s, envp));
+    scratch_put(&s);
+    return ret;
+}
+
+EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
+                       int flags)
+{
+    /* the report names the file: dirfd's path joined with a relative one */
+    char shown[PATH_MAX + NAME_MAX + 2];
+    const char *name = path;
+    if (path[0] != '/' && dirfd != AT_FDCWD) {
+        fd_path(dirfd, shown, sizeof shown);
+        if (path[0] && strlen(shown) + strlen(path) + 2 <= sizeof shown) {
+            strcat(shown, "/");
+            strcat(shown, path);
+        }
+        name = shown;
+    }
+    report_if_runnable(dirfd, path, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), name);
+    struct scratch s;
+    int ret = REAL(execveat)(dirfd, path, argv, fixed_env(&s, envp), flags);
+    scratch_put(&s);
+    return ret;
+}
+
+/* The list variants: arg0, ..., NULL collected into an argv; with `tail`,
+ * the envp after the NULL too (execle).  Counted first, then copied, into
+ * the stack or, for a long list, a mapping.  NULL with errno on failure. */
+static char **collect_args(struct scratch *s, const char *arg0, va_list ap, char ***tail)
+{
+    va_list count;
+    va_copy(count, ap);
+    size_t n = 1;
+    while (va_arg(count, char *))
+        n++;
+    va_end(count);
+    char **argv = scratch_get(s, (n + 1) * sizeof(char *));
+    if (!argv) {
+        errno = E2BIG;
+        return 0;
+    }
+    argv[0] = (char *)arg0;
+    for (size_t i = 1; i <= n; i++)
+        argv[i] = va_arg(ap, char *); /* the last one read is the NULL */
+    if (tail)
+        *tail = va_arg(ap, char **);
+    return argv;
+}
+
+#define EXEC_LIST(call, tail)                                                  \
+    ({                                                                         \
+        struct scratch s_;                                                     \
+        va_list ap_;                                                           \
+        va_start(ap_, arg);                                                    \
+        char **argv = collect_args(&s_, arg, ap_, tail);                       \
+        va_end(ap_);                                                           \
+        int ret_ = argv ? (call) : -1;                                         \
+        if (argv)                                                              \
+            scratch_put(&s_);                                                  \
+        ret_;                                                                  \
+    })
+
+EG_EXPORT int execl(const char *path, const char *arg, ...)
+{
+    return EXEC_LIST(exec_path(path, argv, environ), 0);
+}
+
+EG_EXPORT int execlp(const char *file, const char *arg, ...)
+{
+    return EXEC_LIST(exec_search(file, argv, environ), 0);
+}
+
+EG_EXPORT int execle(const char *path, const char *arg, ...)
+{
+    char **envp;
+    return EXEC_LIST(exec_path(path, argv, envp), &envp);
+}
