@@ -24,11 +24,15 @@
 /* Open in the registry and acquired by this process.  The standard streams
  * are left out: a process ending with 0, 1, 2 open is the norm, even when
  * it put them there itself with dup2. */
+static int stock_at_exec; /* the stock is for an exec, not for the end */
+
+/* At exec, an fd the parent acquired and a forked child carries into the
+ * new program is the commonest leak of all: the pid does not matter. */
 static int is_held(int fd, struct eg_fd_slot *s)
 {
     uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
     return fd > 2 && EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
-           EG_GET(s->pid) == eg_pid;
+           (stock_at_exec || EG_GET(s->pid) == eg_pid);
 }
 
 /* Held, and -- the kernel has the last word -- still open.  Some programs
@@ -102,6 +106,7 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 
 unsigned eg_report_take_stock(const struct eg_end *end)
 {
+    stock_at_exec = end->how == EG_END_EXEC;
     eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, (void *)end);
     return each_leak(0, 0);
 }

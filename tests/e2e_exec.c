@@ -95,6 +95,21 @@ Test(exec, every_variant_reports)
     }
 }
 
+Test(exec, an_fd_of_the_parent_carried_by_a_forked_child_into_exec_is_reported)
+{
+    struct run r;
+    run_execs(&r, "fork-leak", NULL, NULL);
+    cr_assert_eq(WEXITSTATUS(r.status), 0, "%s", r.err);
+    int fd = number_after(r.out, "fd "), line = number_after(r.out, "line ");
+    json_t *rep = report_ending(&r, "exec");
+    cr_assert(rep, "no exec report: %s", r.err);
+    cr_assert_neq(json_integer_value(json_object_get(rep, "pid")), r.pid, "the child's");
+    json_t *leak = leak_with_fd(rep, fd);
+    cr_assert(leak, "%s", json_dumps(rep, 0));
+    cr_assert(stack_has(json_object_get(leak, "stack"), "main", "execs.c", line));
+    run_free(&r);
+}
+
 static void check_not_reported(const char *mode)
 {
     struct run r;

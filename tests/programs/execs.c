@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *true_argv[] = {"true", NULL};
@@ -87,6 +88,18 @@ int main(int argc, char **argv)
         int fd = open("/etc/passwd", O_RDONLY); int line = __LINE__;
         printf("fd %d line %d\n", fd, line);
         return run_true(arg);
+    }
+    if (!strcmp(mode, "fork-leak")) { /* the parent's fd, carried by its child */
+        int fd = open("/etc/passwd", O_RDONLY); int line = __LINE__;
+        printf("fd %d line %d\n", fd, line);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0)
+            return run_true("execv");
+        close(fd);
+        int status;
+        waitpid(pid, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
     }
     if (!strcmp(mode, "cloexec")) {
         printf("fd %d\n", open("/etc/passwd", O_RDONLY | O_CLOEXEC));
