@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "guard.h"
 #include "options.h"
+#include "signals.h"
 #include "stack.h"
 #include "track.h"
 #include "writer.h"
@@ -92,6 +93,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
         save_argv(argc, argv);
         pthread_atfork(0, 0, eg_after_fork_in_child);
         eg_exit_arm();
+        eg_signals_init();
     }
     if (outer)
         eg_leave();
