@@ -1,16 +1,99 @@
-/* Interposers for mkstemp and its family: glibc opens the file internally. */
+/* Interposers for mkstemp and its family: glibc opens the file internally,
+ * so the fd is recorded here, and the file too -- by absolute path, device
+ * and inode -- so that the end of the process can tell whether it was left
+ * on disk (tempfiles.h). */
 #define _GNU_SOURCE
+#include "tempfiles.h"
+
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "guard.h"
 #include "real.h"
+#include "registry.h"
+#include "stack.h"
 #include "track.h"
+
+/* `name` made relative to the current directory absolute, in `buf`;
+ * returns its length, or 0 if it does not fit or the directory is gone. */
+static size_t absolute(const char *name, char *buf, size_t size)
+{
+    size_t len = 0;
+    if (name[0] != '/') {
+        if (!getcwd(buf, size))
+            return 0;
+        len = strlen(buf);
+        if (buf[len - 1] != '/')
+            buf[len++] = '/';
+        while (name[0] == '.' && name[1] == '/')
+            name += 2;
+    }
+    size_t n = strlen(name);
+    if (len + n >= size)
+        return 0;
+    memcpy(buf + len, name, n + 1);
+    return len + n;
+}
+
+static void record(int fd, const char *name)
+{
+    char path[PATH_MAX];
+    size_t len = absolute(name, path, sizeof path);
+    struct stat st;
+    if (!len || fstat(fd, &st) != 0)
+        return;
+    uint64_t off = eg_region_alloc(sizeof(struct eg_tempfile) + len + 1);
+    if (!off) {
+        atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
+        return;
+    }
+    struct eg_tempfile *t = eg_at(off);
+    /* the fd was recorded just before: same creation seq, same stack */
+    struct eg_fd_slot *s = eg_fd_slot(fd, 0);
+    if (s && EG_WORD_STATE(atomic_load(&s->word)) == EG_FD_OPEN && EG_GET(s->pid) == eg_pid) {
+        t->seq = EG_GET(s->seq);
+        t->stack = EG_GET(s->stack);
+    } else { /* closed by another thread already, or beyond the table */
+        t->seq = eg_next_seq();
+        t->stack = eg_stack_here();
+    }
+    t->dev = st.st_dev;
+    t->ino = st.st_ino;
+    t->pid = eg_pid;
+    t->fd = fd;
+    t->path_len = (uint32_t)len;
+    memcpy(t->path, path, len + 1);
+    /* newest first; push only, so no ABA */
+    uint32_t head = atomic_load_explicit(&eg_region->tempfiles, memory_order_relaxed);
+    do
+        t->next = head;
+    while (!atomic_compare_exchange_weak_explicit(&eg_region->tempfiles, &head, (uint32_t)off,
+                                                  memory_order_release, memory_order_relaxed));
+}
+
+static void track_tempfile(int fd, enum eg_via via, const char *name)
+{
+    eg_track_fd(fd, via, 0);
+    if (fd < 0)
+        return;
+    int saved = errno;
+    if (eg_enter()) {
+        if (eg_ensure_init())
+            record(fd, name);
+        eg_leave();
+    }
+    errno = saved;
+}
 
 #define TEMPFILE(name, params, args)                                           \
     EG_EXPORT int name params                                                  \
     {                                                                          \
         int fd = REAL(name) args;                                              \
-        eg_track_fd(fd, EG_VIA_##name, 0);                                     \
+        track_tempfile(fd, EG_VIA_##name, tmpl);                               \
         return fd;                                                             \
     }
 
