@@ -218,20 +218,6 @@ void eg_describe_flags(struct eg_writer *w, int fl)
         }
 }
 
-/* Paths and socket names may hold any byte: a newline must not forge a
- * line of the report. */
-static void put_printable(struct eg_writer *w, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p >= 0x20 && *p != 0x7f && *p != '\\') {
-            eg_w_char(w, (char)*p);
-        } else {
-            char esc[4] = {'\\', 'x', "0123456789abcdef"[*p >> 4], "0123456789abcdef"[*p & 15]};
-            eg_w_mem(w, esc, 4);
-        }
-    }
-}
-
 void eg_describe_write(struct eg_writer *w, const struct eg_fd_info *info)
 {
     eg_w_str(w, info->kind);
@@ -242,16 +228,16 @@ void eg_describe_write(struct eg_writer *w, const struct eg_fd_info *info)
         eg_w_str(w, info->type);
         if (info->local[0]) {
             eg_w_char(w, ' ');
-            put_printable(w, info->local);
+            eg_w_printable(w, info->local);
         }
         if (info->peer[0]) {
             eg_w_str(w, " -> ");
-            put_printable(w, info->peer);
+            eg_w_printable(w, info->peer);
         }
     } else if (strcmp(info->kind, "pipe") == 0 || strcmp(info->kind, "fifo") == 0) {
         int acc = info->status_flags & O_ACCMODE;
         eg_w_str(w, acc == O_WRONLY ? " write end " : acc == O_RDONLY ? " read end " : " ");
-        put_printable(w, info->target);
+        eg_w_printable(w, info->target);
         if (info->other_end >= 0) {
             eg_w_str(w, ", other end fd ");
             eg_w_i64(w, info->other_end);
@@ -260,6 +246,6 @@ void eg_describe_write(struct eg_writer *w, const struct eg_fd_info *info)
         }
     } else if (info->target[0]) {
         eg_w_char(w, ' ');
-        put_printable(w, info->target);
+        eg_w_printable(w, info->target);
     }
 }

@@ -16,6 +16,7 @@
 #include "guard.h"
 #include "options.h"
 #include "signals.h"
+#include "threads.h"
 #include "stack.h"
 #include "track.h"
 #include "writer.h"
@@ -43,6 +44,7 @@ void eg_after_fork_in_child(void)
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_stack_forked();
     eg_exit_forked();
+    eg_threads_forked();
 }
 
 static int initialise(void)

@@ -137,7 +137,10 @@ struct eg_thread {
 
 /* A file made by mkstemp and its family, removed at exit by
  * tempfiles=unlink if it still exists and is still the same file. */
-enum eg_tempfile_outcome { EG_TEMP_KEPT, EG_TEMP_REMOVED, EG_TEMP_REMOVE_FAILED };
+enum eg_tempfile_outcome {
+    EG_TEMP_KEPT, EG_TEMP_REMOVED, EG_TEMP_REMOVE_FAILED,
+    EG_TEMP_GONE, /* the path no longer names the file made: no leak */
+};
 struct eg_tempfile {
     uint64_t seq;
     uint64_t dev, ino;

@@ -92,20 +92,6 @@ unsigned eg_report_tempfiles_json(struct eg_writer *w)
     return n;
 }
 
-/* A path may hold any byte: a newline in it must not forge a report line
- * (the same escaping as the fd descriptions in describe.c). */
-static void put_printable(struct eg_writer *w, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p >= 0x20 && *p != 0x7f && *p != '\\') {
-            eg_w_char(w, (char)*p);
-        } else {
-            char esc[4] = {'\\', 'x', "0123456789abcdef"[*p >> 4], "0123456789abcdef"[*p & 15]};
-            eg_w_mem(w, esc, 4);
-        }
-    }
-}
-
 unsigned eg_report_tempfiles_text(struct eg_writer *w, int symbolize)
 {
     eg_tempfiles_settle();
@@ -118,7 +104,7 @@ unsigned eg_report_tempfiles_text(struct eg_writer *w, int symbolize)
         eg_w_char(w, '\n');
         eg_text_prefix(w);
         eg_w_str(w, "temp file ");
-        put_printable(w, t->path);
+        eg_w_printable(w, t->path);
         switch (atomic_load(&t->outcome)) {
         case EG_TEMP_REMOVED:
             eg_w_str(w, " left on disk (removed by exitguard, tempfiles=unlink), made at:\n");

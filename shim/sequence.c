@@ -29,6 +29,7 @@
 #include "real.h"
 #include "registry.h"
 #include "report.h"
+#include "tempfiles.h"
 
 static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
 enum { N_FAULTS = sizeof faults / sizeof faults[0] };
@@ -77,9 +78,6 @@ static void arm(long ms)
 
 static void disarm(void) { set_timer(0, 0); }
 
-/* Provisional until the temp file records land (tempfiles.c). */
-__attribute__((weak)) void eg_tempfiles_settle(void);
-__attribute__((weak)) void eg_tempfiles_settle(void) {}
 
 _Noreturn void eg_die(const struct eg_end *end)
 {

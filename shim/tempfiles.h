@@ -6,11 +6,6 @@
 
 #include "region.h"
 
-/* An outcome beyond region.h's: at the end the path no longer named the
- * file that was made (removed, or replaced by another file), so it is no
- * leak and the report leaves it out. */
-enum { EG_TEMP_GONE = EG_TEMP_REMOVE_FAILED + 1 };
-
 /* Decides, once per process, each of this process's temp files: gone,
  * kept, or (tempfiles=unlink) removed.  The exit sequence calls it before
  * the report; the report calls it too, in case nobody did.  Async-signal-

@@ -132,3 +132,15 @@ void eg_warn(const char *a, const char *b, const char *c, const char *d)
     eg_w_flush(&w);
     errno = saved;
 }
+
+void eg_w_printable(struct eg_writer *w, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7f && *p != '\\') {
+            eg_w_char(w, (char)*p);
+        } else {
+            char esc[4] = {'\\', 'x', "0123456789abcdef"[*p >> 4], "0123456789abcdef"[*p & 15]};
+            eg_w_mem(w, esc, 4);
+        }
+    }
+}

@@ -20,6 +20,9 @@ void eg_w_char(struct eg_writer *w, char c);
 void eg_w_i64(struct eg_writer *w, int64_t v);
 void eg_w_hex(struct eg_writer *w, uint64_t v); /* 0x-prefixed */
 void eg_w_json_str(struct eg_writer *w, const char *s); /* quoted, escaped */
+/* For text reports: control bytes and '\\' as \\xNN, so that a path or a
+ * socket name holding a newline cannot forge a line of the report. */
+void eg_w_printable(struct eg_writer *w, const char *s);
 void eg_w_flush(struct eg_writer *w);
 
 /* One line on stderr, "exitguard: " first: the way every problem is told. */
