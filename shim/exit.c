@@ -168,7 +168,7 @@ EG_EXPORT void _exit(int status)
 {
     eg_sequence_exit_called(status);
     end_now(EG_END__EXIT, status, 0);
-    REAL(_exit)(status);
+    (eg_real._exit ? eg_real._exit : REAL(_exit))(status);
     __builtin_unreachable();
 }
 

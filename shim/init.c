@@ -15,6 +15,7 @@
 #include "exit.h"
 #include "guard.h"
 #include "options.h"
+#include "real.h"
 #include "signals.h"
 #include "threads.h"
 #include "stack.h"
@@ -49,6 +50,7 @@ void eg_after_fork_in_child(void)
 
 static int initialise(void)
 {
+    eg_real_resolve();
     const char *text = secure_getenv("EXITGUARD_OPTIONS");
     eg_options_parse(text);
     if (eg_options.help)

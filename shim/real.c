@@ -2,6 +2,7 @@
 #include "real.h"
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <unistd.h>
 
 void *eg_real_symbol(const char *name, void *fallback)
@@ -17,4 +18,12 @@ void *eg_real_symbol(const char *name, void *fallback)
     static const char msg[] = "exitguard: cannot resolve a libc symbol; aborting\n";
     (void)!write(2, msg, sizeof msg - 1);
     _exit(127);
+}
+
+struct eg_real_fns eg_real;
+
+void eg_real_resolve(void)
+{
+    eg_real.sigaction = eg_real_symbol("sigaction", 0);
+    eg_real._exit = eg_real_symbol("_exit", 0);
 }

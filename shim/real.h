@@ -21,4 +21,14 @@ void *eg_real_symbol(const char *name, void *fallback);
         eg_fn_;                                                              \
     })
 
+/* What the exit sequence calls from a signal handler, resolved once at
+ * start: dlsym takes the loader lock, which the interrupted code may hold. */
+struct sigaction;
+struct eg_real_fns {
+    int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+    void (*_exit)(int);
+};
+extern struct eg_real_fns eg_real;
+void eg_real_resolve(void);
+
 #endif

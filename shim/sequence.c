@@ -86,16 +86,17 @@ _Noreturn void eg_die(const struct eg_end *end)
         struct sigaction dfl;
         memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;
-        REAL(sigaction)(sig, &dfl, 0);
+        eg_real.sigaction(sig, &dfl, 0);
         sigset_t only;
         sigemptyset(&only);
         sigaddset(&only, sig);
         syscall(SYS_tgkill, (int)syscall(SYS_getpid), (int)syscall(SYS_gettid), sig);
         /* pending and deadly now: unblocking delivers it */
         syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &only, 0, _NSIG / 8);
-        REAL(_exit)(128 + sig); /* not reached: the default action of sig kills */
+        eg_real._exit(128 + sig); /* not reached: the default action of sig kills */
     }
-    REAL(_exit)(end->code);
+    eg_real._exit(end->code);
+    __builtin_unreachable();
 }
 
 static void on_fault(int sig, siginfo_t *info, void *uc)
@@ -139,11 +140,11 @@ static void catch_signals(void)
     sigemptyset(&unblock);
     sa.sa_sigaction = on_fault;
     for (int i = 0; i < N_FAULTS; i++) {
-        REAL(sigaction)(faults[i], &sa, &saved_faults[i]);
+        eg_real.sigaction(faults[i], &sa, &saved_faults[i]);
         sigaddset(&unblock, faults[i]);
     }
     sa.sa_sigaction = on_timer;
-    REAL(sigaction)(timer_signal(), &sa, &saved_timer);
+    eg_real.sigaction(timer_signal(), &sa, &saved_timer);
     sigaddset(&unblock, timer_signal());
     syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &unblock, &saved_mask, _NSIG / 8);
     caught = 1;
@@ -154,8 +155,8 @@ static void release_signals(void)
     if (!caught)
         return;
     for (int i = 0; i < N_FAULTS; i++)
-        REAL(sigaction)(faults[i], &saved_faults[i], 0);
-    REAL(sigaction)(timer_signal(), &saved_timer, 0);
+        eg_real.sigaction(faults[i], &saved_faults[i], 0);
+    eg_real.sigaction(timer_signal(), &saved_timer, 0);
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved_mask, 0, _NSIG / 8);
     caught = 0;
 }

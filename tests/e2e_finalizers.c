@@ -254,3 +254,38 @@ Test(policies, fds_close_flushes_stdio_first_and_says_so)
     run_free(&r);
     run_free(&scratch);
 }
+
+/* In a signal handler only the signal-safe ones run; the process still
+ * dies of its signal (status and all), with the report written. */
+static void check_signal_end(const char *mode, int sig)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}", mode, NULL);
+    cr_assert(WIFSIGNALED(r.status), "%s: not killed: %s", mode, r.err);
+    cr_assert_eq(WTERMSIG(r.status), sig, "%s", mode);
+    cr_assert_str_eq(r.out, "safe ", "%s", mode);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "%s: no report", mode);
+    json_t *end = json_object_get(rep, "end");
+    cr_assert_str_eq(json_string_value(json_object_get(end, "how")), "signal");
+    cr_assert_eq(json_integer_value(json_object_get(end, "signal")), sig);
+    json_t *ran = finalizer_with(json_object_get(rep, "finalizers"), "ran");
+    cr_assert(ran, "%s", mode);
+    run_free(&r);
+}
+
+Test(signal_end, sigterm_runs_only_signal_safe_finalizers)
+{
+    check_signal_end("sigterm", SIGTERM);
+    struct run r;
+    run_mode(&r, "log_dir={dir}", "sigterm", NULL);
+    json_t *skipped = finalizer_with(finalizers_of(&r), "skipped");
+    cr_assert(skipped);
+    cr_assert_str_eq(json_string_value(json_object_get(skipped, "reason")), "not_signal_safe");
+    run_free(&r);
+}
+
+Test(signal_end, segv) { check_signal_end("segv", SIGSEGV); }
+Test(signal_end, abort) { check_signal_end("abort", SIGABRT); }
+Test(signal_end, stack_overflow_in_main) { check_signal_end("overflow", SIGSEGV); }
+Test(signal_end, stack_overflow_in_a_thread) { check_signal_end("thread-overflow", SIGSEGV); }

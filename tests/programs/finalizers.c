@@ -227,6 +227,13 @@ static int recurse(int depth)
     return deeper ? recurse(depth + 1) + pad[0] : 0;
 }
 
+static void *overflows(void *arg)
+{
+    (void)arg;
+    recurse(0);
+    return 0;
+}
+
 static pthread_barrier_t both;
 static void *exits(void *arg)
 {
@@ -312,6 +319,11 @@ int main(int argc, char **argv)
     } else if (!strcmp(mode, "overflow")) {
         reg(0, "safe", EXITGUARD_SIGNAL_SAFE);
         recurse(0);
+    } else if (!strcmp(mode, "thread-overflow")) {
+        reg(0, "safe", EXITGUARD_SIGNAL_SAFE);
+        pthread_t t;
+        pthread_create(&t, 0, overflows, 0);
+        pthread_join(t, 0);
     } else {
         say("unknown mode\n");
         return 2;
