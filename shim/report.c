@@ -402,6 +402,17 @@ static void text_error(struct eg_writer *w, const struct eg_error *e, int symbol
     }
 }
 
+/* ", 2 things" on the SUMMARY line; a zero only where it is always said */
+static void count_clause(struct eg_writer *w, unsigned n, int even_zero, const char *one,
+                         const char *many)
+{
+    if (!n && !even_zero)
+        return;
+    eg_w_str(w, ", ");
+    eg_w_i64(w, n);
+    eg_w_str(w, n == 1 ? one : many);
+}
+
 void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize)
 {
     unsigned leaks = count_leaks();
@@ -418,12 +429,12 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
                                           : ", leaving file descriptors open:\n");
     struct text_ctx ctx = {w, symbolize, end};
     each_leak(text_leak, &ctx);
-    unsigned tempfiles = 0, failed = 0;
+    unsigned tempfiles = 0, failed = 0, threads = 0;
     if (end->how != EG_END_EXEC) {
         tempfiles = eg_report_tempfiles_text(w, symbolize);
         eg_report_finalizers_text(w, symbolize);
         failed = eg_report_finalizers_failed();
-        eg_report_threads_text(w, symbolize);
+        threads = eg_report_threads_text(w, symbolize);
     }
     for (unsigned i = 0; i < errors_kept(); i++)
         text_error(w, &eg_region->errors[i], symbolize);
@@ -435,19 +446,11 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
     eg_w_str(w, leaks == 1                  ? " fd leaked"
                 : end->how == EG_END_EXEC ? " fds leaked across exec"
                                           : " fds leaked");
-    if (tempfiles) {
-        eg_w_str(w, ", ");
-        eg_w_i64(w, tempfiles);
-        eg_w_str(w, tempfiles == 1 ? " temp file left" : " temp files left");
-    }
-    if (failed) {
-        eg_w_str(w, ", ");
-        eg_w_i64(w, failed);
-        eg_w_str(w, failed == 1 ? " finalizer failed" : " finalizers failed");
-    }
-    eg_w_str(w, ", ");
-    eg_w_i64(w, errors);
-    eg_w_str(w, errors == 1 ? " fd misuse\n" : " fd misuses\n");
+    count_clause(w, tempfiles, 0, " temp file left", " temp files left");
+    count_clause(w, failed, 0, " finalizer failed", " finalizers failed");
+    count_clause(w, errors, 1, " fd misuse", " fd misuses");
+    count_clause(w, threads, 0, " thread still running", " threads still running");
+    eg_w_char(w, '\n');
     if (errors > errors_kept()) {
         eg_text_prefix(w);
         eg_w_i64(w, errors - errors_kept());
