@@ -345,7 +345,18 @@ void eg_sequence_finish(const struct eg_end *end)
     if (end->how == EG_END_EXIT && eg_options.fds == EG_FDS_CLOSE)
         fflush(0);
     eg_tempfiles_settle();
+    /* A report written to a closed pipe (prog 2>&1 | head -1) must not
+     * kill a process that was exiting with its own status. */
+    sigset_t quiet, before;
+    sigemptyset(&quiet);
+    sigaddset(&quiet, SIGPIPE);
+    sigaddset(&quiet, SIGXFSZ);
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &quiet, &before, _NSIG / 8);
     eg_report(end); /* takes stock of the fds first */
+    struct timespec now = {0, 0};
+    while (syscall(SYS_rt_sigtimedwait, &quiet, 0, &now, _NSIG / 8) > 0)
+        ; /* ours: drop them */
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &before, 0, _NSIG / 8);
     if (eg_options.fds == EG_FDS_CLOSE) {
         unsigned n = eg_report_each_leak(0, 0);
         if (n)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -289,3 +290,47 @@ Test(signal_end, segv) { check_signal_end("segv", SIGSEGV); }
 Test(signal_end, abort) { check_signal_end("abort", SIGABRT); }
 Test(signal_end, stack_overflow_in_main) { check_signal_end("overflow", SIGSEGV); }
 Test(signal_end, stack_overflow_in_a_thread) { check_signal_end("thread-overflow", SIGSEGV); }
+
+/* prog 2>&1 | head -1: the report meets a closed pipe; the process must
+ * still end with its own status, not die of SIGPIPE. */
+Test(exit_status, a_report_to_a_closed_pipe_keeps_the_status)
+{
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    close(p[0]);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 2);
+        char preload[600];
+        snprintf(preload, sizeof preload, "LD_PRELOAD=%s", build_path("libexitguard.so"));
+        char *env[] = {preload, NULL};
+        char *argv[] = {(char *)build_path("tests/programs/ends"), "return", "3", NULL};
+        signal(SIGPIPE, SIG_DFL);
+        execve(argv[0], argv, env);
+        _exit(127);
+    }
+    close(p[1]);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), 3);
+}
+
+/* A FILE*'s buffer is lost when the process dies by a signal: said so. */
+Test(policies, a_stream_left_open_at_a_signal_may_lose_data)
+{
+    struct run r, scratch;
+    run_scratch(&scratch);
+    char path[300];
+    snprintf(path, sizeof path, "%s/data", scratch.dir);
+    char *argv[] = {(char *)build_path("tests/programs/finalizers"), "buffered", path, "sigterm",
+                    NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGTERM, "%s", r.err);
+    json_t *leak = json_array_get(json_object_get(report_of(&r, r.pid), "leaks"), 0);
+    cr_assert(leak);
+    cr_assert_str_eq(json_string_value(json_object_get(leak, "action")),
+                     "buffered_data_may_be_lost");
+    run_free(&r);
+    run_free(&scratch);
+}

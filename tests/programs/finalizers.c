@@ -316,6 +316,8 @@ int main(int argc, char **argv)
         /* fds=close must not lose what stdio still buffers */
         FILE *f = fopen(argv[2], "w");
         fputs("every byte", f);
+        if (argc > 3)
+            raise(SIGTERM);
     } else if (!strcmp(mode, "overflow")) {
         reg(0, "safe", EXITGUARD_SIGNAL_SAFE);
         recurse(0);
