@@ -131,6 +131,11 @@ static void on_timer(int sig, siginfo_t *info, void *uc)
     /* between finalizers: the loop sees the time is up and skips the rest */
 }
 
+static int caught_faults; /* a finalizer may run: faults are caught too */
+
+/* The timer always (a report stuck on a full pipe must not hang the
+ * process); the faults only when there are finalizers to contain: a
+ * spawn-heavy suite pays each call in every process. */
 static void catch_signals(void)
 {
     struct sigaction sa;
@@ -139,7 +144,8 @@ static void catch_signals(void)
     sigset_t unblock;
     sigemptyset(&unblock);
     sa.sa_sigaction = on_fault;
-    for (int i = 0; i < N_FAULTS; i++) {
+    caught_faults = eg_finalizer_newest() != 0;
+    for (int i = 0; caught_faults && i < N_FAULTS; i++) {
         eg_real.sigaction(faults[i], &sa, &saved_faults[i]);
         sigaddset(&unblock, faults[i]);
     }
@@ -154,7 +160,7 @@ static void release_signals(void)
 {
     if (!caught)
         return;
-    for (int i = 0; i < N_FAULTS; i++)
+    for (int i = 0; caught_faults && i < N_FAULTS; i++)
         eg_real.sigaction(faults[i], &saved_faults[i], 0);
     eg_real.sigaction(timer_signal(), &saved_timer, 0);
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved_mask, 0, _NSIG / 8);

@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include "signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -199,19 +200,37 @@ static void on_signal(int sig, siginfo_t *info, void *ucontext)
 void eg_signals_init(void)
 {
     plain_default = intern(&(struct disposition){.handler = SIG_DFL});
+    /* One call per signal, ours in and the start disposition out (a spawn-
+     * heavy suite pays this in every process); the signals are blocked
+     * meanwhile, so one arriving before the record is set waits for it. */
+    sigset_t list, before;
+    sigemptyset(&list);
+    for (int sig = 1; sig <= 64; sig++)
+        if (eg_signal_is_ours(sig))
+            sigaddset(&list, sig);
+    pthread_sigmask(SIG_BLOCK, &list, &before);
+    struct sigaction ours;
+    memset(&ours, 0, sizeof ours);
+    ours.sa_sigaction = on_signal;
+    ours.sa_flags = OUR_FLAGS;
+    uint64_t mask = OUR_MASK;
+    memcpy(&ours.sa_mask, &mask, sizeof mask);
     for (int sig = 1; sig <= 64; sig++) {
         struct sigaction start;
-        if (!eg_signal_is_ours(sig) || REAL(sigaction)(sig, 0, &start) != 0)
+        if (!eg_signal_is_ours(sig) || REAL(sigaction)(sig, &ours, &start) != 0)
             continue;
         struct disposition d = {start.sa_handler, 0, start.sa_flags, start.sa_restorer};
         memcpy(&d.mask, &start.sa_mask, sizeof d.mask);
         unsigned id = intern(&d);
-        if (!id)
+        if (!id) { /* the pool is full: the program's alone */
+            REAL(sigaction)(sig, &start, 0);
             continue;
+        }
         atomic_store(&record[sig], id);
         /* SIG_IGN stays (nohup); a handler set before us (another preloaded
-         * library) stays too, unless the kernel would reset it unseen. */
-        if (d.handler == SIG_DFL || (d.handler != SIG_IGN && (d.flags & SA_RESETHAND)))
+         * library) stays too, through our dispatcher if the kernel would
+         * reset it unseen. */
+        if (d.handler != SIG_DFL)
             apply(sig);
         if (!glibc_restorer && d.handler == SIG_DFL) {
             /* glibc installs its own restorer with every action: a query
@@ -221,6 +240,7 @@ void eg_signals_init(void)
             glibc_restorer = now.sa_restorer;
         }
     }
+    pthread_sigmask(SIG_SETMASK, &before, 0);
     eg_altstack_give();
 }
 
