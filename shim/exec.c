@@ -57,10 +57,14 @@ static int entry_is_us(const char *e, size_t len)
     name[len] = 0;
     if (!strchr(name, '/'))
         return self_base && strcmp(name, self_base) == 0;
+    if (strcmp(name, self_path) == 0)
+        return 1; /* the common case: the very path the loader used */
+    static int self_known; /* stat'ed only when a name needs comparing */
+    if (!self_known)
+        self_known = stat(self_path, &self_stat) == 0 ? 1 : -1;
     struct stat st;
-    return strcmp(name, self_path) == 0 ||
-           (stat(name, &st) == 0 && st.st_dev == self_stat.st_dev &&
-            st.st_ino == self_stat.st_ino);
+    return self_known > 0 && stat(name, &st) == 0 && st.st_dev == self_stat.st_dev &&
+           st.st_ino == self_stat.st_ino;
 }
 
 static int preload_names_us(const char *list)
@@ -88,8 +92,12 @@ __attribute__((constructor)) static void capture_start_env(int argc, char **argv
     (void)argv;
     int saved = errno;
     Dl_info info;
+    /* an absolute name is the loader's own: no realpath (syscalls in every
+     * process of a spawn-heavy suite) */
     if (dladdr((void *)capture_start_env, &info) && info.dli_fname &&
-        realpath(info.dli_fname, self_path) && stat(self_path, &self_stat) == 0) {
+        (info.dli_fname[0] == '/' && strlen(info.dli_fname) < sizeof self_path
+             ? strcpy(self_path, info.dli_fname)
+             : realpath(info.dli_fname, self_path))) {
         const char *slash = strrchr(info.dli_fname, '/');
         self_base = slash ? slash + 1 : info.dli_fname;
     } else {

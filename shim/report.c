@@ -537,41 +537,66 @@ static int stderr_is_ours(void)
     return EG_WORD_STATE(w) != EG_FD_OPEN || (EG_WORD_FLAGS(w) & EG_FD_INHERITED);
 }
 
-void eg_report(const struct eg_end *end)
+struct plan {
+    int format;
+    int document;  /* a file in log_dir */
+    int to_stderr;
+    int quiet;     /* nothing to say */
+    int symbolize;
+};
+
+/* Takes stock, then decides what gets written where. */
+static struct plan plan_for(const struct eg_end *end)
 {
-    int format = eg_options.report;
-    if (format == EG_REPORT_NONE || !eg_region)
-        return;
+    struct plan p = {eg_options.report, 0, 0, 1, 0};
+    if (p.format == EG_REPORT_NONE || !eg_region)
+        return p;
     int to_dir = eg_options.log_dir[0] != 0;
-    if (format == EG_REPORT_AUTO)
-        format = to_dir ? EG_REPORT_JSON : EG_REPORT_TEXT;
+    if (p.format == EG_REPORT_AUTO)
+        p.format = to_dir ? EG_REPORT_JSON : EG_REPORT_TEXT;
     int quiet = !eg_report_take_stock(end) && !eg_report_count_errors();
     if (end->how != EG_END_EXEC)
         quiet = quiet && !eg_report_tempfiles_count() && !eg_report_finalizers_failed();
+    p.quiet = quiet;
     /* In log_dir every process gets a JSON document at its end (the command
      * counts processes); elsewhere, and at exec, a process with nothing to
      * say says nothing. */
-    int document = to_dir && (format == EG_REPORT_JSON ? end->how != EG_END_EXEC || !quiet : !quiet);
+    p.document = to_dir && (p.format == EG_REPORT_JSON ? end->how != EG_END_EXEC || !quiet : !quiet);
+    p.to_stderr = !quiet && stderr_is_ours();
     /* Symbolizing allocates and dlopens libdw: only on the normal exit path.
      * _exit and quick_exit may be called from a signal handler, exec from a
      * vfork child or a forked child of a threaded program. */
-    int symbolize = end->how == EG_END_EXIT;
-    if (document) {
-        if (write_file(end, format == EG_REPORT_JSON, symbolize))
+    p.symbolize = end->how == EG_END_EXIT;
+    return p;
+}
+
+int eg_report_needed(const struct eg_end *end)
+{
+    struct plan p = plan_for(end);
+    return p.document || p.to_stderr;
+}
+
+void eg_report(const struct eg_end *end)
+{
+    struct plan p = plan_for(end);
+    int format = p.format;
+    if (p.document) {
+        if (write_file(end, format == EG_REPORT_JSON, p.symbolize))
             goto done;
         format = EG_REPORT_TEXT; /* the findings are not lost: stderr */
+        p.to_stderr = !p.quiet && stderr_is_ours();
     }
-    if (quiet || !stderr_is_ours())
+    if (!p.to_stderr)
         goto done;
     struct eg_writer w;
     eg_w_init(&w, 2);
     if (format == EG_REPORT_JSON)
         eg_report_json(&w, end);
     else
-        eg_report_text(&w, end, symbolize);
+        eg_report_text(&w, end, p.symbolize);
     eg_w_flush(&w);
 done:
-    if (symbolize)
+    if (p.symbolize)
         eg_symbolize_end();
 }
 

@@ -13,6 +13,9 @@ enum { EG_REPORT_SCHEMA = 2 };
 /* Writes the report where the options say. */
 void eg_report(const struct eg_end *end);
 
+/* Whether eg_report would write anything (takes stock to know). */
+int eg_report_needed(const struct eg_end *end);
+
 void eg_report_json(struct eg_writer *w, const struct eg_end *end);
 void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize);
 

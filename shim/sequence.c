@@ -173,7 +173,16 @@ void eg_sequence_begin(const struct eg_end *end)
     if (budget_left_ms < 0)
         budget_left_ms = eg_options.exit_timeout;
     begun_ms = now_ms();
+}
+
+/* The budget's timer and handlers, for work that could block: made on
+ * first need, so a process with no finalizers and nothing to report pays
+ * no syscall for them. */
+static void guard_time(void)
+{
     int tid = (int)syscall(SYS_gettid);
+    if (caught && timer_id >= 0 && timer_tid == tid)
+        return;
     if (timer_id >= 0 && timer_tid != tid) { /* another thread took over */
         syscall(SYS_timer_delete, timer_id);
         timer_id = -1;
@@ -191,13 +200,13 @@ void eg_sequence_begin(const struct eg_end *end)
         }
     }
     if (!caught)
-        catch_signals();
-    arm(ms_left());
+        catch_signals(); /* the caller arms the timer */
 }
 
 void eg_sequence_pause(void)
 {
-    disarm();
+    if (caught)
+        disarm();
     budget_left_ms = ms_left();
     release_signals();
 }
@@ -222,6 +231,7 @@ static void run_bounded(struct eg_finalizer *f, long ms)
 {
     sigjmp_buf jb;
     int was_busy = eg_busy;
+    guard_time();
     arm(ms);
     if (sigsetjmp(jb, 1) == 0) {
         escape = &jb;
@@ -342,31 +352,35 @@ void eg_sequence_finish(const struct eg_end *end)
 {
     ending = end;
     finishing = 1;
-    long left = ms_left();
-    arm(left > REPORT_RESERVE_MS ? left : REPORT_RESERVE_MS);
     int was_busy = eg_busy;
     eg_busy = 1;
-    /* closing a FILE*'s fd would lose what stdio still buffers; exit would
-     * flush it only later */
-    if (end->how == EG_END_EXIT && eg_options.fds == EG_FDS_CLOSE)
-        fflush(0);
     eg_tempfiles_settle();
-    /* A report written to a closed pipe (prog 2>&1 | head -1) must not
-     * kill a process that was exiting with its own status. */
-    sigset_t quiet, before;
-    sigemptyset(&quiet);
-    sigaddset(&quiet, SIGPIPE);
-    sigaddset(&quiet, SIGXFSZ);
-    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &quiet, &before, _NSIG / 8);
-    eg_report(end); /* takes stock of the fds first */
-    struct timespec now = {0, 0};
-    while (syscall(SYS_rt_sigtimedwait, &quiet, 0, &now, _NSIG / 8) > 0)
-        ; /* ours: drop them */
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &before, 0, _NSIG / 8);
-    if (eg_options.fds == EG_FDS_CLOSE) {
-        unsigned n = eg_report_each_leak(0, 0);
-        if (n)
-            close_leaks(n);
+    int closing = eg_options.fds == EG_FDS_CLOSE;
+    if (closing || eg_report_needed(end)) { /* work that could block */
+        guard_time();
+        long left = ms_left();
+        arm(left > REPORT_RESERVE_MS ? left : REPORT_RESERVE_MS);
+        /* closing a FILE*'s fd would lose what stdio still buffers; exit
+         * would flush it only later */
+        if (end->how == EG_END_EXIT && closing)
+            fflush(0);
+        /* A report written to a closed pipe (prog 2>&1 | head -1) must not
+         * kill a process that was exiting with its own status. */
+        sigset_t quiet, before;
+        sigemptyset(&quiet);
+        sigaddset(&quiet, SIGPIPE);
+        sigaddset(&quiet, SIGXFSZ);
+        syscall(SYS_rt_sigprocmask, SIG_BLOCK, &quiet, &before, _NSIG / 8);
+        eg_report(end); /* takes stock of the fds first */
+        struct timespec now = {0, 0};
+        while (syscall(SYS_rt_sigtimedwait, &quiet, 0, &now, _NSIG / 8) > 0)
+            ; /* ours: drop them */
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &before, 0, _NSIG / 8);
+        if (closing) {
+            unsigned n = eg_report_each_leak(0, 0);
+            if (n)
+                close_leaks(n);
+        }
     }
     eg_busy = was_busy;
     finishing = 0;
