@@ -27,6 +27,15 @@ static void fd_path(int fd, char *buf)
     buf[sizeof prefix - 1 + sizeof digits - (size_t)i] = 0;
 }
 
+const char *eg_fd_target(int fd, char *buf, size_t size)
+{
+    char path[32];
+    fd_path(fd, path);
+    ssize_t n = readlink(path, buf, size - 1);
+    buf[n > 0 ? n : 0] = 0;
+    return buf;
+}
+
 static const char *anon_kind(const char *target)
 {
     static const struct { const char *link, *kind; } kinds[] = {
@@ -166,10 +175,7 @@ int eg_describe_fd(int fd, struct eg_fd_info *info)
         return 0;
     int fdflags = fcntl(fd, F_GETFD);
     info->cloexec = fdflags < 0 ? -1 : !!(fdflags & FD_CLOEXEC);
-    char path[32];
-    fd_path(fd, path);
-    ssize_t n = readlink(path, info->target, sizeof info->target - 1);
-    info->target[n > 0 ? n : 0] = 0;
+    eg_fd_target(fd, info->target, sizeof info->target);
     struct stat st;
     if (fstat(fd, &st) != 0) {
         info->kind = "unknown";

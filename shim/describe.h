@@ -4,6 +4,8 @@
 #ifndef EXITGUARD_DESCRIBE_H
 #define EXITGUARD_DESCRIBE_H
 
+#include <stddef.h>
+
 #include "writer.h"
 
 struct eg_fd_info {
@@ -16,6 +18,9 @@ struct eg_fd_info {
     unsigned long long inode;
     int other_end;     /* pipes: an fd of ours on the other end, or -1 */
 };
+
+/* What /proc/self/fd/N links to, in buf ("" if unknown); returns buf. */
+const char *eg_fd_target(int fd, char *buf, size_t size);
 
 /* Returns 0 when fd is not open. */
 int eg_describe_fd(int fd, struct eg_fd_info *info);

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "describe.h"
 #include "guard.h"
 #include "real.h"
 #include "report.h"
@@ -225,28 +226,6 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
     errno = saved;
 }
 
-static void append_number(char *p, unsigned v)
-{
-    char digits[16];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + v % 10);
-    while (v /= 10);
-    while (n)
-        *p++ = digits[--n];
-    *p = 0;
-}
-
-/* The path of what fd refers to, for the report ("" if unknown). */
-static const char *fd_path(int fd, char *buf, size_t size)
-{
-    char link[32] = "/proc/self/fd/";
-    append_number(link + strlen(link), (unsigned)fd);
-    ssize_t n = readlink(link, buf, size - 1);
-    buf[n > 0 ? n : 0] = 0;
-    return buf;
-}
-
 /* The file execvp would run, found as glibc 2.36 searches: a name with a
  * slash is used as is; otherwise each PATH entry in turn ("/bin:/usr/bin"
  * when PATH is unset, an empty entry is the current directory), going on
@@ -325,7 +304,7 @@ EG_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
     if (!envp) /* glibc refuses it (EINVAL): nothing to report or fix */
         return REAL(fexecve)(fd, argv, envp);
     char shown[PATH_MAX];
-    report_if_runnable(fd, "", AT_EMPTY_PATH, fd_path(fd, shown, sizeof shown));
+    report_if_runnable(fd, "", AT_EMPTY_PATH, eg_fd_target(fd, shown, sizeof shown));
     struct scratch s;
     int ret = REAL(fexecve)(fd, argv, fixed_env(&s, envp));
     scratch_put(&s);
@@ -339,7 +318,7 @@ EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
     char shown[PATH_MAX + NAME_MAX + 2];
     const char *name = path;
     if (path[0] != '/' && dirfd != AT_FDCWD) {
-        fd_path(dirfd, shown, sizeof shown);
+        eg_fd_target(dirfd, shown, sizeof shown);
         if (path[0] && strlen(shown) + strlen(path) + 2 <= sizeof shown) {
             strcat(shown, "/");
             strcat(shown, path);
