@@ -59,19 +59,6 @@ static _Atomic uint32_t *bucket(uint64_t key, int is_fd)
     return (_Atomic uint32_t *)eg_at(off) + (h >> 50) % EG_FIN_BUCKETS;
 }
 
-static void push(_Atomic uint32_t *head, _Atomic uint32_t *link_of_new, uint32_t *plain_link,
-                 uint32_t off)
-{
-    uint32_t old = atomic_load_explicit(head, memory_order_relaxed);
-    do {
-        if (link_of_new)
-            atomic_store_explicit(link_of_new, old, memory_order_relaxed);
-        else
-            *plain_link = old;
-    } while (!atomic_compare_exchange_weak_explicit(head, &old, off, memory_order_release,
-                                                    memory_order_relaxed));
-}
-
 static exitguard_finalizer *create(void *obj, int fd, void (*fn)(void *), void *arg,
                                    unsigned flags)
 {
@@ -111,9 +98,9 @@ static exitguard_finalizer *create(void *obj, int fd, void (*fn)(void *), void *
         f->fn = (uintptr_t)fn;
         f->arg = (uintptr_t)arg;
         atomic_init(&f->state, EG_FIN_ALIVE);
-        push(head, &f->owner_next, 0, (uint32_t)off);
+        eg_list_push(head, &f->owner_next, (uint32_t)off);
         int first = atomic_load(&eg_region->finalizers) == 0;
-        push(&eg_region->finalizers, 0, &f->next, (uint32_t)off);
+        eg_list_push(&eg_region->finalizers, &f->next, (uint32_t)off);
         if (fd >= 0)
             atomic_store(&fd_finalizers, 1);
         if (first)
@@ -222,7 +209,7 @@ static int run_owned(_Atomic uint32_t *head, int (*match)(const struct eg_finali
 {
     int ran = 0;
     for (struct eg_finalizer *f = eg_finalizer_at(atomic_load_explicit(head, memory_order_acquire)); f;
-         f = eg_finalizer_at(atomic_load_explicit(&f->owner_next, memory_order_relaxed))) {
+         f = eg_finalizer_at(f->owner_next)) {
         if (atomic_load(&f->state) == EG_FIN_ALIVE && match(f, ctx) && eg_finalizer_claim(f)) {
             run_claimed(f);
             ran++;

@@ -41,3 +41,12 @@ uint64_t eg_next_seq(void)
 {
     return atomic_fetch_add_explicit(&eg_region->seq, 1, memory_order_relaxed) + 1;
 }
+
+void eg_list_push(_Atomic uint32_t *head, uint32_t *link, uint32_t off)
+{
+    uint32_t old = atomic_load_explicit(head, memory_order_relaxed);
+    do
+        *link = old; /* the record is not published yet: a plain store */
+    while (!atomic_compare_exchange_weak_explicit(head, &old, off, memory_order_release,
+                                                  memory_order_relaxed));
+}

@@ -115,7 +115,7 @@ struct eg_finalizer {
     uint64_t fd_seq;           /* ... while the fd has this creation seq */
     uint64_t obj, fn, arg;
     uint32_t next;             /* offset of the next older finalizer */
-    _Atomic uint32_t owner_next; /* next older one in the same obj/fd bucket */
+    uint32_t owner_next;       /* next older one in the same obj/fd bucket */
     _Atomic uint32_t outcome;
     int32_t detail;            /* while RUNNING: the thread running it */
 };
@@ -123,14 +123,16 @@ struct eg_finalizer {
 /* A thread started with pthread_create; records of ended threads are
  * reused, so the list is as long as the most threads alive at once. */
 enum eg_thread_state { EG_THREAD_FREE, EG_THREAD_RUNNING, EG_THREAD_CLAIMED };
+/* A reused record is rewritten while a report may read it: the fields are
+ * relaxed atomics (EG_GET / EG_SET), as in an fd slot. */
 struct eg_thread {
     _Atomic uint32_t state;
-    int32_t tid;     /* kernel thread id, 0 until the thread has started */
-    int32_t pid;
-    uint32_t stack;  /* depot id: where pthread_create was called */
-    uint64_t seq;
-    uint64_t start;  /* the start routine's address */
-    uint64_t arg;    /* its argument, until the thread has started */
+    _Atomic int32_t tid;     /* kernel thread id, 0 until the thread has started */
+    _Atomic int32_t pid;
+    _Atomic uint32_t stack;  /* depot id: where pthread_create was called */
+    _Atomic uint64_t seq;
+    _Atomic uint64_t start;  /* the start routine's address */
+    _Atomic uint64_t arg;    /* its argument, until the thread has started */
     uint32_t next;   /* offset of the next record */
     uint32_t reserved;
 };
@@ -197,5 +199,10 @@ struct eg_region *eg_region_create(void);
 uint64_t eg_region_alloc(uint64_t bytes);
 
 uint64_t eg_next_seq(void);
+
+/* Pushes the record at `off`, whose link to the next one is `*link`, onto
+ * the list at `head`.  The registry's lists only grow at the head, never
+ * pop, so a compare-and-swap push has no ABA; readers walk from the head. */
+void eg_list_push(_Atomic uint32_t *head, uint32_t *link, uint32_t off);
 
 #endif

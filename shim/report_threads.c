@@ -29,7 +29,7 @@ static unsigned each_running(void (*fn)(const struct eg_thread *t, struct listin
     while (off) {
         const struct eg_thread *t = eg_at(off);
         if (atomic_load_explicit(&t->state, memory_order_acquire) == EG_THREAD_RUNNING &&
-            EG_LOAD(t->pid) == eg_pid && EG_LOAD(t->tid) != me) {
+            EG_GET(t->pid) == eg_pid && EG_GET(t->tid) != me) {
             n++;
             fn(t, l);
         }
@@ -42,13 +42,13 @@ static void json_thread(const struct eg_thread *t, struct listing *l)
 {
     struct eg_writer *w = l->w;
     eg_w_str(w, l->items++ ? ",\n  {\"tid\":" : "\n  {\"tid\":");
-    eg_w_i64(w, EG_LOAD(t->tid));
+    eg_w_i64(w, EG_GET(t->tid));
     eg_w_str(w, ",\"seq\":");
-    eg_w_i64(w, (int64_t)EG_LOAD(t->seq));
+    eg_w_i64(w, (int64_t)EG_GET(t->seq));
     eg_w_str(w, ",\"start\":");
-    eg_json_frame(w, EG_LOAD(t->start));
+    eg_json_frame(w, EG_GET(t->start));
     eg_w_str(w, ",\"stack\":");
-    eg_json_stack(w, EG_LOAD(t->stack));
+    eg_json_stack(w, EG_GET(t->stack));
     eg_w_char(w, '}');
 }
 
@@ -68,12 +68,12 @@ static void text_thread(const struct eg_thread *t, struct listing *l)
     eg_w_char(w, '\n');
     eg_text_prefix(w);
     eg_w_str(w, "thread ");
-    eg_w_i64(w, EG_LOAD(t->tid));
+    eg_w_i64(w, EG_GET(t->tid));
     eg_w_str(w, " still running, started at:\n");
-    eg_text_stack(w, EG_LOAD(t->stack), l->symbolize);
+    eg_text_stack(w, EG_GET(t->stack), l->symbolize);
     eg_text_prefix(w);
     eg_w_str(w, "  start routine:");
-    eg_text_frame(w, EG_LOAD(t->start), 0, l->symbolize);
+    eg_text_frame(w, EG_GET(t->start), 0, l->symbolize);
     eg_w_char(w, '\n');
 }
 

@@ -67,12 +67,7 @@ static void record(int fd, const char *name)
     t->fd = fd;
     t->path_len = (uint32_t)len;
     memcpy(t->path, path, len + 1);
-    /* newest first; push only, so no ABA */
-    uint32_t head = atomic_load_explicit(&eg_region->tempfiles, memory_order_relaxed);
-    do
-        t->next = head;
-    while (!atomic_compare_exchange_weak_explicit(&eg_region->tempfiles, &head, (uint32_t)off,
-                                                  memory_order_release, memory_order_relaxed));
+    eg_list_push(&eg_region->tempfiles, &t->next, (uint32_t)off); /* newest first */
 }
 
 static void track_tempfile(int fd, enum eg_via via, const char *name)

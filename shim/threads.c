@@ -52,12 +52,7 @@ static struct eg_thread *claim(void)
     }
     struct eg_thread *t = eg_at(off);
     atomic_store_explicit(&t->state, EG_THREAD_CLAIMED, memory_order_relaxed);
-    /* push only, never pop: no ABA */
-    uint32_t head = atomic_load_explicit(&eg_region->threads, memory_order_relaxed);
-    do
-        t->next = head;
-    while (!atomic_compare_exchange_weak_explicit(&eg_region->threads, &head, (uint32_t)off,
-                                                  memory_order_release, memory_order_relaxed));
+    eg_list_push(&eg_region->threads, &t->next, (uint32_t)off);
     return t;
 }
 
@@ -86,9 +81,9 @@ static void thread_ends(void *arg)
 static void *trampoline(void *arg)
 {
     struct eg_thread *t = arg;
-    void *(*start)(void *) = (void *(*)(void *))(uintptr_t)EG_LOAD(t->start);
-    void *start_arg = (void *)(uintptr_t)EG_LOAD(t->arg);
-    EG_STORE(t->tid, (int32_t)gettid());
+    void *(*start)(void *) = (void *(*)(void *))(uintptr_t)EG_GET(t->start);
+    void *start_arg = (void *)(uintptr_t)EG_GET(t->arg);
+    EG_SET(t->tid, (int32_t)gettid());
     self = t;
     atomic_store_explicit(&t->state, EG_THREAD_RUNNING, memory_order_release);
 
@@ -112,12 +107,12 @@ EG_EXPORT int pthread_create(pthread_t *restrict thread, const pthread_attr_t *r
     int saved = errno;
     if (eg_enter()) {
         if (eg_ensure_init() && (t = claim())) {
-            EG_STORE(t->tid, 0);
-            EG_STORE(t->pid, eg_pid);
-            EG_STORE(t->seq, eg_next_seq());
-            EG_STORE(t->stack, eg_stack_here());
-            EG_STORE(t->start, (uint64_t)(uintptr_t)start);
-            EG_STORE(t->arg, (uint64_t)(uintptr_t)arg);
+            EG_SET(t->tid, 0);
+            EG_SET(t->pid, eg_pid);
+            EG_SET(t->seq, eg_next_seq());
+            EG_SET(t->stack, eg_stack_here());
+            EG_SET(t->start, (uint64_t)(uintptr_t)start);
+            EG_SET(t->arg, (uint64_t)(uintptr_t)arg);
         }
         eg_leave();
     }
@@ -136,8 +131,8 @@ void eg_threads_forked(void)
         return;
     for (struct eg_thread *t = first_record(); t; t = next_record(t)) {
         if (t == self) {
-            EG_STORE(t->pid, eg_pid);
-            EG_STORE(t->tid, (int32_t)gettid());
+            EG_SET(t->pid, eg_pid);
+            EG_SET(t->tid, (int32_t)gettid());
         } else if (atomic_load_explicit(&t->state, memory_order_relaxed) == EG_THREAD_RUNNING) {
             /* its thread stayed in the parent; a CLAIMED one is left as
              * is: the forking thread may be inside pthread_create (in a
