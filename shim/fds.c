@@ -141,7 +141,7 @@ static int dup_onto(int (*real)(int, int, int), int is_dup2, int old, int new,
     eg_track_release_end(&r, 0, ret < 0);
     /* A number chosen by the program, without O_CLOEXEC: the way a child
      * is handed an fd on purpose, so exec does not call it a leak. */
-    eg_track_fd(ret, via, is_dup2 || !(flags & O_CLOEXEC) ? EG_FD_PASSED : 0);
+    eg_track_fd(ret, via, flags & O_CLOEXEC ? 0 : EG_FD_PASSED); /* dup2: flags 0 */
     return ret;
 }
 

@@ -94,44 +94,37 @@ void eg_fd_acquired(int fd, enum eg_via via, unsigned flags)
         store_open(s, fd, via, flags, eg_stack_here());
 }
 
+/* Sets `set` and clears `clear` among an open slot's flags; 0 when the
+ * slot is not open (nothing changed). */
+static int change_flags(struct eg_fd_slot *s, unsigned set, unsigned clear)
+{
+    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
+    for (;;) {
+        if (EG_WORD_STATE(old) != EG_FD_OPEN)
+            return 0;
+        unsigned flags = (EG_WORD_FLAGS(old) | set) & ~clear;
+        if (flags == EG_WORD_FLAGS(old))
+            return 1;
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, flags, EG_WORD_VIA(old), EG_FD_OPEN);
+        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next, memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            return 1;
+    }
+}
+
 void eg_fd_adopted(int fd, enum eg_via via, unsigned flags)
 {
     struct eg_fd_slot *s = eg_fd_slot(fd, 1);
-    if (!s)
-        return;
-    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
-    for (;;) {
-        if (EG_WORD_STATE(old) != EG_FD_OPEN) {
-            /* fdopen of an fd we never saw open: record it now, from here */
-            store_open(s, fd, via, flags, eg_stack_here());
-            return;
-        }
-        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) | flags,
-                                EG_WORD_VIA(old), EG_FD_OPEN);
-        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
-                                                  memory_order_acq_rel,
-                                                  memory_order_relaxed))
-            return;
-    }
+    /* fdopen of an fd we never saw open: record it now, from here */
+    if (s && !change_flags(s, flags, 0))
+        store_open(s, fd, via, flags, eg_stack_here());
 }
 
 void eg_fd_set_passed(int fd, int passed)
 {
     struct eg_fd_slot *s = eg_fd_slot(fd, 0);
-    if (!s)
-        return;
-    uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
-    for (;;) {
-        unsigned flags = EG_WORD_FLAGS(old);
-        unsigned want = passed ? flags | EG_FD_PASSED : flags & ~(unsigned)EG_FD_PASSED;
-        if (EG_WORD_STATE(old) != EG_FD_OPEN || want == flags)
-            return;
-        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, want, EG_WORD_VIA(old), EG_FD_OPEN);
-        if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
-                                                  memory_order_acq_rel,
-                                                  memory_order_relaxed))
-            return;
-    }
+    if (s)
+        change_flags(s, passed ? EG_FD_PASSED : 0, passed ? 0 : EG_FD_PASSED);
 }
 
 void eg_record_error(enum eg_error_kind kind, int fd, enum eg_via via,
