@@ -29,6 +29,7 @@
 #include "real.h"
 #include "registry.h"
 #include "sequence.h"
+#include "signals.h"
 
 enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
 static _Atomic int owner;   /* tid running the sequence, 0 before */
@@ -99,7 +100,7 @@ void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext)
     int p = atomic_load(&phase);
     if (atomic_load(&owner) == my_tid() && (p == FINALIZING || p == FINISHING)) {
         struct eg_end now = {EG_END_SIGNAL, sig, 0};
-        if (info && info->si_code > 0 && sig != SIGPIPE)
+        if (eg_signal_is_fatal(sig) && info && info->si_code > 0)
             eg_die(&now); /* a fault in exitguard's own work: nothing to save */
         atomic_store(&pending, sig); /* ends the process once we are done */
         return;

@@ -236,12 +236,9 @@ static void json_end(struct eg_writer *w, const struct eg_end *end)
     eg_w_str(w, "{\"how\":\"");
     eg_w_str(w, how[end->how]);
     if (end->how == EG_END_SIGNAL) {
-        char name[20];
-        eg_w_str(w, "\",\"signal\":");
-        eg_w_i64(w, end->code);
-        eg_w_str(w, ",\"name\":\"");
-        eg_w_str(w, eg_signal_name(end->code, name));
-        eg_w_str(w, "\"}");
+        eg_w_str(w, "\",");
+        eg_json_signal(w, end->code);
+        eg_w_char(w, '}');
     } else if (end->how == EG_END_EXEC) {
         eg_w_str(w, "\",\"path\":");
         eg_w_json_str(w, end->exec_path ? end->exec_path : "");

@@ -59,12 +59,8 @@ unsigned eg_report_finalizers_json(struct eg_writer *w)
         eg_w_str(w, outcome_name(o));
         eg_w_char(w, '"');
         if (o == EG_FIN_CRASHED) {
-            char name[20];
-            eg_w_str(w, ",\"signal\":");
-            eg_w_i64(w, f->detail);
-            eg_w_str(w, ",\"name\":\"");
-            eg_w_str(w, eg_signal_name(f->detail, name));
-            eg_w_char(w, '"');
+            eg_w_char(w, ',');
+            eg_json_signal(w, f->detail);
         } else if (o == EG_FIN_EXITED) {
             eg_w_str(w, ",\"status\":");
             eg_w_i64(w, f->detail);

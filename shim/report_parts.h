@@ -14,6 +14,8 @@ const char *eg_signal_name(int sig, char *buf); /* buf: 20 bytes */
 
 /* {"pc":"0x..","module":"..","offset":"0x.."} */
 void eg_json_frame(struct eg_writer *w, uint64_t pc);
+/* "signal":N,"name":"SIGX" (no braces) */
+void eg_json_signal(struct eg_writer *w, int sig);
 /* [frame, ...] of a depot stack */
 void eg_json_stack(struct eg_writer *w, uint32_t id);
 

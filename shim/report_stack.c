@@ -67,6 +67,16 @@ void eg_json_frame(struct eg_writer *w, uint64_t pc)
     eg_w_char(w, '}');
 }
 
+void eg_json_signal(struct eg_writer *w, int sig)
+{
+    char name[20];
+    eg_w_str(w, "\"signal\":");
+    eg_w_i64(w, sig);
+    eg_w_str(w, ",\"name\":\"");
+    eg_w_str(w, eg_signal_name(sig, name));
+    eg_w_char(w, '"');
+}
+
 void eg_json_stack(struct eg_writer *w, uint32_t id)
 {
     const uint64_t *pcs = 0;

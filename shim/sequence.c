@@ -29,10 +29,9 @@
 #include "real.h"
 #include "registry.h"
 #include "report.h"
+#include "signals.h"
 #include "tempfiles.h"
 
-static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
-enum { N_FAULTS = sizeof faults / sizeof faults[0] };
 
 static __thread sigjmp_buf *escape;
 static __thread volatile sig_atomic_t escape_why, escape_detail;
@@ -41,7 +40,7 @@ static const struct eg_end *ending; /* how the process ends if out of time */
 static long budget_left_ms = -1;    /* of exit_timeout; -1: not started */
 static long begun_ms;
 static int timer_id = -1, timer_tid;
-static struct sigaction saved_faults[N_FAULTS], saved_timer;
+static struct sigaction saved_faults[65], saved_timer; /* by signal number */
 static sigset_t saved_mask;
 static int caught; /* our handlers are installed */
 static int finishing; /* phase 2: out of time now means end now */
@@ -145,9 +144,11 @@ static void catch_signals(void)
     sigemptyset(&unblock);
     sa.sa_sigaction = on_fault;
     caught_faults = eg_finalizer_newest() != 0;
-    for (int i = 0; caught_faults && i < N_FAULTS; i++) {
-        eg_real.sigaction(faults[i], &sa, &saved_faults[i]);
-        sigaddset(&unblock, faults[i]);
+    for (int sig = 1; caught_faults && sig <= 64; sig++) {
+        if (eg_signal_is_fatal(sig)) {
+            eg_real.sigaction(sig, &sa, &saved_faults[sig]);
+            sigaddset(&unblock, sig);
+        }
     }
     sa.sa_sigaction = on_timer;
     eg_real.sigaction(timer_signal(), &sa, &saved_timer);
@@ -160,8 +161,9 @@ static void release_signals(void)
 {
     if (!caught)
         return;
-    for (int i = 0; caught_faults && i < N_FAULTS; i++)
-        eg_real.sigaction(faults[i], &saved_faults[i], 0);
+    for (int sig = 1; caught_faults && sig <= 64; sig++)
+        if (eg_signal_is_fatal(sig))
+            eg_real.sigaction(sig, &saved_faults[sig], 0);
     eg_real.sigaction(timer_signal(), &saved_timer, 0);
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved_mask, 0, _NSIG / 8);
     caught = 0;

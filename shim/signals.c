@@ -55,6 +55,11 @@ extern __sighandler_t bsd_signal(int sig, __sighandler_t handler);
 #define KERNEL_FLAGS (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | EG_SA_EXPOSE_TAGBITS | \
                       EG_SA_RESTORER | SA_ONSTACK | SA_RESTART | SA_NODEFER | SA_RESETHAND)
 
+int eg_signal_is_fatal(int sig)
+{
+    return sig >= 1 && sig <= 64 && (FATAL & BIT(sig));
+}
+
 int eg_signal_is_ours(int sig)
 {
     return sig >= 1 && sig <= 64 && ((FATAL | TERMINATING) & BIT(sig));

@@ -12,4 +12,7 @@ void eg_signals_init(void);
 /* The signals that end a process through the exit sequence. */
 int eg_signal_is_ours(int sig);
 
+/* The fatal ones among them: what a fault raises (SIGSEGV, SIGBUS, ...). */
+int eg_signal_is_fatal(int sig);
+
 #endif
