@@ -128,7 +128,8 @@ static void finalizers_at_exit(void)
 
 void eg_exit_hook_finalizers(void)
 {
-    if (!atomic_exchange(&finalizers_hooked, 1))
+    if (!atomic_load_explicit(&finalizers_hooked, memory_order_relaxed) &&
+        !atomic_exchange(&finalizers_hooked, 1))
         atexit(finalizers_at_exit);
 }
 

@@ -30,8 +30,8 @@ void eg_process_ends(enum eg_end_how how, int code);
  * have without exitguard.  Returns only into the handler's return. */
 void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext);
 
-/* The first finalizer was registered: hook atexit now, so that the
- * finalizers run before the program's earlier atexit handlers. */
+/* A finalizer was registered: the first time, hook atexit now, so that
+ * the finalizers run before the program's earlier atexit handlers. */
 void eg_exit_hook_finalizers(void);
 
 #endif

@@ -99,12 +99,10 @@ static exitguard_finalizer *create(void *obj, int fd, void (*fn)(void *), void *
         f->arg = (uintptr_t)arg;
         atomic_init(&f->state, EG_FIN_ALIVE);
         eg_list_push(head, &f->owner_next, (uint32_t)off);
-        int first = atomic_load(&eg_region->finalizers) == 0;
         eg_list_push(&eg_region->finalizers, &f->next, (uint32_t)off);
         if (fd >= 0)
             atomic_store(&fd_finalizers, 1);
-        if (first)
-            eg_exit_hook_finalizers();
+        eg_exit_hook_finalizers(); /* the first time only */
     } else {
         atomic_fetch_add(&eg_region->dropped, 1);
     }
