@@ -8,12 +8,6 @@
 
 #include "harness.h"
 
-static int exit_code(struct run *r)
-{
-    cr_assert(WIFEXITED(r->status), "exitguard itself died: %s", r->err);
-    return WEXITSTATUS(r->status);
-}
-
 static void run_exitguard(struct run *r, char *const args[])
 {
     char *argv[16] = {(char *)build_path("exitguard")};

@@ -12,12 +12,6 @@
 
 #define FAKE_PID 2000000000
 
-static int exit_code(struct run *r)
-{
-    cr_assert(WIFEXITED(r->status), "exitguard itself died: %s", r->err);
-    return WEXITSTATUS(r->status);
-}
-
 /* exitguard [options...] -- v2_reports [scenarios...]: `args` is both,
  * split at NULL, and ends with a second NULL. */
 static void run_fixtures(struct run *r, const char *const *args)

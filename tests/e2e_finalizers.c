@@ -42,8 +42,25 @@ static json_t *finalizer_with(json_t *fins, const char *outcome)
 
 static void expect_exit(struct run *r, int status)
 {
-    cr_assert(WIFEXITED(r->status), "ended by signal %d: %s", WTERMSIG(r->status), r->err);
-    cr_assert_eq(WEXITSTATUS(r->status), status, "%s", r->err);
+    cr_assert_eq(exit_code(r), status, "%s", r->err);
+}
+
+/* Runs `mode` with no report: it exits with `status`, having printed
+ * `out` (what its finalizers said). */
+static void check_output(const char *mode, int status, const char *out)
+{
+    struct run r;
+    run_mode(&r, "report=none", mode, NULL);
+    expect_exit(&r, status);
+    cr_assert_str_eq(r.out, out, "%s", mode);
+    run_free(&r);
+}
+
+/* A file name in a scratch directory of its own, for the program to write. */
+static void scratch_file(struct run *scratch, const char *name, char *path, size_t size)
+{
+    run_scratch(scratch);
+    snprintf(path, size, "%s/%s", scratch->dir, name);
 }
 
 Test(finalizers, newest_first_across_objects_and_fds_between_the_atexit_handlers)
@@ -105,12 +122,8 @@ Test(finalizers, linked_with_lexitguard_instead_of_preloaded)
 
 Test(finalizers, tied_to_an_fd_runs_at_its_close_while_it_is_still_usable)
 {
-    struct run r;
-    run_mode(&r, "report=none", "fd-close", NULL);
-    expect_exit(&r, 0);
-    cr_assert_str_eq(r.out, "before-close goodbye after-close peer-got-bye eof\n"
-                            "dup2-over never-closed ");
-    run_free(&r);
+    check_output("fd-close", 0, "before-close goodbye after-close peer-got-bye eof\n"
+                                "dup2-over never-closed ");
 }
 
 /* Two threads call every finalizer while main calls exit: each runs once. */
@@ -118,9 +131,8 @@ Test(finalizers, at_most_once_when_threads_and_exit_race)
 {
     for (int round = 0; round < 10; round++) {
         struct run r, scratch;
-        run_scratch(&scratch);
         char path[300];
-        snprintf(path, sizeof path, "%s/marks", scratch.dir);
+        scratch_file(&scratch, "marks", path, sizeof path);
         run_mode(&r, "report=none", "race", path);
         expect_exit(&r, 0);
         static char seen[2000];
@@ -185,42 +197,23 @@ Test(finalizers, the_whole_sequence_has_a_budget, .timeout = 60)
 
 Test(finalizers, registered_during_the_sequence_still_run)
 {
-    struct run r;
-    run_mode(&r, "report=none", "registers", NULL);
-    expect_exit(&r, 0);
-    cr_assert_str_eq(r.out, "registering registered-at-exit ");
-    run_free(&r);
+    check_output("registers", 0, "registering registered-at-exit ");
 }
 
 Test(finalizers, run_in_a_forked_child_only_when_asked)
 {
-    struct run r;
-    run_mode(&r, "report=none", "fork", NULL);
-    expect_exit(&r, 0);
-    cr_assert_str_eq(r.out, "child:parent:parent:");
-    run_free(&r);
+    check_output("fork", 0, "child:parent:parent:");
 }
 
 Test(finalizers, not_at_exec)
 {
-    struct run r;
-    run_mode(&r, "report=none", "exec", NULL);
-    expect_exit(&r, 0);
-    cr_assert_str_eq(r.out, "");
-    run_free(&r);
+    check_output("exec", 0, "");
 }
 
 Test(finalizers, at__exit_and_quick_exit_with_their_status)
 {
-    struct run r;
-    run_mode(&r, "report=none", "_exit", NULL);
-    expect_exit(&r, 5);
-    cr_assert_str_eq(r.out, "at-_exit ");
-    run_free(&r);
-    run_mode(&r, "report=none", "quick_exit", NULL);
-    expect_exit(&r, 6);
-    cr_assert_str_eq(r.out, "at-quick_exit ");
-    run_free(&r);
+    check_output("_exit", 5, "at-_exit ");
+    check_output("quick_exit", 6, "at-quick_exit ");
 }
 
 Test(finalizers, two_threads_calling_exit_run_the_sequence_once)
@@ -228,8 +221,8 @@ Test(finalizers, two_threads_calling_exit_run_the_sequence_once)
     for (int round = 0; round < 10; round++) {
         struct run r;
         run_mode(&r, "report=none", "two-exits", NULL);
-        cr_assert(WIFEXITED(r.status), "%s", r.err);
-        cr_assert(WEXITSTATUS(r.status) == 1 || WEXITSTATUS(r.status) == 2);
+        int status = exit_code(&r);
+        cr_assert(status == 1 || status == 2, "one of the two exit calls: %d", status);
         cr_assert_str_eq(r.out, "once ");
         run_free(&r);
     }
@@ -238,9 +231,8 @@ Test(finalizers, two_threads_calling_exit_run_the_sequence_once)
 Test(policies, fds_close_flushes_stdio_first_and_says_so)
 {
     struct run r, scratch;
-    run_scratch(&scratch);
     char path[300];
-    snprintf(path, sizeof path, "%s/data", scratch.dir);
+    scratch_file(&scratch, "data", path, sizeof path);
     run_mode(&r, "log_dir={dir}:fds=close", "buffered", path);
     expect_exit(&r, 0);
     char buf[64] = {0};
@@ -320,9 +312,8 @@ Test(exit_status, a_report_to_a_closed_pipe_keeps_the_status)
 Test(policies, a_stream_left_open_at_a_signal_may_lose_data)
 {
     struct run r, scratch;
-    run_scratch(&scratch);
     char path[300];
-    snprintf(path, sizeof path, "%s/data", scratch.dir);
+    scratch_file(&scratch, "data", path, sizeof path);
     char *argv[] = {(char *)build_path("tests/programs/finalizers"), "buffered", path, "sigterm",
                     NULL};
     run_preloaded(&r, "log_dir={dir}", argv, NULL);

@@ -222,6 +222,13 @@ void remove_tree(const char *dir)
     rmdir(dir);
 }
 
+int exit_code(struct run *r)
+{
+    cr_assert(WIFEXITED(r->status), "%s died of signal %d: %s", r->dir, WTERMSIG(r->status),
+              r->err);
+    return WEXITSTATUS(r->status);
+}
+
 void run_free(struct run *r)
 {
     remove_tree(r->dir);

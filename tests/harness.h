@@ -46,6 +46,10 @@ json_t *error_of_kind(json_t *report, const char *kind, int fd);
  * the library writes them) are symbolized here. */
 int stack_has(json_t *stack, const char *fn, const char *file, int line);
 
+/* The exit status of a run that exited (asserted: a death by a signal
+ * fails the test, naming the signal and what went to stderr). */
+int exit_code(struct run *r);
+
 /* The number after `key` in text like "key 12" (-1 if absent). */
 int number_after(const char *text, const char *key);
 
