@@ -321,9 +321,7 @@ static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
     struct text_ctx *ctx = arg;
     struct eg_writer *w = ctx->w;
     struct eg_fd_info info;
-    eg_text_prefix(w);
-    eg_w_str(w, "\n");
-    eg_text_prefix(w);
+    eg_text_item(w);
     eg_w_str(w, "fd ");
     eg_w_i64(w, fd);
     eg_w_str(w, ": ");
@@ -367,9 +365,7 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
 
 static void text_error(struct eg_writer *w, const struct eg_error *e, int symbolize)
 {
-    eg_text_prefix(w);
-    eg_w_str(w, "\n");
-    eg_text_prefix(w);
+    eg_text_item(w);
     eg_w_str(w, "error: ");
     const char *other = 0;
     switch (e->kind) {
@@ -435,9 +431,7 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
     }
     for (unsigned i = 0; i < errors_kept(); i++)
         text_error(w, &eg_region->errors[i], symbolize);
-    eg_text_prefix(w);
-    eg_w_str(w, "\n");
-    eg_text_prefix(w);
+    eg_text_item(w);
     eg_w_str(w, "SUMMARY: exitguard: ");
     eg_w_i64(w, leaks);
     eg_w_str(w, leaks == 1                  ? " fd leaked"

@@ -87,9 +87,7 @@ unsigned eg_report_finalizers_text(struct eg_writer *w, int symbolize)
         if (!dealt_with_at_exit(f) || o == EG_FIN_RAN)
             continue;
         n++;
-        eg_text_prefix(w);
-        eg_w_str(w, "\n");
-        eg_text_prefix(w);
+        eg_text_item(w);
         eg_w_str(w, "finalizer");
         eg_text_frame(w, f->fn, 0, symbolize);
         switch (o) {

@@ -21,6 +21,8 @@ void eg_json_stack(struct eg_writer *w, uint32_t id);
 
 /* "==pid== " */
 void eg_text_prefix(struct eg_writer *w);
+/* A new item of the report: an empty prefixed line, then the prefix. */
+void eg_text_item(struct eg_writer *w);
 void eg_text_frame(struct eg_writer *w, uint64_t pc, int is_return, int symbolize);
 /* one prefixed line per frame */
 void eg_text_stack(struct eg_writer *w, uint32_t id, int symbolize);

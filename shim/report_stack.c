@@ -97,6 +97,13 @@ void eg_text_prefix(struct eg_writer *w)
     eg_w_str(w, "== ");
 }
 
+void eg_text_item(struct eg_writer *w)
+{
+    eg_text_prefix(w);
+    eg_w_char(w, '\n');
+    eg_text_prefix(w);
+}
+
 /* " 0x... in fn file:line (module+offset)", no newline.  A return address
  * points after its call: `is_return` looks up the call itself. */
 void eg_text_frame(struct eg_writer *w, uint64_t pc, int is_return, int symbolize)

@@ -100,9 +100,7 @@ unsigned eg_report_tempfiles_text(struct eg_writer *w, int symbolize)
         if (!is_left(t))
             continue;
         n++;
-        eg_text_prefix(w);
-        eg_w_char(w, '\n');
-        eg_text_prefix(w);
+        eg_text_item(w);
         eg_w_str(w, "temp file ");
         eg_w_printable(w, t->path);
         switch (atomic_load(&t->outcome)) {

@@ -64,9 +64,7 @@ unsigned eg_report_threads_json(struct eg_writer *w)
 static void text_thread(const struct eg_thread *t, struct listing *l)
 {
     struct eg_writer *w = l->w;
-    eg_text_prefix(w);
-    eg_w_char(w, '\n');
-    eg_text_prefix(w);
+    eg_text_item(w);
     eg_w_str(w, "thread ");
     eg_w_i64(w, EG_GET(t->tid));
     eg_w_str(w, " still running, started at:\n");
