@@ -1,7 +1,7 @@
 /* The report's temp files section: files this process made with mkstemp
  * and its family that are still on disk at the end, and what
- * tempfiles=unlink did with them.  Async-signal-safe (lstat, unlink): it
- * may run from a fatal-signal handler. */
+ * tempfiles=unlink did with them -- as eg_tempfiles_settle decided before
+ * the report.  Async-signal-safe: it may run from a fatal-signal handler. */
 #define _GNU_SOURCE
 #include <stdatomic.h>
 #include <sys/stat.h>
@@ -30,29 +30,8 @@ static int is_left(const struct eg_tempfile *t)
     return t->pid == eg_pid && atomic_load(&t->outcome) != EG_TEMP_GONE;
 }
 
-void eg_tempfiles_settle(void)
-{
-    static _Atomic int settled_in; /* the pid that did: once per process */
-    if (!eg_region || atomic_exchange(&settled_in, eg_pid) == eg_pid)
-        return;
-    for (struct eg_tempfile *t = first(); t; t = next(t)) {
-        if (t->pid != eg_pid)
-            continue;
-        struct stat st;
-        /* lstat: a symlink planted at the path is not our file */
-        uint32_t outcome = EG_TEMP_GONE;
-        if (lstat(t->path, &st) == 0 && st.st_dev == t->dev && st.st_ino == t->ino) {
-            outcome = EG_TEMP_KEPT;
-            if (eg_options.tempfiles == EG_TEMPFILES_UNLINK)
-                outcome = unlink(t->path) == 0 ? EG_TEMP_REMOVED : EG_TEMP_REMOVE_FAILED;
-        }
-        atomic_store(&t->outcome, outcome);
-    }
-}
-
 unsigned eg_report_tempfiles_count(void)
 {
-    eg_tempfiles_settle();
     unsigned n = 0;
     for (const struct eg_tempfile *t = first(); t; t = next(t))
         n += is_left(t);
@@ -70,7 +49,6 @@ static const char *action(const struct eg_tempfile *t)
 
 unsigned eg_report_tempfiles_json(struct eg_writer *w)
 {
-    eg_tempfiles_settle();
     unsigned n = 0;
     eg_w_str(w, ",\n \"tempfiles\":[");
     for (const struct eg_tempfile *t = first(); t; t = next(t)) {
@@ -94,7 +72,6 @@ unsigned eg_report_tempfiles_json(struct eg_writer *w)
 
 unsigned eg_report_tempfiles_text(struct eg_writer *w, int symbolize)
 {
-    eg_tempfiles_settle();
     unsigned n = 0;
     for (const struct eg_tempfile *t = first(); t; t = next(t)) {
         if (!is_left(t))

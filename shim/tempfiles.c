@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "options.h"
 #include "real.h"
 #include "registry.h"
 #include "stack.h"
@@ -68,6 +69,27 @@ static void record(int fd, const char *name)
     t->path_len = (uint32_t)len;
     memcpy(t->path, path, len + 1);
     eg_list_push(&eg_region->tempfiles, &t->next, (uint32_t)off); /* newest first */
+}
+
+void eg_tempfiles_settle(void)
+{
+    static _Atomic int settled_in; /* the pid that did: once per process */
+    if (!eg_region || atomic_exchange(&settled_in, eg_pid) == eg_pid)
+        return;
+    uint32_t off = atomic_load_explicit(&eg_region->tempfiles, memory_order_acquire);
+    for (struct eg_tempfile *t = off ? eg_at(off) : 0; t; t = t->next ? eg_at(t->next) : 0) {
+        if (t->pid != eg_pid)
+            continue;
+        struct stat st;
+        /* lstat: a symlink planted at the path is not our file */
+        uint32_t outcome = EG_TEMP_GONE;
+        if (lstat(t->path, &st) == 0 && st.st_dev == t->dev && st.st_ino == t->ino) {
+            outcome = EG_TEMP_KEPT;
+            if (eg_options.tempfiles == EG_TEMPFILES_UNLINK)
+                outcome = unlink(t->path) == 0 ? EG_TEMP_REMOVED : EG_TEMP_REMOVE_FAILED;
+        }
+        atomic_store(&t->outcome, outcome);
+    }
 }
 
 static void track_tempfile(int fd, enum eg_via via, const char *name)

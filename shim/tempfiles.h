@@ -8,9 +8,7 @@
 
 /* Decides, once per process, each of this process's temp files: gone,
  * kept, or (tempfiles=unlink) removed.  The exit sequence calls it before
- * the report; the report calls it too, in case nobody did.  Async-signal-
- * safe.  Defined in report_tempfiles.c, which unit tests link without the
- * interposers. */
+ * the report, which only reads the outcomes.  Async-signal-safe. */
 void eg_tempfiles_settle(void);
 
 #endif
