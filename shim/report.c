@@ -528,27 +528,20 @@ static int stderr_is_ours(void)
     return EG_WORD_STATE(w) != EG_FD_OPEN || (EG_WORD_FLAGS(w) & EG_FD_INHERITED);
 }
 
-struct plan {
-    int format;
-    int document;  /* a file in log_dir */
-    int to_stderr;
-    int quiet;     /* nothing to say */
-    int symbolize;
-};
-
-/* Takes stock, then decides what gets written where. */
-static struct plan plan_for(const struct eg_end *end)
+struct eg_plan eg_report_plan(const struct eg_end *end)
 {
-    struct plan p = {eg_options.report, 0, 0, 1, 0};
-    if (p.format == EG_REPORT_NONE || !eg_region)
+    struct eg_plan p = {eg_options.report, 0, 0, 0};
+    if (!eg_region)
+        return p;
+    /* the stock is taken even for report=none: fds=close acts on it */
+    int quiet = !eg_report_take_stock(end) && !eg_report_count_errors();
+    if (p.format == EG_REPORT_NONE)
         return p;
     int to_dir = eg_options.log_dir[0] != 0;
     if (p.format == EG_REPORT_AUTO)
         p.format = to_dir ? EG_REPORT_JSON : EG_REPORT_TEXT;
-    int quiet = !eg_report_take_stock(end) && !eg_report_count_errors();
     if (end->how != EG_END_EXEC)
         quiet = quiet && !eg_report_tempfiles_count() && !eg_report_finalizers_failed();
-    p.quiet = quiet;
     /* In log_dir every process gets a JSON document at its end (the command
      * counts processes); elsewhere, and at exec, a process with nothing to
      * say says nothing. */
@@ -561,38 +554,31 @@ static struct plan plan_for(const struct eg_end *end)
     return p;
 }
 
-int eg_report_needed(const struct eg_end *end)
+void eg_report(const struct eg_end *end, const struct eg_plan *p)
 {
-    struct plan p = plan_for(end);
-    return p.document || p.to_stderr;
-}
-
-void eg_report(const struct eg_end *end)
-{
-    struct plan p = plan_for(end);
-    int format = p.format;
-    if (p.document) {
-        if (write_file(end, format == EG_REPORT_JSON, p.symbolize))
+    int format = p->format;
+    if (p->document) {
+        if (write_file(end, format == EG_REPORT_JSON, p->symbolize))
             goto done;
         format = EG_REPORT_TEXT; /* the findings are not lost: stderr */
-        p.to_stderr = !p.quiet && stderr_is_ours();
     }
-    if (!p.to_stderr)
+    if (!p->to_stderr)
         goto done;
     struct eg_writer w;
     eg_w_init(&w, 2);
     if (format == EG_REPORT_JSON)
         eg_report_json(&w, end);
     else
-        eg_report_text(&w, end, p.symbolize);
+        eg_report_text(&w, end, p->symbolize);
     eg_w_flush(&w);
 done:
-    if (p.symbolize)
+    if (p->symbolize)
         eg_symbolize_end();
 }
 
 void eg_report_exec(const char *path)
 {
     struct eg_end end = {EG_END_EXEC, 0, path};
-    eg_report(&end);
+    struct eg_plan plan = eg_report_plan(&end);
+    eg_report(&end, &plan);
 }

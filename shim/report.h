@@ -10,11 +10,22 @@
 
 enum { EG_REPORT_SCHEMA = 2 };
 
-/* Writes the report where the options say. */
-void eg_report(const struct eg_end *end);
+/* What the report of `end` writes, and where. */
+struct eg_plan {
+    int format;    /* enum eg_report_format, AUTO resolved */
+    int document;  /* a file in log_dir */
+    int to_stderr; /* on stderr (or after a failed document, as text) */
+    int symbolize;
+};
 
-/* Whether eg_report would write anything (takes stock to know). */
-int eg_report_needed(const struct eg_end *end);
+/* Takes stock of the fds (before anything of ours opens one), then
+ * decides: a process with nothing to say may write nothing at all. */
+struct eg_plan eg_report_plan(const struct eg_end *end);
+
+static inline int eg_report_writes(const struct eg_plan *p) { return p->document || p->to_stderr; }
+
+/* Writes the report as planned. */
+void eg_report(const struct eg_end *end, const struct eg_plan *plan);
 
 void eg_report_json(struct eg_writer *w, const struct eg_end *end);
 void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize);

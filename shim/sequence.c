@@ -358,7 +358,8 @@ void eg_sequence_finish(const struct eg_end *end)
     eg_busy = 1;
     eg_tempfiles_settle();
     int closing = eg_options.fds == EG_FDS_CLOSE;
-    if (closing || eg_report_needed(end)) { /* work that could block */
+    struct eg_plan plan = eg_report_plan(end); /* takes stock of the fds */
+    if (closing || eg_report_writes(&plan)) { /* work that could block */
         guard_time();
         long left = ms_left();
         arm(left > REPORT_RESERVE_MS ? left : REPORT_RESERVE_MS);
@@ -373,7 +374,7 @@ void eg_sequence_finish(const struct eg_end *end)
         sigaddset(&quiet, SIGPIPE);
         sigaddset(&quiet, SIGXFSZ);
         syscall(SYS_rt_sigprocmask, SIG_BLOCK, &quiet, &before, _NSIG / 8);
-        eg_report(end); /* takes stock of the fds first */
+        eg_report(end, &plan);
         struct timespec now = {0, 0};
         while (syscall(SYS_rt_sigtimedwait, &quiet, 0, &now, _NSIG / 8) > 0)
             ; /* ours: drop them */

@@ -117,3 +117,17 @@ Test(report, text_names_the_fd_the_call_and_the_caller)
      * Criterion's wrapper of this test: symbolized to this file and line */
     cr_assert(strstr(text, "_jmp tests/unit_report.c:"), "the caller is symbolized:\n%s", text);
 }
+
+/* report=none writes nothing, yet fds=close closes what the plan found:
+ * the stock is taken all the same. */
+Test(report, a_plan_with_report_none_still_knows_the_leaks)
+{
+    core_setup("report=none");
+    int fd = open("/dev/null", O_RDONLY);
+    eg_fd_acquired(fd, EG_VIA_open, 0);
+    struct eg_end end = {EG_END_EXIT, 0, 0};
+    struct eg_plan plan = eg_report_plan(&end);
+    cr_assert(!eg_report_writes(&plan));
+    cr_assert_eq(eg_report_each_leak(0, 0), 1);
+    close(fd);
+}
