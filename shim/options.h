@@ -22,6 +22,7 @@ struct eg_options {
 enum eg_report_format { EG_REPORT_AUTO, EG_REPORT_TEXT, EG_REPORT_JSON, EG_REPORT_NONE };
 enum eg_fds_policy { EG_FDS_REPORT, EG_FDS_CLOSE };
 enum eg_tempfiles_policy { EG_TEMPFILES_REPORT, EG_TEMPFILES_UNLINK };
+enum eg_children_policy { EG_CHILDREN_REPORT, EG_CHILDREN_TERM, EG_CHILDREN_KILL, EG_CHILDREN_GROUP };
 
 extern struct eg_options eg_options;
 

@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 2,
+    EG_REGION_VERSION = 3,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -24,6 +24,7 @@ enum {
     EG_MAX_ERRORS = 256,
     EG_ARGV_MAX = 4096,
     EG_FIN_BUCKETS = 1 << 14,
+    EG_CHILD_ARGV = 512,
 };
 
 enum eg_via {
@@ -155,6 +156,43 @@ struct eg_tempfile {
     char path[];       /* NUL-terminated, absolute */
 };
 
+/* A child process this process started: fork, vfork, _Fork, clone without
+ * CLONE_THREAD, posix_spawn(p), system, popen.  Records are never reused
+ * (a pid is; a new record for the same pid marks older ones reaped).
+ * The fields written after the record is published are relaxed atomics. */
+enum eg_child_state {
+    EG_CHILD_UNREAPED = 1, /* running, or a zombie nobody waited for */
+    EG_CHILD_REAPED,       /* a wait call (or pclose, system) collected it */
+};
+enum eg_child_outcome {  /* what the exit sequence found and did */
+    EG_CHILD_PENDING,    /* not looked at (the process has not ended) */
+    EG_CHILD_GONE,       /* not our child any more: reaped unseen, or
+                            auto-reaped (SIGCHLD ignored): no leak */
+    EG_CHILD_LEFT,       /* still running; children=report left it */
+    EG_CHILD_ZOMBIE,     /* had exited, never waited for */
+    EG_CHILD_TERMINATED, /* ended by SIGTERM within kill_grace */
+    EG_CHILD_KILLED,     /* ended by SIGKILL after kill_grace */
+    EG_CHILD_SURVIVED,   /* still there after SIGKILL and kill_grace */
+};
+struct eg_child {
+    uint64_t seq;             /* creation sequence, shared by all kinds */
+    int32_t pid;
+    int32_t parent;           /* the process that started it (fork copies) */
+    uint32_t stack;           /* depot id: where it was started */
+    uint32_t via;             /* enum eg_via */
+    uint32_t next;            /* offset of the next older record */
+    _Atomic uint32_t state;   /* enum eg_child_state */
+    _Atomic uint32_t outcome; /* enum eg_child_outcome */
+    _Atomic int32_t status;   /* wait status, once reaped or found a zombie */
+    _Atomic uint64_t stream;  /* popen: the FILE* (pclose finds it by this) */
+    _Atomic uint32_t unchecked; /* the new program cannot be preloaded:
+                                   enum eg_unchecked */
+    uint32_t argv_len;        /* argv NUL-separated, cut at EG_CHILD_ARGV;
+                                 0: not known at start (read /proc later) */
+    char argv[EG_CHILD_ARGV];
+};
+enum eg_unchecked { EG_UNCHECKED_NO, EG_UNCHECKED_STATIC, EG_UNCHECKED_SETUID };
+
 struct eg_depot_node {
     _Atomic uint32_t next;
     uint32_t hash;
@@ -186,6 +224,13 @@ struct eg_region {
     _Atomic uint32_t threads;      /* offset of the first thread record */
     _Atomic uint32_t tempfiles;    /* offset of the newest temp file */
     _Atomic uint32_t dropped;      /* records lost: the region was full */
+    _Atomic uint32_t children;     /* offset of the newest child record */
+    /* the policies this process runs with (enum values of options.h), so
+     * that the exitguard command can apply them from outside when the
+     * process died without running its exit sequence */
+    uint32_t children_policy;
+    uint32_t tempfiles_policy;
+    uint32_t kill_grace_ms;
 };
 
 extern struct eg_region *eg_region;
