@@ -77,6 +77,20 @@ check: all $(PROGS) $(B)/tests/unit $(B)/tests/e2e $(B)/example
 	EXITGUARD_BUILD=$(abspath $(B)) $(B)/tests/e2e --jobs $(TEST_JOBS)
 	EXITGUARD_OPTIONS=report=none $(B)/example | grep -qx 'alive: 1'
 
+# The command's report formats (suppressions, baseline, JUnit, SARIF) over
+# hand-made reports: the tools' sources without main, in a binary of their
+# own (tests/unit_*.c link the library's core, not the tools).
+TOOLS_TEST_SRC = $(wildcard tests/tools/*.c)
+TOOLS_LIB_SRC = $(filter-out tools/exitguard.c,$(wildcard tools/*.c)) shim/symbolize.c
+$(B)/tests/unit-tools: $(TOOLS_TEST_SRC) $(wildcard tests/tools/*.h) $(TOOLS_LIB_SRC) \
+                       $(wildcard tools/*.h) $(SHIM_HDR) | $(B)/tests
+	$(CC) $(BASE_CFLAGS) -Itools -Itests/tools -o $@ $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \
+	    -lcriterion -ljansson -ldl
+check-tools: $(B)/tests/unit-tools
+	$(B)/tests/unit-tools --jobs $(TEST_JOBS)
+check: check-tools
+.PHONY: check-tools
+
 # The README's example, built as a user would: against an installed copy,
 # found through pkg-config.
 STAGE = $(abspath $(B)/stage)

@@ -1,0 +1,54 @@
+/* What a leak is to the formats that compare, suppress or point at leaks
+ * (suppressions, --baseline, SARIF): its kind as a suppression rule names
+ * it, where a per-process report keeps the leaks of each kind, and an
+ * identity that a rerun of the same code reproduces.
+ *
+ * The identity is the kind and the stack, frame by frame: "function
+ * file-basename" where the frame is symbolized, "function module-basename"
+ * where only the function is known, "module-basename+offset" otherwise.
+ * Never a pc (ASLR moves it), a pid, an fd number, a line (an edit above
+ * the call moves it) or a directory (another checkout, another machine). */
+#ifndef EXITGUARD_TOOLS_LEAK_IDENTITY_H
+#define EXITGUARD_TOOLS_LEAK_IDENTITY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+enum leak_kind {
+    LEAK_FD,       /* an fd left open at the end ("leaks" of an end document) */
+    LEAK_EXEC,     /* an fd handed across exec ("leaks" of an exec document) */
+    LEAK_PROCESS,  /* a child process left running or unreaped ("children") */
+    LEAK_TEMPFILE, /* a mkstemp file left on disk ("tempfiles") */
+    LEAK_THREAD,   /* a thread still running ("threads") */
+};
+#define LEAK_KINDS 5
+
+/* "fd", "exec", "process", "tempfile", "thread". */
+const char *leak_kind_name(enum leak_kind kind);
+/* The kind named by the `len` bytes at `name`; 0, or -1 if none is. */
+int leak_kind_parse(const char *name, size_t len, enum leak_kind *kind);
+
+/* The array of `report` holding its leaks of `kind` (NULL if it has none). */
+json_t *leak_array(json_t *report, enum leak_kind kind);
+
+/* The identity above, one line per part, kind first; malloc'd. */
+char *leak_identity(enum leak_kind kind, json_t *leak);
+/* The same for anything with a stack (an fd misuse): `prefix`, then the
+ * frames. */
+char *stack_identity(const char *prefix, json_t *stack);
+
+/* Frames of exitguard, libc and the dynamic loader, or the start code:
+ * where no user would look for the cause of a leak. */
+int is_plumbing_frame(json_t *frame);
+/* The first frame of `stack` that is not plumbing (NULL if none is). */
+json_t *first_own_frame(json_t *stack);
+
+/* The part of `path` after its last '/'. */
+const char *base_name(const char *path);
+
+/* Whether `report` continues the process of `previous`: the same pid, and
+ * `previous` was written at an exec (reports come sorted by pid, then in
+ * the order written).  As totals.c counts processes. */
+int continues_process(json_t *previous, json_t *report);
+
+#endif
