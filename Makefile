@@ -86,7 +86,7 @@ $(B)/tests/unit-tools: $(TOOLS_TEST_SRC) $(wildcard tests/tools/*.h) $(TOOLS_LIB
                        $(wildcard tools/*.h) $(SHIM_HDR) | $(B)/tests
 	$(CC) $(BASE_CFLAGS) -Itools -Itests/tools -o $@ $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \
 	    -lcriterion -ljansson -ldl
-check-tools: $(B)/tests/unit-tools
+check-tools: $(B)/tests/unit-tools $(B)/exitguard $(B)/libexitguard.so $(B)/tests/programs/leak_one
 	$(B)/tests/unit-tools --jobs $(TEST_JOBS)
 check: check-tools
 .PHONY: check-tools

@@ -70,7 +70,7 @@ static void print_child(FILE *to, json_t *child, json_int_t stack_depth)
     else
         fputs("?", to);
     const char *outcome = json_string_value(json_object_get(child, "outcome"));
-    fprintf(to, ") left: %s; started at:\n", outcome ? outcome : "running");
+    fprintf(to, ") at the end: %s; started at:\n", outcome ? outcome : "left");
     print_stack(to, json_object_get(child, "stack"), stack_depth);
 }
 

@@ -110,3 +110,26 @@ const char *scratch_file(const char *suffix)
     close(fd);
     return path;
 }
+
+/* The structure junit_check.py found in `xml`, or NULL if it did not
+ * parse. */
+json_t *junit_structure(const char *xml)
+{
+    const char *path = scratch_file(".xml");
+    FILE *f = fopen(path, "w");
+    fputs(xml, f);
+    fclose(f);
+    char command[512];
+    snprintf(command, sizeof command, "python3 tests/tools/junit_check.py %s 2>/dev/null", path);
+    FILE *p = popen(command, "r");
+    cr_assert(p);
+    json_error_t error;
+    json_t *structure = json_loadf(p, 0, &error);
+    int status = pclose(p);
+    unlink(path);
+    if (status != 0) {
+        json_decref(structure);
+        return NULL;
+    }
+    return structure;
+}

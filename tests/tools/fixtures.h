@@ -30,4 +30,10 @@ char *printed(void (*print)(FILE *to, json_t *reports), json_t *reports);
 /* A fresh temporary file's name, in a static buffer. */
 const char *scratch_file(const char *suffix);
 
+/* The structure tests/tools/junit_check.py (Python's XML parser) found in
+ * the JUnit document `xml`, as JSON: {"root", "attributes", "suites":
+ * [{"attributes", "cases": [{"name", "classname", "failure", "out"}]}]};
+ * NULL if it is not well-formed XML. */
+json_t *junit_structure(const char *xml);
+
 #endif
