@@ -132,7 +132,8 @@ static void print_failure_message(FILE *to, const struct process_counts *c)
         separator = ", ";
     }
     if (c->misuses) {
-        fprintf(to, "%s%zu %s", separator, c->misuses, plural(c->misuses, "fd misuse", "fd misuses"));
+        fprintf(to, "%s%zu %s", separator, c->misuses,
+                plural(c->misuses, "fd misuse", "fd misuses"));
         separator = ", ";
     }
     if (c->finalizer_failures)
@@ -184,6 +185,16 @@ static void print_testcase(FILE *to, json_t *reports, size_t first, size_t count
     }
     free(text);
     fputs("    </testcase>\n", to);
+}
+
+/* Whether `report` continues the process of `previous`: the same pid, and
+ * `previous` was written at an exec (reports come sorted by pid, then in
+ * the order written).  totals.c counts processes so, in a static function
+ * of its own. */
+static int continues_process(json_t *previous, json_t *report)
+{
+    return report_is_exec(previous) && json_integer_value(json_object_get(previous, "pid")) ==
+                                           json_integer_value(json_object_get(report, "pid"));
 }
 
 /* How many reports, from `first`, make one process: the exec documents

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "totals.h"
+
 static const char *const kind_names[LEAK_KINDS] = {"fd", "exec", "process", "tempfile", "thread"};
 
 /* The per-process report's array for each kind.  "children" is the section
@@ -29,17 +31,12 @@ int leak_kind_parse(const char *name, size_t len, enum leak_kind *kind)
     return -1;
 }
 
-static int is_exec_report(json_t *report)
-{
-    const char *how = json_string_value(json_object_get(json_object_get(report, "end"), "how"));
-    return how && strcmp(how, "exec") == 0;
-}
-
 json_t *leak_array(json_t *report, enum leak_kind kind)
 {
     /* an exec document's "leaks" are the fds handed on; an end document's
      * the fds left open */
-    if ((kind == LEAK_FD && is_exec_report(report)) || (kind == LEAK_EXEC && !is_exec_report(report)))
+    if ((kind == LEAK_FD && report_is_exec(report)) ||
+        (kind == LEAK_EXEC && !report_is_exec(report)))
         return NULL;
     json_t *array = json_object_get(report, sections[kind]);
     return json_is_array(array) ? array : NULL;
@@ -127,11 +124,4 @@ json_t *first_own_frame(json_t *stack)
         if (!is_plumbing_frame(frame))
             return frame;
     return NULL;
-}
-
-int continues_process(json_t *previous, json_t *report)
-{
-    return previous && is_exec_report(previous) &&
-           json_integer_value(json_object_get(previous, "pid")) ==
-               json_integer_value(json_object_get(report, "pid"));
 }

@@ -46,9 +46,4 @@ json_t *first_own_frame(json_t *stack);
 /* The part of `path` after its last '/'. */
 const char *base_name(const char *path);
 
-/* Whether `report` continues the process of `previous`: the same pid, and
- * `previous` was written at an exec (reports come sorted by pid, then in
- * the order written).  As totals.c counts processes. */
-int continues_process(json_t *previous, json_t *report);
-
 #endif

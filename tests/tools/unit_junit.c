@@ -122,7 +122,8 @@ Test(junit, control_characters_in_text_become_a_replacement_character)
     snprintf(command, sizeof command,
              "python3 -c 'import sys, xml.etree.ElementTree as E; "
              "e = E.parse(sys.argv[1]).getroot(); "
-             "sys.exit(e.get(\"b\") != \"x\\ufffdy\\nz\\t&\\ufffd\" or e.text != \"p\\ufffdq\\r\\n<]]>\")' %s",
+             "sys.exit(e.get(\"b\") != \"x\\ufffdy\\nz\\t&\\ufffd\" or "
+             "e.text != \"p\\ufffdq\\r\\n<]]>\")' %s",
              path);
     cr_assert_eq(system(command), 0, "attribute newlines and text carriage returns survive");
     unlink(path);
