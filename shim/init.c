@@ -103,7 +103,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     int outer = eg_enter();
     if (eg_ensure_init()) {
         save_argv(argc, argv);
-        pthread_atfork(0, 0, eg_after_fork_in_child);
+        pthread_atfork(eg_region_fork_prepare, eg_region_fork_parent, eg_after_fork_in_child);
         eg_exit_arm();
         eg_signals_init();
     }

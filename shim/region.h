@@ -251,6 +251,8 @@ struct eg_region {
                                      its start time (/proc/<pid>/stat field
                                      22), which exec keeps; 0 before */
     uint32_t stack_depth;         /* the stack_depth option: 0, no stacks */
+    _Atomic uint32_t forks_copied; /* bumped by each forked child once it has
+                                      its own copy: its parent waits for it */
 };
 
 extern struct eg_region *eg_region;

@@ -11,6 +11,12 @@
  * the same address.  Nothing to do when the region is anonymous. */
 void eg_region_forked(void);
 
+/* atfork prepare and parent handlers: the parent waits (bounded) until its
+ * child has copied the registry, so that what the forking thread does next
+ * (a close right after fork) is not in the child's copy. */
+void eg_region_fork_prepare(void);
+void eg_region_fork_parent(void);
+
 /* The report of the process's end was written (`written`: the document in
  * log_dir) or, for an exec, is about to be superseded by a new image. */
 void eg_region_reported(int exec, int written);

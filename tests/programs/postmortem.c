@@ -56,6 +56,11 @@ static pid_t sleeping_child(void)
 {
     pid_t child = fork();
     if (child == 0) {
+        /* a test runner may have left SIGTERM blocked or ignored */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGTERM, SIG_DFL);
         execl("/bin/sleep", "sleep", "100", (char *)NULL);
         _exit(127);
     }
