@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "region.h"
+#include "region_file.h"
 
 int eg_depot_init(void)
 {
@@ -67,8 +68,10 @@ uint32_t eg_depot_put(const uint64_t *pcs, unsigned depth)
         uint32_t seen = head;
         if (atomic_compare_exchange_weak_explicit(bucket, &head, (uint32_t)off,
                                                   memory_order_release,
-                                                  memory_order_acquire))
+                                                  memory_order_acquire)) {
+            eg_region_note_modules(pcs, depth); /* for a post-mortem reader */
             return (uint32_t)off;
+        }
         /* `head` is now the newer head; our node is wasted if one of the
          * nodes pushed meanwhile holds the same stack */
         found = find(head, seen, hash, pcs, depth);

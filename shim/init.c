@@ -16,6 +16,7 @@
 #include "guard.h"
 #include "options.h"
 #include "real.h"
+#include "region_file.h"
 #include "signals.h"
 #include "threads.h"
 #include "stack.h"
@@ -41,6 +42,9 @@ static void save_argv(int argc, char **argv)
 void eg_after_fork_in_child(void)
 {
     eg_pid = (int)syscall(SYS_getpid);
+    /* a registry file is still the parent's here: the child's own copy
+     * first, then the first write */
+    eg_region_forked();
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_stack_forked();
@@ -66,6 +70,7 @@ static int initialise(void)
     eg_region->children_policy = (uint32_t)eg_options.children;
     eg_region->tempfiles_policy = (uint32_t)eg_options.tempfiles;
     eg_region->kill_grace_ms = (uint32_t)eg_options.kill_grace;
+    eg_region->stack_depth = (uint32_t)eg_options.stack_depth;
     eg_stack_init();
     eg_fd_seed_inherited();
     return 1;
@@ -98,7 +103,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     int outer = eg_enter();
     if (eg_ensure_init()) {
         save_argv(argc, argv);
-        pthread_atfork(0, 0, eg_after_fork_in_child);
+        pthread_atfork(eg_region_fork_prepare, eg_region_fork_parent, eg_after_fork_in_child);
         eg_exit_arm();
         eg_signals_init();
     }

@@ -201,6 +201,18 @@ struct eg_depot_node {
     uint64_t pcs[];
 };
 
+/* A loaded module (the executable, a shared library) that a recorded stack
+ * passes through, noted when the stack first enters the depot, so that a
+ * reader of a registry file can turn the raw PCs of a dead process into
+ * module+offset.  Only when the region is a file (log_dir set). */
+struct eg_module {
+    uint64_t start, end; /* [start, end): its mapping in the process */
+    uint64_t bias;       /* load bias: offset = pc - bias (ELF vaddr) */
+    uint32_t next;       /* offset of the next older record */
+    uint32_t name_len;
+    char name[];         /* NUL-terminated path */
+};
+
 struct eg_region {
     uint32_t magic;
     uint32_t version;
@@ -231,6 +243,16 @@ struct eg_region {
     uint32_t children_policy;
     uint32_t tempfiles_policy;
     uint32_t kill_grace_ms;
+    /* the registry file (README, "Registry file") */
+    _Atomic uint32_t modules;     /* offset of the newest struct eg_module */
+    _Atomic uint32_t reported;    /* 1: the final report is written; the file
+                                     is about to be removed */
+    _Atomic uint64_t exec_start;  /* the process is executing a new image:
+                                     its start time (/proc/<pid>/stat field
+                                     22), which exec keeps; 0 before */
+    uint32_t stack_depth;         /* the stack_depth option: 0, no stacks */
+    _Atomic uint32_t forks_copied; /* bumped by each forked child once it has
+                                      its own copy: its parent waits for it */
 };
 
 extern struct eg_region *eg_region;

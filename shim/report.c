@@ -15,6 +15,7 @@
 #include "describe.h"
 #include "exit.h"
 #include "options.h"
+#include "region_file.h"
 #include "registry.h"
 #include "report_parts.h"
 #include "symbolize.h"
@@ -556,9 +557,9 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
 
 void eg_report(const struct eg_end *end, const struct eg_plan *p)
 {
-    int format = p->format;
+    int format = p->format, filed = 0;
     if (p->document) {
-        if (write_file(end, format == EG_REPORT_JSON, p->symbolize))
+        if ((filed = write_file(end, format == EG_REPORT_JSON, p->symbolize)))
             goto done;
         format = EG_REPORT_TEXT; /* the findings are not lost: stderr */
     }
@@ -572,6 +573,7 @@ void eg_report(const struct eg_end *end, const struct eg_plan *p)
         eg_report_text(&w, end, p->symbolize);
     eg_w_flush(&w);
 done:
+    eg_region_reported(end->how == EG_END_EXEC, filed);
     if (p->symbolize)
         eg_symbolize_end();
 }

@@ -10,6 +10,7 @@
 #include "library_path.h"
 #include "merged_json.h"
 #include "messages.h"
+#include "postmortem.h"
 #include "preload_env.h"
 #include "report_dir.h"
 #include "reports.h"
@@ -77,6 +78,8 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
         reports = load_reports(plan->dir.path, before, &unreadable);
         if (!reports)
             plan->no_reports = "the report directory could not be read";
+        else /* processes that died without a report, from their registry files */
+            postmortem_add(plan->dir.path, reports, !plan->dir.temporary);
     }
     if (!reports)
         reports = json_array();
@@ -120,8 +123,10 @@ int main(int argc, char **argv)
     free_user_options(&user);
     /* a kept or user-named directory may hold reports of earlier runs */
     struct report_names before = {0};
-    if (!plan.no_reports)
+    if (!plan.no_reports) {
         list_report_names(plan.dir.path, &before);
+        postmortem_note_before(plan.dir.path);
+    }
     if (plan.preload && set_preload_env(library, plan.dir.path) != 0) {
         complain("cannot set the command's environment: out of memory");
         plan.no_reports = "out of memory";

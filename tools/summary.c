@@ -21,6 +21,8 @@ static void print_end(FILE *to, json_t *end)
         else
             fprintf(to, "was killed by signal %lld",
                     (long long)json_integer_value(json_object_get(end, "signal")));
+    } else if (strcmp(how, "unreported") == 0) { /* tools/postmortem.c */
+        fputs("died without a report (post-mortem from its registry file)", to);
     } else if (strcmp(how, "exit") == 0) {
         fprintf(to, "exited with status %lld", status);
     } else {

@@ -46,6 +46,12 @@ done
 loop() { echo "bash -c 'for i in \$(seq $1); do /bin/true; done'"; }
 add "spawn-heavy|native" "$(loop "$SPAWN")"
 add "spawn-heavy|exitguard" "$PRE $(loop "$SPAWN")"
+# what the exitguard command passes: every process writes its JSON report
+# and keeps its registry in a file there (fork copies it, exec replaces it)
+LOGDIR=$(mktemp -d)
+trap 'rm -rf "$LOGDIR"' EXIT
+add "spawn-heavy|exitguard log_dir" \
+    "EXITGUARD_OPTIONS=log_dir=$LOGDIR:report=json $PRE $(loop "$SPAWN"); rm -f $LOGDIR/*"
 
 # Sets US to the wall time of eval "$1", in microseconds (no fork to time it).
 time_us() {
@@ -103,6 +109,8 @@ for t in 1 2; do
 done
 report spawn-heavy native "${MEDIAN[spawn-heavy|native]}"
 report spawn-heavy exitguard "${MEDIAN[spawn-heavy|exitguard]}" 1.20
+report spawn-heavy "exitguard log_dir" "${MEDIAN[spawn-heavy|exitguard log_dir]}" "" \
+    "registry files, a JSON report per process"
 if have valgrind; then
     time_us "valgrind --trace-children=yes --track-fds=yes $(loop "$VG_SPAWN")" /dev/null
     report spawn-heavy "valgrind --trace-children" "$((US * SPAWN / VG_SPAWN))" "" \

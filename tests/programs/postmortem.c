@@ -1,0 +1,114 @@
+/* Dies by SIGKILL holding things, for the exitguard command's post-mortem.
+ *   die DIR    leaks an fd (in hold_resources), makes a temp file in DIR,
+ *              forks a sleeping child, prints "pid P child C tempfile T",
+ *              then SIGKILLs itself
+ *   fork-die   leaks an fd in the parent (parent_leak), forks a child that
+ *              leaks another (child_leak) and SIGKILLs itself; the parent
+ *              reaps it and exits normally; prints "parent P fd A child C fd B"
+ *
+ * Until the fork interposer records child processes (another part of this
+ * issue), `die` writes its child's record into its own registry file the
+ * way the library does -- unless the library already did. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../shim/region.h"
+
+static void record_child(pid_t child)
+{
+    const char *options = getenv("EXITGUARD_OPTIONS");
+    const char *dir = options ? strstr(options, "log_dir=") : NULL;
+    if (!dir)
+        return;
+    char path[1200];
+    snprintf(path, sizeof path, "%.*s/%d.registry", (int)strcspn(dir + 8, ":"), dir + 8,
+             (int)getpid());
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct eg_region *r = mmap(0, EG_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (r == MAP_FAILED)
+        return;
+    for (uint32_t off = r->children; off; off = ((struct eg_child *)((char *)r + off))->next)
+        if (((struct eg_child *)((char *)r + off))->pid == child)
+            return; /* the library recorded it */
+    uint64_t at = atomic_fetch_add(&r->used, (sizeof(struct eg_child) + 15) & ~15ul);
+    struct eg_child *c = (struct eg_child *)((char *)r + at);
+    c->pid = child;
+    c->parent = getpid();
+    c->via = EG_VIA_fork;
+    c->state = EG_CHILD_UNREAPED;
+    c->argv_len = 0;
+    c->next = r->children;
+    r->children = (uint32_t)at;
+}
+
+static pid_t sleeping_child(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        /* a test runner may have left SIGTERM blocked or ignored */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGTERM, SIG_DFL);
+        execl("/bin/sleep", "sleep", "100", (char *)NULL);
+        _exit(127);
+    }
+    return child;
+}
+
+static int hold_resources(const char *dir, char *temp)
+{
+    int fd = open("/etc/passwd", O_RDONLY);
+    snprintf(temp, 1024, "%s/postmortem.XXXXXX", dir);
+    mkstemp(temp);
+    return fd;
+}
+
+static int parent_leak(void) { return open("/etc/passwd", O_RDONLY); }
+static int child_leak(void) { return open("/dev/null", O_RDONLY); }
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "die") == 0) {
+        char temp[1024];
+        hold_resources(argv[2], temp);
+        pid_t child = sleeping_child();
+        record_child(child);
+        printf("pid %d child %d tempfile %s\n", (int)getpid(), (int)child, temp);
+        fflush(stdout);
+        kill(getpid(), SIGKILL);
+    }
+    if (argc == 2 && strcmp(argv[1], "fork-die") == 0) {
+        int a = parent_leak();
+        int pipefd[2];
+        if (pipe2(pipefd, O_CLOEXEC) != 0)
+            return 1;
+        pid_t child = fork();
+        if (child == 0) {
+            int b = child_leak();
+            if (write(pipefd[1], &b, sizeof b) != sizeof b)
+                _exit(1);
+            kill(getpid(), SIGKILL);
+        }
+        int b = -1;
+        if (read(pipefd[0], &b, sizeof b) != sizeof b)
+            return 1;
+        close(pipefd[0]);
+        close(pipefd[1]);
+        waitpid(child, NULL, 0);
+        printf("parent %d fd %d child %d fd %d\n", (int)getpid(), a, (int)child, b);
+        return 0;
+    }
+    return 2;
+}

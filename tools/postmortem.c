@@ -1,0 +1,522 @@
+#define _GNU_SOURCE
+#include "postmortem.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "messages.h"
+#include "region.h"
+#include "reports.h"
+
+/* The file format's own names (region.h includes vias.def). */
+static const char *const via_names[] = {
+#define EG_VIA(name) #name,
+#include "vias.def"
+#undef EG_VIA
+};
+
+static const char suffix[] = ".registry";
+
+static int is_registry_name(const char *name)
+{
+    size_t len = strlen(name), n = sizeof suffix - 1;
+    return name[0] != '.' && len > n && strcmp(name + len - n, suffix) == 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_registries(const char *dir, struct report_names *out)
+{
+    *out = (struct report_names){0};
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t capacity = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!is_registry_name(e->d_name))
+            continue;
+        if (out->count == capacity) {
+            capacity = capacity ? 2 * capacity : 16;
+            char **grown = realloc(out->names, capacity * sizeof *grown);
+            if (!grown)
+                break;
+            out->names = grown;
+        }
+        if (!(out->names[out->count] = strdup(e->d_name)))
+            break;
+        out->count++;
+    }
+    closedir(d);
+    if (out->count)
+        qsort(out->names, out->count, sizeof *out->names, by_name);
+}
+
+static struct report_names before;
+
+void postmortem_note_before(const char *dir)
+{
+    list_registries(dir, &before);
+}
+
+/* ---- reading a registry file: every offset checked against its size ---- */
+
+struct registry {
+    const char *path;
+    const char *base;
+    uint64_t size;
+    const struct eg_region *r;
+    struct stat st;
+};
+
+static const void *at(const struct registry *g, uint64_t off, uint64_t len)
+{
+    if (!off || off > g->size || len > g->size - off)
+        return NULL;
+    return g->base + off;
+}
+
+/* NULL, or what is wrong with the file, for one line. */
+static const char *check(const struct registry *g, char *why, size_t size)
+{
+    if (g->size < sizeof(struct eg_region))
+        snprintf(why, size, "truncated: %" PRIu64 " bytes, a header is %zu", g->size,
+                 sizeof(struct eg_region));
+    else if (g->r->magic != EG_REGION_MAGIC)
+        snprintf(why, size, "not an exitguard registry (no magic number)");
+    else if (g->r->version != EG_REGION_VERSION)
+        snprintf(why, size, "registry version %" PRIu32 "; this exitguard reads %d",
+                 g->r->version, EG_REGION_VERSION);
+    else if (g->r->size != g->size)
+        snprintf(why, size, "truncated: %" PRIu64 " bytes of %" PRIu64, g->size, g->r->size);
+    else
+        return NULL;
+    return why;
+}
+
+/* Whether process `pid` is alive and has this very file mapped: then it is
+ * still running (a daemon left behind), not dead. */
+static int still_mapped(int pid, const struct stat *st)
+{
+    char maps[64];
+    snprintf(maps, sizeof maps, "/proc/%d/maps", pid);
+    FILE *f = fopen(maps, "re");
+    if (!f)
+        return 0;
+    char line[4096];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned major, minor;
+        unsigned long long ino;
+        if (sscanf(line, "%*s %*s %*s %x:%x %llu", &major, &minor, &ino) == 3)
+            found = ino == st->st_ino && major == major(st->st_dev) &&
+                    minor == minor(st->st_dev);
+        if (!strchr(line, '\n')) { /* a long path: skip the rest of it */
+            int c;
+            while ((c = fgetc(f)) != EOF && c != '\n')
+                ;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* This process's start time, from /proc (field 22 of stat); 0 if gone. */
+static unsigned long long start_time_of(int pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    unsigned long long t = 0;
+    if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+                           "%*d %*d %*d %llu", &t) != 1)
+        t = 0;
+    return t;
+}
+
+/* Still running: its report may yet come.  Either it maps the file, or it
+ * is between exec and the new image's start (the start time noted at exec
+ * is still the process's). */
+static int still_running(const struct registry *g)
+{
+    return still_mapped(g->r->pid, &g->st) ||
+           (g->r->exec_start && start_time_of(g->r->pid) == g->r->exec_start);
+}
+
+/* The pid in "<pid>.registry" or "<pid>.<n>.registry". */
+static int pid_in_name(const char *path)
+{
+    const char *name = strrchr(path, '/');
+    return atoi(name ? name + 1 : path);
+}
+
+/* ---- the report-like object ---- */
+
+static json_t *hex(uint64_t v)
+{
+    char text[24];
+    snprintf(text, sizeof text, "0x%" PRIx64, v);
+    return json_string(text);
+}
+
+/* A frame as the library writes one: pc, and module+offset when one of the
+ * modules the process noted holds it. */
+static json_t *frame(const struct registry *g, uint64_t pc)
+{
+    json_t *f = json_pack("{s:o}", "pc", hex(pc));
+    uint32_t off = g->r->modules;
+    for (int guard = 0; off && guard < 100000; guard++) {
+        const struct eg_module *m = at(g, off, sizeof *m);
+        if (!m || !at(g, off + sizeof *m, (uint64_t)m->name_len + 1) || m->name[m->name_len])
+            break;
+        if (pc >= m->start && pc < m->end) {
+            json_object_set_new(f, "module", json_string(m->name));
+            json_object_set_new(f, "offset", hex(pc - m->bias));
+            break;
+        }
+        off = m->next;
+    }
+    return f;
+}
+
+static json_t *stack(const struct registry *g, uint32_t id)
+{
+    json_t *frames = json_array();
+    const struct eg_depot_node *n = at(g, id, sizeof *n);
+    if (!n || n->depth > EG_MAX_FRAMES || !at(g, id + sizeof *n, n->depth * sizeof(uint64_t)))
+        return frames;
+    for (uint32_t i = 0; i < n->depth; i++)
+        json_array_append_new(frames, frame(g, n->pcs[i]));
+    return frames;
+}
+
+static const char *via_name(uint32_t via)
+{
+    return via < EG_VIA_COUNT ? via_names[via] : "unknown";
+}
+
+/* Open at death, acquired by this process (not inherited, not a copy of a
+ * parent's): a leak.  What the fd was is not recorded, only how it came. */
+static json_t *leaks(const struct registry *g)
+{
+    json_t *list = json_array();
+    int high = g->r->fd_high;
+    for (int chunk = 0; chunk < EG_FD_CHUNKS && chunk <= high / EG_FD_CHUNK; chunk++) {
+        const struct eg_fd_slot *slots =
+            at(g, g->r->fd_chunks[chunk], EG_FD_CHUNK * sizeof *slots);
+        for (int i = 0; slots && i < EG_FD_CHUNK; i++) {
+            int fd = chunk * EG_FD_CHUNK + i;
+            const struct eg_fd_slot *s = &slots[i];
+            uint64_t w = s->word;
+            if (fd <= 2 || fd > high || EG_WORD_STATE(w) != EG_FD_OPEN ||
+                (EG_WORD_FLAGS(w) & EG_FD_INHERITED) || s->pid != g->r->pid)
+                continue;
+            const char *held = EG_WORD_FLAGS(w) & EG_FD_FILE  ? "held by a FILE* when the process died"
+                               : EG_WORD_FLAGS(w) & EG_FD_DIR ? "held by a DIR* when the process died"
+                                                              : "open when the process died";
+            json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:s, s:o}", "kind",
+                                                  "unknown", "fd", fd, "seq", (json_int_t)s->seq,
+                                                  "via", via_name(EG_WORD_VIA(w)),
+                                                  "description", held, "stack",
+                                                  stack(g, s->stack)));
+        }
+    }
+    return list;
+}
+
+static json_t *errors(const struct registry *g)
+{
+    static const char *const kinds[] = {"unknown", "double_close", "close_never_opened",
+                                        "close_stream_fd"};
+    json_t *list = json_array();
+    uint32_t n = g->r->nerrors < EG_MAX_ERRORS ? g->r->nerrors : EG_MAX_ERRORS;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct eg_error *e = &g->r->errors[i];
+        json_t *item = json_pack("{s:s, s:i, s:s, s:o}", "kind",
+                                 kinds[e->kind < 4 ? e->kind : 0], "fd", e->fd, "via",
+                                 via_name(e->via), "stack", stack(g, e->stack));
+        if (e->kind == EG_ERR_STREAM_FD)
+            json_object_set_new(item, "stream",
+                                json_string(e->other_flags & EG_FD_DIR ? "DIR*" : "FILE*"));
+        if (e->other_stack)
+            json_object_set_new(item, "earlier_stack", stack(g, e->other_stack));
+        json_array_append_new(list, item);
+    }
+    return list;
+}
+
+/* Its temp files still on disk (the same file: device and inode), removed
+ * now if it ran with tempfiles=unlink. */
+static json_t *tempfiles(const struct registry *g)
+{
+    json_t *list = json_array();
+    uint32_t off = g->r->tempfiles;
+    for (int guard = 0; off && guard < 1000000; guard++) {
+        const struct eg_tempfile *t = at(g, off, sizeof *t);
+        if (!t || !at(g, off + sizeof *t, (uint64_t)t->path_len + 1) || t->path[t->path_len])
+            break;
+        off = t->next;
+        struct stat st;
+        if (t->pid != g->r->pid || lstat(t->path, &st) != 0 || st.st_dev != t->dev ||
+            st.st_ino != t->ino)
+            continue; /* another process's, or gone: no leak */
+        const char *action = "kept";
+        if (g->r->tempfiles_policy == 1 /* unlink */)
+            action = unlink(t->path) == 0 ? "removed" : "remove_failed";
+        json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:o}", "path", t->path, "fd",
+                                              t->fd, "seq", (json_int_t)t->seq, "action", action,
+                                              "stack", stack(g, t->stack)));
+    }
+    return list;
+}
+
+/* ---- its children, from outside ---- */
+
+struct orphan {
+    int pid, pidfd;
+    json_t *item;
+};
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1: still our child and running; 0: our child, exited (reaped now);
+ * -1: not our child (any more): never to be signalled. */
+static int our_child(struct orphan *o)
+{
+    siginfo_t info = {0};
+    if (o->pidfd < 0 ||
+        waitid(P_PIDFD, (id_t)o->pidfd, &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+        return -1;
+    if (info.si_pid == 0)
+        return 1;
+    waitid(P_PIDFD, (id_t)o->pidfd, &info, WEXITED | WNOHANG);
+    return 0;
+}
+
+static void send(struct orphan *o, int sig, int group)
+{
+    if (group && getpgid(o->pid) == o->pid)
+        kill(-o->pid, sig); /* it leads its own group: the group too */
+    syscall(SYS_pidfd_send_signal, o->pidfd, sig, NULL, 0);
+}
+
+/* Waits up to `ms` for the running ones to end; says which did. */
+static void await(struct orphan *o, int n, long ms, const char *outcome)
+{
+    long until = now_ms() + ms;
+    for (;;) {
+        int running = 0;
+        for (int i = 0; i < n; i++) {
+            if (o[i].pidfd < 0 || json_object_get(o[i].item, "action"))
+                continue;
+            if (our_child(&o[i]) == 1)
+                running++;
+            else
+                json_object_set_new(o[i].item, "action", json_string(outcome));
+        }
+        long left = until - now_ms();
+        if (!running || left <= 0)
+            return;
+        struct timespec tick = {0, (left < 10 ? left : 10) * 1000000};
+        nanosleep(&tick, NULL);
+    }
+}
+
+/* The children it left unreaped.  Orphaned at its death, they are the
+ * command's children now (subreaper), unless something already reaped
+ * them (the command's own handling of descendants left running, or its
+ * wait loop): each is signalled only while waitid says it is our child. */
+static json_t *children(const struct registry *g)
+{
+    json_t *list = json_array();
+    struct orphan o[256];
+    int n = 0;
+    uint32_t off = g->r->children;
+    for (int guard = 0; off && guard < 1000000; guard++) {
+        const struct eg_child *c = at(g, off, sizeof *c);
+        if (!c)
+            break;
+        off = c->next;
+        if (c->parent != g->r->pid || c->state != EG_CHILD_UNREAPED || c->pid <= 0)
+            continue;
+        json_t *argv = json_array();
+        uint32_t len = c->argv_len < EG_CHILD_ARGV ? c->argv_len : EG_CHILD_ARGV;
+        for (uint32_t i = 0; i < len;) {
+            size_t l = strnlen(c->argv + i, len - i);
+            json_array_append_new(argv, json_stringn(c->argv + i, l));
+            i += (uint32_t)l + 1;
+        }
+        json_t *item = json_pack("{s:i, s:s, s:o, s:b, s:o}", "pid", c->pid, "via",
+                                 via_name(c->via), "argv", argv, "group",
+                                 g->r->children_policy == 3, "stack", stack(g, c->stack));
+        json_array_append_new(list, item);
+        int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+        struct orphan child = {c->pid, pidfd, item};
+        int state = our_child(&child);
+        json_object_set_new(item, "state",
+                            json_string(state == 1 ? "running" : state == 0 ? "zombie" : "gone"));
+        if (state != 1 || g->r->children_policy == 0 || n == (int)(sizeof o / sizeof *o)) {
+            json_object_set_new(item, "action", json_string("none"));
+            if (pidfd >= 0)
+                close(pidfd);
+            continue;
+        }
+        o[n++] = child;
+    }
+    int group = g->r->children_policy == 3;
+    long grace = g->r->kill_grace_ms;
+    if (g->r->children_policy == 2) { /* kill */
+        for (int i = 0; i < n; i++)
+            send(&o[i], SIGKILL, 0);
+        await(o, n, 1000 + grace, "killed");
+    } else if (n) { /* term, group */
+        for (int i = 0; i < n; i++)
+            send(&o[i], SIGTERM, group);
+        await(o, n, grace, "terminated");
+        for (int i = 0; i < n; i++)
+            if (!json_object_get(o[i].item, "action"))
+                send(&o[i], SIGKILL, group);
+        await(o, n, 1000 + grace, "killed");
+    }
+    for (int i = 0; i < n; i++) {
+        if (!json_object_get(o[i].item, "action"))
+            json_object_set_new(o[i].item, "action", json_string("survived"));
+        close(o[i].pidfd);
+    }
+    return list;
+}
+
+static json_t *argv_of(const struct registry *g)
+{
+    json_t *argv = json_array();
+    uint32_t len = g->r->argv_len < EG_ARGV_MAX ? g->r->argv_len : EG_ARGV_MAX;
+    for (uint32_t i = 0; i < len;) {
+        size_t l = strnlen(g->r->argv + i, len - i);
+        json_array_append_new(argv, json_stringn(g->r->argv + i, l));
+        i += (uint32_t)l + 1;
+    }
+    return argv;
+}
+
+static json_t *report_of(const struct registry *g)
+{
+    uint32_t errors_kept = g->r->nerrors < EG_MAX_ERRORS ? g->r->nerrors : EG_MAX_ERRORS;
+    json_t *end = json_pack("{s:s}", "how", "unreported");
+    if (g->r->exec_start)
+        json_object_set_new(end, "exec", json_true()); /* it was executing a new image */
+    return json_pack("{s:i, s:b, s:i, s:i, s:s, s:o, s:o, s:i, s:o, s:[], s:o, s:[], s:[], "
+                     "s:o, s:o, s:I, s:I}",
+                     "exitguard_report", REPORT_SCHEMA, "postmortem", 1, "pid", g->r->pid,
+                     "ppid", g->r->ppid, "registry", g->path, "argv", argv_of(g), "end", end,
+                     "stack_depth", (int)g->r->stack_depth, "leaks", leaks(g), "closed_unseen",
+                     "tempfiles", tempfiles(g), "finalizers", "threads", "children",
+                     children(g), "errors", errors(g), "errors_dropped",
+                     (json_int_t)(g->r->nerrors - errors_kept), "dropped",
+                     (json_int_t)g->r->dropped);
+}
+
+/* After the reports with a pid no greater: the array stays sorted by pid. */
+static void insert_by_pid(json_t *reports, json_t *report)
+{
+    json_int_t pid = json_integer_value(json_object_get(report, "pid"));
+    size_t i = json_array_size(reports);
+    while (i > 0 &&
+           json_integer_value(json_object_get(json_array_get(reports, i - 1), "pid")) > pid)
+        i--;
+    json_array_insert_new(reports, i, report);
+}
+
+/* ---- one file ---- */
+
+enum outcome { DONE, KEEP_FILE, REMOVE_FILE };
+
+static enum outcome examine(const char *path, json_t *reports)
+{
+    struct registry g = {.path = path};
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT) /* removed meanwhile: its process reported */
+            complain("cannot read registry '%s': %s", path, strerror(errno));
+        return KEEP_FILE;
+    }
+    char why[160];
+    const char *problem = NULL;
+    if (fstat(fd, &g.st) != 0)
+        problem = strerror(errno);
+    else if (!S_ISREG(g.st.st_mode))
+        problem = "not a regular file";
+    g.size = (uint64_t)g.st.st_size;
+    void *map = MAP_FAILED;
+    if (!problem && g.size) {
+        map = mmap(NULL, g.size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED)
+            problem = strerror(errno);
+    }
+    close(fd);
+    g.base = map == MAP_FAILED ? NULL : map;
+    g.r = (const struct eg_region *)g.base;
+    if (!problem)
+        problem = g.base ? check(&g, why, sizeof why) : "empty";
+    enum outcome outcome = REMOVE_FILE;
+    if (problem && still_mapped(pid_in_name(path), &g.st)) {
+        outcome = KEEP_FILE; /* a process making it right now */
+    } else if (problem) {
+        complain("cannot read registry '%s': %s", path, problem);
+        outcome = KEEP_FILE;
+    } else if (g.r->reported) {
+        ; /* its report is written: killed just before it removed the file */
+    } else if (still_running(&g)) {
+        outcome = KEEP_FILE; /* still running: its report may yet come */
+    } else {
+        insert_by_pid(reports, report_of(&g));
+    }
+    if (g.base)
+        munmap(map, g.size);
+    return outcome;
+}
+
+void postmortem_add(const char *dir, json_t *reports, int keep_files)
+{
+    struct report_names now;
+    list_registries(dir, &now);
+    for (size_t i = 0; i < now.count; i++) {
+        if (is_listed(&before, now.names[i]))
+            continue;
+        char *path;
+        if (asprintf(&path, "%s/%s", dir, now.names[i]) < 0)
+            break;
+        if (examine(path, reports) == REMOVE_FILE && !keep_files)
+            unlink(path);
+        free(path);
+    }
+    free_report_names(&now);
+    free_report_names(&before);
+}
