@@ -76,6 +76,13 @@ check: all $(PROGS) $(B)/tests/unit $(B)/tests/e2e $(B)/example
 	$(B)/tests/unit --jobs $(TEST_JOBS)
 	EXITGUARD_BUILD=$(abspath $(B)) $(B)/tests/e2e --jobs $(TEST_JOBS)
 	EXITGUARD_OPTIONS=report=none $(B)/example | grep -qx 'alive: 1'
+	$(MAKE) -s check-compat
+
+# Real programs (bash, dash, python3, perl, git, make -j2, sqlite3, java,
+# node, tclsh) natively and under exitguard: the same output, status and
+# files.  A program missing here is a failure: tools/setup-debian installs them.
+check-compat: all
+	EXITGUARD_BUILD=$(abspath $(B)) tests/compat/run.sh --require-all
 
 # The README's example, built as a user would: against an installed copy,
 # found through pkg-config.
@@ -119,4 +126,4 @@ $(B) $(B)/shim $(B)/tests $(B)/tests/programs:
 clean:
 	rm -rf $(B)
 
-.PHONY: all check check-sanitize bench install clean
+.PHONY: all check check-compat check-sanitize bench install clean
