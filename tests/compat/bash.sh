@@ -43,4 +43,9 @@ here-document $((6 * 7))
 END
 echo "to stderr" >&2
 printf '%s\n' one two three | xargs -n1 echo item
+yes | head -n 2
+echo "yes | head: ${PIPESTATUS[*]}"
+sh -c 'kill -TERM $$'
+echo "killed by SIGTERM: $?"
+env -i PATH=/usr/bin:/bin sh -c 'echo "scrubbed environment: PATH=$PATH HOME=${HOME-unset}"'
 exit 3

@@ -30,5 +30,9 @@ my @kids = map { my $p = fork(); if ($p == 0) { exit $_ } $p } (1 .. 3);
 my $sum = 0;
 for (@kids) { wait(); $sum += $? >> 8; }
 print "three children, statuses summing to $sum\n";
+{
+    local %ENV = (PATH => "/usr/bin:/bin");
+    system("sh", "-c", 'echo "scrubbed environment: PATH=$PATH HOME=${HOME-unset}"');
+}
 print STDERR "to stderr\n";
 exit 2;

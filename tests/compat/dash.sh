@@ -1,5 +1,6 @@
 # dash (POSIX sh): pipelines, subshells, command substitution, a background
-# job that is waited for, traps, exec redirections.  Ends with status 4.
+# job that is waited for, traps, exec redirections; ends by exec'ing a
+# program that exits with status 4.
 mkdir -p out
 trap 'echo "EXIT trap"' EXIT
 trap 'echo "USR1 trap"' USR1
@@ -32,4 +33,11 @@ here-document $((6 * 7))
 END
 echo "to stderr" >&2
 printf '%s\n' one two three | xargs -n1 echo item
-exit 4
+yes | head -n 2
+sh -c 'kill -TERM $$'
+echo "killed by SIGTERM: $?"
+env -i PATH=/usr/bin:/bin sh -c 'echo "scrubbed environment: PATH=$PATH HOME=${HOME-unset}"'
+trap - EXIT
+# the shell replaced by a program: its status is the script's
+exec sh -c 'echo "exec replaced the shell"; exit 4'
+

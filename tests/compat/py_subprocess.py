@@ -1,10 +1,13 @@
 # python3: subprocess (run, check_output, Popen with pipes and communicate,
-# shell=True), os.system, os.fork + waitpid, multiprocessing (fork of a
-# threaded process).  Ends with status 6.
+# shell=True, a given environment), a child killed by a signal, SIGINT as
+# KeyboardInterrupt, os.system, os.fork + waitpid, multiprocessing (fork of
+# a threaded process).  Ends with status 6.
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import time
 
 r = subprocess.run(["echo", "run"], capture_output=True, text=True)
 print(r.stdout.strip(), r.returncode)
@@ -30,6 +33,15 @@ try:
     subprocess.run(["sleep", "30"], timeout=0.2)
 except subprocess.TimeoutExpired:
     print("TimeoutExpired: the child was killed")
+
+print(subprocess.run(["sh", "-c", "echo env=$X PATH=$PATH"], env={"X": "only", "PATH": "/usr/bin:/bin"},
+                     capture_output=True, text=True).stdout.strip())
+print("killed child:", subprocess.run(["sh", "-c", "kill -TERM $$"]).returncode)
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(30)  # not reached: the KeyboardInterrupt comes first
+except KeyboardInterrupt:
+    print("KeyboardInterrupt")
 
 sys.stdout.flush()
 status = os.system("echo os.system; exit 2")
