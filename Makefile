@@ -76,6 +76,13 @@ check: all $(PROGS) $(B)/tests/unit $(B)/tests/e2e $(B)/example
 	$(B)/tests/unit --jobs $(TEST_JOBS)
 	EXITGUARD_BUILD=$(abspath $(B)) $(B)/tests/e2e --jobs $(TEST_JOBS)
 	EXITGUARD_OPTIONS=report=none $(B)/example | grep -qx 'alive: 1'
+	$(MAKE) -s check-compat
+
+# Real programs (bash, dash, python3, perl, git, make -j2, sqlite3, java,
+# node, tclsh) natively and under exitguard: the same output, status and
+# files.  A program missing here is a failure: tools/setup-debian installs them.
+check-compat: all
+	EXITGUARD_BUILD=$(abspath $(B)) tests/compat/run.sh --require-all
 
 # The command's report formats (suppressions, baseline, JUnit, SARIF) over
 # hand-made reports: the tools' sources without main, in a binary of their
@@ -133,4 +140,4 @@ $(B) $(B)/shim $(B)/tests $(B)/tests/programs:
 clean:
 	rm -rf $(B)
 
-.PHONY: all check check-sanitize bench install clean
+.PHONY: all check check-compat check-sanitize bench install clean
