@@ -55,9 +55,12 @@ Test(command_reports, summary_names_each_new_finding)
     assert_says(&r, want);
     assert_says(&r, "(/nonexistent/libgone.so+0x1234)\n");
 
+    /* one process, the programs it ran one after the other, under
+     * v2_reports (its ppid); what it handed on under its exec */
     snprintf(want, sizeof want,
-             "\npid %d (fake exec) exec'd /usr/bin/next-program handing it 1 fd without O_CLOEXEC:\n"
-             "  fd 5: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open\n    #0 ",
+             "\n  fake exec -> fake next-program (pid %d) exited with status 0:\n"
+             "    exec'd /usr/bin/next-program handing it 1 fd without O_CLOEXEC:\n"
+             "      fd 5: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open\n        #0 ",
              FAKE_PID + 1);
     assert_says(&r, want);
     assert_says(&r, "opened by open; closed by exitguard (fds=close)\n");
