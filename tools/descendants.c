@@ -79,6 +79,33 @@ static void ended(struct leftover *item, int status_known, int status)
     settle_action(item);
 }
 
+/* What the latest look at /proc says about one descendant. */
+static void note(struct leftovers *l, const struct proc_entry *p, pid_t self)
+{
+    struct leftover *item = find(l, p->pid);
+    if (p->zombie) {
+        if (item && p->ppid != self)
+            ended(item, 0, 0); /* its parent reaps it */
+        else if (item)
+            item->ppid_now = p->ppid; /* ours: reaped next */
+        return;
+    }
+    if (!item) {
+        add(l, p, self);
+        return;
+    }
+    item->ppid_now = p->ppid;
+    item->pgid = p->pgid;
+    if (!item->argv || !item->argv[0]) {
+        /* found in the middle of an exec: its cmdline reads empty */
+        char **argv = read_cmdline(item->pid);
+        if (argv) {
+            free_argv(item->argv);
+            item->argv = argv;
+        }
+    }
+}
+
 /* Reaps every child that has ended: the ones being dealt with, and
  * orphans that ended unseen. */
 static void reap(struct leftovers *l)
@@ -92,8 +119,9 @@ static void reap(struct leftovers *l)
     }
 }
 
-/* Adds the descendants of `self` not seen before; a known one missing
- * from /proc has ended (reaped by a parent of its own). */
+/* Adds the descendants of `self` not seen before.  A known one that has
+ * ended is done with, unless it is our child: then it waits to be reaped
+ * (reap tells how it ended, and it must not be left a zombie). */
 static void look(struct leftovers *l, pid_t self)
 {
     struct proc_entry *procs;
@@ -122,25 +150,9 @@ static void look(struct leftovers *l, pid_t self)
         }
         for (size_t i = 0; i < l->count; i++)
             l->items[i].ppid_now = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!in[i])
-                continue;
-            struct leftover *item = find(l, procs[i].pid);
-            if (!item) {
-                add(l, &procs[i], self);
-                continue;
-            }
-            item->ppid_now = procs[i].ppid;
-            item->pgid = procs[i].pgid;
-            if (!item->argv || !item->argv[0]) {
-                /* found in the middle of an exec: its cmdline reads empty */
-                char **argv = read_cmdline(item->pid);
-                if (argv) {
-                    free_argv(item->argv);
-                    item->argv = argv;
-                }
-            }
-        }
+        for (size_t i = 0; i < n; i++)
+            if (in[i])
+                note(l, &procs[i], self);
         for (size_t i = 0; i < l->count; i++)
             if (!l->items[i].ended && !l->items[i].ppid_now)
                 ended(&l->items[i], 0, 0);
@@ -246,6 +258,7 @@ void settle_descendants(enum child_policy policy, long grace_ms, struct leftover
             for (size_t i = 0; i < out->count; i++)
                 if (!out->items[i].ended)
                     out->items[i].action = LEFTOVER_LEFT_RUNNING;
+            reap(out); /* children that ended meanwhile: no zombies left */
             break;
         }
         if (!step(out, policy, grace_ms, t, limit, self))

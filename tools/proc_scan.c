@@ -57,10 +57,9 @@ static int parse_stat(pid_t pid, struct proc_entry *out)
     char *close_paren = strrchr(text, ')');
     char state;
     int ppid, pgid;
-    if (!close_paren || sscanf(close_paren + 1, " %c %d %d", &state, &ppid, &pgid) != 3 ||
-        state == 'Z' || state == 'X')
+    if (!close_paren || sscanf(close_paren + 1, " %c %d %d", &state, &ppid, &pgid) != 3)
         return -1;
-    *out = (struct proc_entry){pid, ppid, pgid};
+    *out = (struct proc_entry){pid, ppid, pgid, state == 'Z' || state == 'X'};
     return 0;
 }
 
@@ -79,7 +78,7 @@ size_t scan_processes(struct proc_entry **out)
             continue;
         struct proc_entry entry;
         if (parse_stat((pid_t)pid, &entry) != 0)
-            continue; /* gone meanwhile, or a zombie */
+            continue; /* gone meanwhile */
         if (n == capacity) {
             capacity = capacity ? 2 * capacity : 256;
             struct proc_entry *grown = realloc(*out, capacity * sizeof *grown);

@@ -10,10 +10,10 @@
 
 struct proc_entry {
     pid_t pid, ppid, pgid;
+    int zombie; /* ended, not yet reaped by its parent */
 };
 
-/* Every process that has not ended (zombies left out), in *out (to
- * free); returns how many, 0 on failure. */
+/* Every process, in *out (to free); returns how many, 0 on failure. */
 size_t scan_processes(struct proc_entry **out);
 
 /* /proc/PID/cmdline as a NULL-terminated argv (to free with free_argv);
