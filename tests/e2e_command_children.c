@@ -358,3 +358,21 @@ Test(command_children, summary_nests_a_leaking_child_under_its_leaking_parent, .
     cr_assert_null(strstr(r.err, "true (pid"), "a clean process is not listed:\n%s", r.err);
     run_free(&r);
 }
+
+/* A process killed without writing a report, as the command's post-mortem
+ * reconstruction from its registry file presents it (hand-made here). */
+Test(command_children, summary_says_a_postmortem_process_wrote_no_report, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_exitguard(
+        &r, (char *[]){"--", (char *)build_path("tests/programs/fake_postmortem"), NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "children")), 1);
+    json_decref(doc);
+    assert_says(&r, "\n  fake-victim (pid 2000000200) was killed without writing a report (SIGKILL?):\n"
+                    "    fd 3: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open\n");
+    assert_says(&r, "\n    child process 2000000201 (sleep 100) still running; terminated (SIGTERM); "
+                    "started by fork at:\n");
+    assert_says(&r, ", 1 child process left running or unreaped\n");
+    run_free(&r);
+}
