@@ -55,24 +55,27 @@ Test(command_reports, summary_names_each_new_finding)
     assert_says(&r, want);
     assert_says(&r, "(/nonexistent/libgone.so+0x1234)\n");
 
+    /* one process, the programs it ran one after the other, under
+     * v2_reports (its ppid); what it handed on under its exec */
     snprintf(want, sizeof want,
-             "\npid %d (fake exec) exec'd /usr/bin/next-program handing it 1 fd without O_CLOEXEC:\n"
-             "  fd 5: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open\n    #0 ",
+             "\n  fake exec -> fake next-program (pid %d) exited with status 0:\n"
+             "    exec'd /usr/bin/next-program handing it 1 fd without O_CLOEXEC:\n"
+             "      fd 5: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open\n        #0 ",
              FAKE_PID + 1);
     assert_says(&r, want);
     assert_says(&r, "opened by open; closed by exitguard (fds=close)\n");
     assert_says(&r, "  temp file /tmp/fixture.removed (fd 4) removed by exitguard "
-                    "(tempfiles=unlink); created at:\n    #0 ");
+                    "(tempfiles=unlink); created at:\n      #0 ");
     assert_says(&r, "  temp file /tmp/fixture.kept (fd 6) left on disk; created at:\n");
     assert_says(&r, "  finalizer close_database (obj 0x5581, fd 4) crashed (SIGSEGV); "
-                    "registered at:\n    #0 ");
+                    "registered at:\n      #0 ");
     assert_says(&r, "  finalizer close_database (obj 0x5581, fd 4) called exit(3); registered at:\n");
     assert_says(&r, "  finalizer close_database (obj 0x5581, fd 4) hung and was abandoned");
     assert_says(&r, "  finalizer close_database (obj 0x5581, fd 4) skipped: not signal-safe");
     snprintf(want, sizeof want, "fake finalizer-ran (pid %d)", FAKE_PID + 8);
     cr_assert_null(strstr(r.err, want), "a finalizer that ran is not news:\n%s", r.err);
     snprintf(want, sizeof want,
-             "  thread %d still running, started in worker; created at:\n    #0 ", FAKE_PID + 10);
+             "  thread %d still running, started in worker; created at:\n      #0 ", FAKE_PID + 10);
     assert_says(&r, want);
     /* 9 made-up processes (exec and its end are one), and v2_reports */
     assert_says(&r, "exitguard: 10 processes, 2 leaked: 2 fds leaked (1 across exec), 0 fd misuses, "

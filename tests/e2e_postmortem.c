@@ -112,7 +112,7 @@ Test(postmortem, killed_process_reported_with_its_fd_tempfile_and_child)
     cr_assert(c, "its child %d:\n%s", child, json_dumps(p, 0));
     cr_assert_str_eq(json_string_value(json_object_get(c, "action")), "terminated");
     cr_assert(gone_within(child, 3000), "child %d still in /proc", child);
-    cr_assert(strstr(r.err, "died without a report"), "%s", r.err);
+    cr_assert(strstr(r.err, "was killed without writing a report"), "%s", r.err);
     cr_assert(json_integer_value(json_object_get(json_object_get(doc, "totals"), "tempfiles")) >= 1);
     json_decref(doc);
     remove_tree(scratch);

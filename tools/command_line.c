@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "child_policy.h"
 #include "messages.h"
 
 /* X(id, name, value, description): value is NULL for a flag. */
@@ -12,6 +13,10 @@
     X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created 0700 if missing)") \
     X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                \
       "exit with N (0-255) if anything was found (see below)")                    \
+    X(OPT_CHILDREN, "children", "POLICY",                                      \
+      "processes left running: report, term (default), kill or group")          \
+    X(OPT_KILL_GRACE, "kill-grace", "SECONDS",                                 \
+      "time from SIGTERM to SIGKILL for term and group (default 1)")            \
     X(OPT_QUIET, "quiet", NULL, "print only the final summary line")            \
     X(OPT_VERBOSE, "verbose", NULL, "also list processes that left nothing open") \
     X(OPT_HELP, "help", NULL, "print this help and exit")
@@ -52,7 +57,10 @@ void print_help(FILE *to)
           "it starts, then reports what each process left behind: file descriptors left\n"
           "open at exit or handed across exec without O_CLOEXEC, fds closed twice or\n"
           "behind a FILE* or DIR*, temp files left on disk, finalizers that crashed,\n"
-          "called exit or hung (or were skipped), and threads still running.\n\n"
+          "called exit or hung (or were skipped), threads and child processes still\n"
+          "running.  Processes still running when COMMAND ends are listed and, by\n"
+          "default, terminated (SIGTERM, then SIGKILL after the grace period); every\n"
+          "process applies the same policy to its own children when it ends.\n\n"
           "options:\n", to);
     for (int i = 0; i < N_OPTIONS; i++) {
         char left[40];
@@ -62,8 +70,9 @@ void print_help(FILE *to)
     }
     fputs("\nThe summary goes to stderr.  The exit status is COMMAND's (128+N if a signal\n"
           "N killed it), or --error-exitcode's N when anything was found -- an fd leaked\n"
-          "or misused, a temp file left, a finalizer failed; threads still running and\n"
-          "skipped finalizers are shown but do not count -- and 2 for bad usage.\n"
+          "or misused, a temp file left, a finalizer failed, a process left running;\n"
+          "threads still running and skipped finalizers are shown but do not count --\n"
+          "and 2 for bad usage.\n"
           "EXITGUARD_OPTIONS, if set, is passed on after exitguard's own keys, so its\n"
           "keys win (EXITGUARD_OPTIONS=help=1 lists them).\n", to);
 }
@@ -96,6 +105,17 @@ static enum parse_result apply(enum option_id id, const char *value, struct comm
         if (out->error_exitcode < 0)
             return bad_usage("--error-exitcode: '%s' is not a number from 0 to 255", value);
         break;
+    case OPT_CHILDREN:
+        out->children = child_policy_parse(value, strlen(value));
+        if (out->children < 0)
+            return bad_usage("--children: '%s' is not one of " CHILD_POLICY_WORDS, value);
+        break;
+    case OPT_KILL_GRACE:
+        out->kill_grace_ms = duration_ms_parse(value, strlen(value));
+        if (out->kill_grace_ms < 0 || out->kill_grace_ms > KILL_GRACE_MAX_MS)
+            return bad_usage("--kill-grace: '%s' is not a duration from 0 to 60 seconds "
+                             "(such as 2, 0.5 or 250ms)", value);
+        break;
     case OPT_QUIET: out->quiet = 1; break;
     case OPT_VERBOSE: out->verbose = 1; break;
     case OPT_HELP: return PARSE_HELP;
@@ -113,7 +133,7 @@ static int find_option(const char *name, size_t len)
 
 enum parse_result parse_command_line(int argc, char **argv, struct command_line *out)
 {
-    *out = (struct command_line){.error_exitcode = -1};
+    *out = (struct command_line){.error_exitcode = -1, .children = -1, .kill_grace_ms = -1};
     int i = 1;
     while (i < argc) {
         const char *arg = argv[i];

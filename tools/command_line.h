@@ -9,6 +9,8 @@ struct command_line {
     const char *json_path;  /* --json FILE, or NULL */
     const char *output_dir; /* --output DIR, or NULL */
     int error_exitcode;     /* --error-exitcode N, or -1 */
+    int children;           /* --children: an enum child_policy, or -1 */
+    long kill_grace_ms;     /* --kill-grace, or -1 */
     int quiet;
     int verbose;
     char **command;         /* COMMAND [ARGS...], NULL-terminated (points into argv) */

@@ -71,6 +71,48 @@ void print_finalizer(FILE *to, json_t *finalizer, json_int_t stack_depth)
     print_stack(to, json_object_get(finalizer, "stack"), stack_depth);
 }
 
+/* What became of a child the process left, as the report's "action" and
+ * "group" say. */
+static void print_child_action(FILE *to, json_t *child)
+{
+    const char *action = string_or(child, "action", "none");
+    int group = json_is_true(json_object_get(child, "group"));
+    if (strcmp(action, "terminated") == 0)
+        fputs(group ? "; its process group terminated (SIGTERM)" : "; terminated (SIGTERM)", to);
+    else if (strcmp(action, "killed") == 0)
+        fputs(group ? "; its process group killed (SIGKILL after kill_grace)"
+                    : "; killed (SIGKILL after kill_grace)", to);
+    else if (strcmp(action, "survived") == 0)
+        fputs("; it survived SIGKILL", to);
+    else if (strcmp(action, "none") != 0)
+        fprintf(to, "; %s", action);
+}
+
+/* "child process 1234 (sleep 100) still running; terminated (SIGTERM);
+ * started by fork at:" */
+void print_child(FILE *to, json_t *child, json_int_t stack_depth)
+{
+    fprintf(to, "  child process %lld", integer(child, "pid"));
+    json_t *argv = json_object_get(child, "argv");
+    if (json_array_size(argv)) {
+        fputs(" (", to);
+        print_argv_json(to, argv);
+        fputc(')', to);
+    }
+    const char *unchecked = string_or(child, "unchecked", NULL);
+    if (unchecked)
+        fprintf(to, " (%s: ran without exitguard)",
+                strcmp(unchecked, "static") == 0 ? "statically linked" : unchecked);
+    const char *state = string_or(child, "state", "running");
+    if (strcmp(state, "zombie") == 0)
+        fputs(" ended but was never waited for (a zombie)", to);
+    else
+        fputs(" still running", to);
+    print_child_action(to, child);
+    fprintf(to, "; started by %s at:\n", string_or(child, "via", "?"));
+    print_stack(to, json_object_get(child, "stack"), stack_depth);
+}
+
 /* "thread 4321 still running, started in worker; created at:" */
 void print_thread(FILE *to, json_t *thread, json_int_t stack_depth)
 {

@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "command_line.h"
+#include "descendants.h"
+#include "leftovers_json.h"
 #include "library_path.h"
 #include "merged_json.h"
 #include "messages.h"
+#include "policy_plan.h"
 #include "postmortem.h"
 #include "preload_env.h"
 #include "report_dir.h"
@@ -67,10 +70,11 @@ static struct plan plan_reports(const struct command_line *cl, const struct user
     return plan;
 }
 
-/* After COMMAND: read, symbolize and present the reports; returns the
- * totals for the exit status. */
+/* After COMMAND and what it left running: read, symbolize and present
+ * the reports; returns the totals for the exit status. */
 static struct totals present(const struct command_line *cl, struct plan *plan,
-                             const struct report_names *before, int wait_status)
+                             const struct report_names *before, int wait_status,
+                             const struct leftovers *left)
 {
     size_t unreadable = 0;
     json_t *reports = NULL;
@@ -79,24 +83,28 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
         if (!reports)
             plan->no_reports = "the report directory could not be read";
         else /* processes that died without a report, from their registry files */
-            postmortem_add(plan->dir.path, reports, !plan->dir.temporary);
+            postmortem_add(plan->dir.path, reports, !plan->dir.temporary, left);
     }
     if (!reports)
         reports = json_array();
     symbolize_reports(reports);
-    struct totals totals = count_totals(reports);
+    json_t *leftovers = leftovers_json(left, reports);
+    struct totals totals = count_totals(reports, leftovers);
     if (plan->no_reports) {
+        if (!cl->quiet)
+            print_leftovers(stderr, leftovers, 0);
         print_no_reports_line(stderr, plan->no_reports);
     } else {
         if (!cl->quiet)
-            print_summary(stderr, reports, cl->command, wait_status, cl->verbose);
+            print_summary(stderr, reports, leftovers, cl->command, wait_status, cl->verbose);
         print_final_line(stderr, &totals, unreadable);
     }
     if (cl->json_path && plan->no_reports)
         /* an empty document would read as "no leaks" */
         complain("--json '%s' not written: no reports were collected", cl->json_path);
     else if (cl->json_path)
-        write_merged_json(cl->json_path, cl->command, wait_status, reports, &totals);
+        write_merged_json(cl->json_path, cl->command, wait_status, reports, leftovers, &totals);
+    json_decref(leftovers);
     json_decref(reports);
     return totals;
 }
@@ -120,6 +128,8 @@ int main(int argc, char **argv)
     struct user_options user;
     read_user_options(getenv("EXITGUARD_OPTIONS"), &user);
     struct plan plan = plan_reports(&cl, &user);
+    struct policy_plan policy;
+    plan_policy(&cl, &user, &policy);
     free_user_options(&user);
     /* a kept or user-named directory may hold reports of earlier runs */
     struct report_names before = {0};
@@ -127,7 +137,7 @@ int main(int argc, char **argv)
         list_report_names(plan.dir.path, &before);
         postmortem_note_before(plan.dir.path);
     }
-    if (plan.preload && set_preload_env(library, plan.dir.path) != 0) {
+    if (plan.preload && set_preload_env(library, plan.dir.path, policy.passed) != 0) {
         complain("cannot set the command's environment: out of memory");
         plan.no_reports = "out of memory";
     }
@@ -136,10 +146,11 @@ int main(int argc, char **argv)
     struct run_result run;
     int code = run_command(cl.command, &run);
     if (code == 0) {
-        if (run.descendants_running)
-            complain("processes the command started are still running; "
-                     "their reports are not included");
-        struct totals totals = present(&cl, &plan, &before, run.wait_status);
+        /* first: the processes ended now write their reports as they go */
+        struct leftovers left;
+        settle_descendants(policy.children, policy.kill_grace_ms, &left);
+        struct totals totals = present(&cl, &plan, &before, run.wait_status, &left);
+        free_leftovers(&left);
         code = exit_code_of(run.wait_status);
         if (cl.error_exitcode >= 0 && totals_have_findings(&totals))
             code = cl.error_exitcode;

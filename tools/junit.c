@@ -59,21 +59,6 @@ static struct process_counts count_process(json_t *reports, size_t first, size_t
     return c;
 }
 
-/* A child process left behind; the summary has no words for it yet. */
-static void print_child(FILE *to, json_t *child, json_int_t stack_depth)
-{
-    fprintf(to, "  child process %lld (",
-            (long long)json_integer_value(json_object_get(child, "pid")));
-    json_t *argv = json_object_get(child, "argv");
-    if (json_array_size(argv))
-        print_argv_json(to, argv);
-    else
-        fputs("?", to);
-    const char *outcome = json_string_value(json_object_get(child, "outcome"));
-    fprintf(to, ") at the end: %s; started at:\n", outcome ? outcome : "left");
-    print_stack(to, json_object_get(child, "stack"), stack_depth);
-}
-
 /* The process's findings as the summary words them; malloc'd. */
 static char *process_text(json_t *reports, size_t first, size_t count)
 {

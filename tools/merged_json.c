@@ -15,24 +15,26 @@
 
 static json_t *totals_json(const struct totals *t)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                      "processes", (json_int_t)t->processes,
                      "leaking_processes", (json_int_t)t->leaking_processes,
                      "leaks", (json_int_t)t->leaks, "exec_leaks", (json_int_t)t->exec_leaks,
                      "errors", (json_int_t)t->errors, "tempfiles", (json_int_t)t->tempfiles,
                      "finalizer_failures", (json_int_t)t->finalizer_failures,
-                     "threads", (json_int_t)t->threads);
+                     "threads", (json_int_t)t->threads, "children", (json_int_t)t->children,
+                     "leftovers", (json_int_t)t->leftovers);
 }
 
 static json_t *merged_document(char *const *command, int wait_status, json_t *reports,
-                               const struct totals *t)
+                               json_t *leftovers, const struct totals *t)
 {
     json_t *argv = json_array();
     for (size_t i = 0; argv && command[i]; i++)
         json_array_append_new(argv, json_string(command[i]));
-    return json_pack("{s:i, s:o, s:o, s:O, s:o}", "exitguard", MERGED_SCHEMA,
+    return json_pack("{s:i, s:o, s:o, s:O, s:O, s:o}", "exitguard", MERGED_SCHEMA,
                      "command", argv, "status", wait_status_json(wait_status),
-                     "processes", reports, "totals", totals_json(t));
+                     "processes", reports, "leftover_processes", leftovers,
+                     "totals", totals_json(t));
 }
 
 /* ".<name>.XXXXXX" beside the target, so that rename stays in one file
@@ -59,9 +61,9 @@ static int write_to(int fd, json_t *document)
 }
 
 int write_merged_json(const char *path, char *const *command, int wait_status,
-                      json_t *reports, const struct totals *totals)
+                      json_t *reports, json_t *leftovers, const struct totals *totals)
 {
-    json_t *document = merged_document(command, wait_status, reports, totals);
+    json_t *document = merged_document(command, wait_status, reports, leftovers, totals);
     char *temporary = temporary_name(path);
     int fd = document && temporary ? mkostemp(temporary, O_CLOEXEC) : -1;
     int error = fd < 0 ? errno : 0;

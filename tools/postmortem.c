@@ -293,72 +293,17 @@ static json_t *tempfiles(const struct registry *g)
     return list;
 }
 
-/* ---- its children, from outside ---- */
+/* ---- its children ---- */
 
-struct orphan {
-    int pid, pidfd;
-    json_t *item;
-};
-
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* 1: still our child and running; 0: our child, exited (reaped now);
- * -1: not our child (any more): never to be signalled. */
-static int our_child(struct orphan *o)
-{
-    siginfo_t info = {0};
-    if (o->pidfd < 0 ||
-        waitid(P_PIDFD, (id_t)o->pidfd, &info, WEXITED | WNOHANG | WNOWAIT) != 0)
-        return -1;
-    if (info.si_pid == 0)
-        return 1;
-    waitid(P_PIDFD, (id_t)o->pidfd, &info, WEXITED | WNOHANG);
-    return 0;
-}
-
-static void send(struct orphan *o, int sig, int group)
-{
-    if (group && getpgid(o->pid) == o->pid)
-        kill(-o->pid, sig); /* it leads its own group: the group too */
-    syscall(SYS_pidfd_send_signal, o->pidfd, sig, NULL, 0);
-}
-
-/* Waits up to `ms` for the running ones to end; says which did. */
-static void await(struct orphan *o, int n, long ms, const char *outcome)
-{
-    long until = now_ms() + ms;
-    for (;;) {
-        int running = 0;
-        for (int i = 0; i < n; i++) {
-            if (o[i].pidfd < 0 || json_object_get(o[i].item, "action"))
-                continue;
-            if (our_child(&o[i]) == 1)
-                running++;
-            else
-                json_object_set_new(o[i].item, "action", json_string(outcome));
-        }
-        long left = until - now_ms();
-        if (!running || left <= 0)
-            return;
-        struct timespec tick = {0, (left < 10 ? left : 10) * 1000000};
-        nanosleep(&tick, NULL);
-    }
-}
-
-/* The children it left unreaped.  Orphaned at its death, they are the
- * command's children now (subreaper), unless something already reaped
- * them (the command's own handling of descendants left running, or its
- * wait loop): each is signalled only while waitid says it is our child. */
-static json_t *children(const struct registry *g)
+/* The children it left unreaped.  Orphaned at its death, they became the
+ * command's children (it is their subreaper), and the command's one
+ * mechanism for what is left running (descendants.c) has already applied
+ * the policy to the ones still running when COMMAND ended: their outcome
+ * is taken from there.  A child not among the leftovers had ended by then
+ * and was reaped by the command. */
+static json_t *children(const struct registry *g, const struct leftovers *left)
 {
     json_t *list = json_array();
-    struct orphan o[256];
-    int n = 0;
     uint32_t off = g->r->children;
     for (int guard = 0; off && guard < 1000000; guard++) {
         const struct eg_child *c = at(g, off, sizeof *c);
@@ -374,42 +319,17 @@ static json_t *children(const struct registry *g)
             json_array_append_new(argv, json_stringn(c->argv + i, l));
             i += (uint32_t)l + 1;
         }
-        json_t *item = json_pack("{s:i, s:s, s:o, s:b, s:o}", "pid", c->pid, "via",
-                                 via_name(c->via), "argv", argv, "group",
-                                 g->r->children_policy == 3, "stack", stack(g, c->stack));
-        json_array_append_new(list, item);
-        int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
-        struct orphan child = {c->pid, pidfd, item};
-        int state = our_child(&child);
-        json_object_set_new(item, "state",
-                            json_string(state == 1 ? "running" : state == 0 ? "zombie" : "gone"));
-        if (state != 1 || g->r->children_policy == 0 || n == (int)(sizeof o / sizeof *o)) {
-            json_object_set_new(item, "action", json_string("none"));
-            if (pidfd >= 0)
-                close(pidfd);
-            continue;
-        }
-        o[n++] = child;
-    }
-    int group = g->r->children_policy == 3;
-    long grace = g->r->kill_grace_ms;
-    if (g->r->children_policy == 2) { /* kill */
-        for (int i = 0; i < n; i++)
-            send(&o[i], SIGKILL, 0);
-        await(o, n, 1000 + grace, "killed");
-    } else if (n) { /* term, group */
-        for (int i = 0; i < n; i++)
-            send(&o[i], SIGTERM, group);
-        await(o, n, grace, "terminated");
-        for (int i = 0; i < n; i++)
-            if (!json_object_get(o[i].item, "action"))
-                send(&o[i], SIGKILL, group);
-        await(o, n, 1000 + grace, "killed");
-    }
-    for (int i = 0; i < n; i++) {
-        if (!json_object_get(o[i].item, "action"))
-            json_object_set_new(o[i].item, "action", json_string("survived"));
-        close(o[i].pidfd);
+        const struct leftover *found = find_leftover(left, c->pid);
+        const char *action = !found || found->action == LEFTOVER_ENDED
+                                 ? "none"
+                             : found->action == LEFTOVER_LEFT_RUNNING
+                                 ? "none"
+                                 : leftover_action_name(found->action);
+        json_array_append_new(
+            list, json_pack("{s:i, s:s, s:o, s:b, s:o, s:s, s:s}", "pid", c->pid, "via",
+                            via_name(c->via), "argv", argv, "group", g->r->children_policy == 3,
+                            "stack", stack(g, c->stack), "state", found ? "running" : "gone",
+                            "action", action));
     }
     return list;
 }
@@ -426,7 +346,7 @@ static json_t *argv_of(const struct registry *g)
     return argv;
 }
 
-static json_t *report_of(const struct registry *g)
+static json_t *report_of(const struct registry *g, const struct leftovers *left)
 {
     uint32_t errors_kept = g->r->nerrors < EG_MAX_ERRORS ? g->r->nerrors : EG_MAX_ERRORS;
     json_t *end = json_pack("{s:s}", "how", "unreported");
@@ -438,7 +358,7 @@ static json_t *report_of(const struct registry *g)
                      "ppid", g->r->ppid, "registry", g->path, "argv", argv_of(g), "end", end,
                      "stack_depth", (int)g->r->stack_depth, "leaks", leaks(g), "closed_unseen",
                      "tempfiles", tempfiles(g), "finalizers", "threads", "children",
-                     children(g), "errors", errors(g), "errors_dropped",
+                     children(g, left), "errors", errors(g), "errors_dropped",
                      (json_int_t)(g->r->nerrors - errors_kept), "dropped",
                      (json_int_t)g->r->dropped);
 }
@@ -458,7 +378,7 @@ static void insert_by_pid(json_t *reports, json_t *report)
 
 enum outcome { DONE, KEEP_FILE, REMOVE_FILE };
 
-static enum outcome examine(const char *path, json_t *reports)
+static enum outcome examine(const char *path, json_t *reports, const struct leftovers *left)
 {
     struct registry g = {.path = path};
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -496,14 +416,15 @@ static enum outcome examine(const char *path, json_t *reports)
     } else if (still_running(&g)) {
         outcome = KEEP_FILE; /* still running: its report may yet come */
     } else {
-        insert_by_pid(reports, report_of(&g));
+        insert_by_pid(reports, report_of(&g, left));
     }
     if (g.base)
         munmap(map, g.size);
     return outcome;
 }
 
-void postmortem_add(const char *dir, json_t *reports, int keep_files)
+void postmortem_add(const char *dir, json_t *reports, int keep_files,
+                    const struct leftovers *left)
 {
     struct report_names now;
     list_registries(dir, &now);
@@ -513,7 +434,7 @@ void postmortem_add(const char *dir, json_t *reports, int keep_files)
         char *path;
         if (asprintf(&path, "%s/%s", dir, now.names[i]) < 0)
             break;
-        if (examine(path, reports) == REMOVE_FILE && !keep_files)
+        if (examine(path, reports, left) == REMOVE_FILE && !keep_files)
             unlink(path);
         free(path);
     }

@@ -55,22 +55,31 @@ static char *preload_list(const char *library)
     return list;
 }
 
-int set_preload_env(const char *library, const char *log_dir)
+int set_preload_env(const char *library, const char *log_dir, const char *policy)
 {
     char *list = preload_list(library);
     if (!list)
         return -1;
     int failed = setenv("LD_PRELOAD", list, 1);
     free(list);
-    if (failed || !log_dir)
-        return failed ? -1 : 0;
+    if (failed)
+        return -1;
+    if (!log_dir && !*policy)
+        return 0;
 
+    /* exitguard's keys first, the user's after them: theirs win */
     const char *user = getenv("EXITGUARD_OPTIONS");
     char *options;
-    if (asprintf(&options, "log_dir=%s:report=json%s%s", log_dir,
-                 user && *user ? ":" : "", user ? user : "") < 0)
+    if (asprintf(&options, "%s%s%s%s%s%s", log_dir ? "log_dir=" : "", log_dir ? log_dir : "",
+                 log_dir ? ":report=json" : "", log_dir && *policy ? ":" : "", policy,
+                 user && *user ? ":" : "") < 0)
         return -1;
-    failed = setenv("EXITGUARD_OPTIONS", options, 1);
+    char *joined;
+    int n = asprintf(&joined, "%s%s", options, user ? user : "");
     free(options);
+    if (n < 0)
+        return -1;
+    failed = setenv("EXITGUARD_OPTIONS", joined, 1);
+    free(joined);
     return failed ? -1 : 0;
 }

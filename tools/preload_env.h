@@ -9,8 +9,10 @@
  * says why not if it cannot. */
 int library_path_usable(const char *library);
 
-/* log_dir: where reports go (absolute), or NULL to pass the user's
- * EXITGUARD_OPTIONS unchanged.  Returns 0, or -1 if out of memory. */
-int set_preload_env(const char *library, const char *log_dir);
+/* log_dir: where reports go (absolute), or NULL; policy: the children
+ * keys to pass ("children=term", see policy_plan.h), or "".  Both NULL
+ * and "": the user's EXITGUARD_OPTIONS passes unchanged.  Returns 0, or -1
+ * if out of memory. */
+int set_preload_env(const char *library, const char *log_dir, const char *policy);
 
 #endif

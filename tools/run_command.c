@@ -102,21 +102,12 @@ static int wait_for(pid_t pid)
     }
 }
 
-/* Reaps what has already ended; says whether anything is still running. */
-static int reap_orphans(void)
-{
-    pid_t got;
-    int status;
-    while ((got = waitpid(-1, &status, WNOHANG)) > 0)
-        ;
-    return got == 0;
-}
-
 int run_command(char **command, struct run_result *result)
 {
     *result = (struct run_result){0};
     /* Orphans of the tree become exitguard's, not init's: wait_for reaps
-     * them, and reap_orphans can tell which outlived the command. */
+     * them, and settle_descendants (descendants.h) finds those that
+     * outlived the command. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     int error_pipe[2];
     if (pipe2(error_pipe, O_CLOEXEC) != 0) {
@@ -142,7 +133,6 @@ int run_command(char **command, struct run_result *result)
     close(error_pipe[0]);
     result->wait_status = wait_for(pid);
     stop_forwarding();
-    result->descendants_running = reap_orphans();
     if (error) {
         complain("cannot run '%s': %s", command[0], strerror(error));
         return error == ENOENT ? 127 : 126;

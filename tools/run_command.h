@@ -5,8 +5,7 @@
 #define EXITGUARD_TOOLS_RUN_COMMAND_H
 
 struct run_result {
-    int wait_status;         /* COMMAND's, as waitpid gives it */
-    int descendants_running; /* processes it started outlived it */
+    int wait_status; /* COMMAND's, as waitpid gives it */
 };
 
 /* 0 once COMMAND has ended; or, if it could not be started, the exit code

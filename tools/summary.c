@@ -1,9 +1,13 @@
+#define _GNU_SOURCE
 #include "summary.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "exit_findings.h"
 #include "findings.h"
+#include "leftovers_json.h"
+#include "process_tree.h"
 #include "shell_words.h"
 #include "wait_status.h"
 
@@ -21,10 +25,15 @@ static void print_end(FILE *to, json_t *end)
         else
             fprintf(to, "was killed by signal %lld",
                     (long long)json_integer_value(json_object_get(end, "signal")));
-    } else if (strcmp(how, "unreported") == 0) { /* tools/postmortem.c */
-        fputs("died without a report (post-mortem from its registry file)", to);
     } else if (strcmp(how, "exit") == 0) {
         fprintf(to, "exited with status %lld", status);
+    } else if (strcmp(how, "unreported") == 0) {
+        /* a post-mortem: what its registry file held */
+        fputs("was killed without writing a report (SIGKILL?)", to);
+    } else if (strcmp(how, "exec") == 0) {
+        fputs("exec'd ", to);
+        print_shell_word(to, json_string_value(json_object_get(end, "path")) ?: "?");
+        fputs(", which wrote no report", to);
     } else {
         fprintf(to, "called %s(%lld)", how, status); /* _exit, quick_exit */
     }
@@ -54,40 +63,46 @@ static void print_process_name(FILE *to, json_t *report)
         print_shell_word(to, json_string_value(json_object_get(report, "exe")) ?: "?");
 }
 
-/* "sh -c 'make' (pid 42) exited with status 0" */
-static void print_end_header(FILE *to, json_t *report)
+static int same_argv(json_t *a, json_t *b)
 {
-    print_process_name(to, report);
-    fprintf(to, " (pid %lld) ", (long long)json_integer_value(json_object_get(report, "pid")));
-    print_end(to, json_object_get(report, "end"));
-    fputs(report_has_news(report) ? ":\n" : ": nothing left open\n", to);
+    return json_array_size(a) && json_equal(a, b);
 }
 
-/* "pid 42 (sh -c 'exec make') exec'd /usr/bin/make handing it 2 fds
- * without O_CLOEXEC" */
-static void print_exec_header(FILE *to, json_t *report)
+/* "sh -c 'exec make' -> make -j2 (pid 42) exited with status 0": the
+ * programs one pid ran, one after the other. */
+static void print_node_header(FILE *to, const struct tree_node *node)
 {
-    fprintf(to, "pid %lld (", (long long)json_integer_value(json_object_get(report, "pid")));
-    print_process_name(to, report);
-    fputs(") exec'd ", to);
+    json_t *previous = NULL;
+    for (size_t d = 0; d < node->ndocs; d++) {
+        json_t *argv = json_object_get(node->docs[d], "argv");
+        if (same_argv(previous, argv))
+            continue;
+        if (d)
+            fputs(" -> ", to);
+        print_process_name(to, node->docs[d]);
+        previous = argv;
+    }
+    fprintf(to, " (pid %lld) ", (long long)node->pid);
+    print_end(to, json_object_get(node->docs[node->ndocs - 1], "end"));
+    fputs(node->news ? ":\n" : ": nothing left open\n", to);
+}
+
+/* "  exec'd /usr/bin/make handing it 2 fds without O_CLOEXEC:" */
+static void print_exec_line(FILE *to, json_t *report)
+{
+    fputs("  exec'd ", to);
     json_t *path = json_object_get(json_object_get(report, "end"), "path");
     print_shell_word(to, json_string_value(path) ?: "?");
     size_t leaks = report_leaks(report);
     if (leaks)
-        fprintf(to, " handing it %zu %s without O_CLOEXEC:\n", leaks, leaks == 1 ? "fd" : "fds");
-    else
-        fputs(report_has_news(report) ? ":\n" : ": nothing handed on\n", to);
+        fprintf(to, " handing it %zu %s without O_CLOEXEC", leaks, leaks == 1 ? "fd" : "fds");
+    fputs(":\n", to);
 }
 
 #define EACH(report, key, i, item) json_array_foreach(json_object_get(report, key), i, item)
 
-static void print_process(FILE *to, json_t *report)
+static void print_items(FILE *to, json_t *report)
 {
-    fputc('\n', to);
-    if (report_is_exec(report))
-        print_exec_header(to, report);
-    else
-        print_end_header(to, report);
     json_int_t depth = json_integer_value(json_object_get(report, "stack_depth"));
     size_t i;
     json_t *item;
@@ -98,6 +113,8 @@ static void print_process(FILE *to, json_t *report)
     json_int_t dropped = json_integer_value(json_object_get(report, "errors_dropped"));
     if (dropped > 0)
         fprintf(to, "  (%lld more fd misuses, not kept)\n", (long long)dropped);
+    EACH(report, "children", i, item)
+        print_child(to, item, depth);
     EACH(report, "tempfiles", i, item)
         print_tempfile(to, item, depth);
     EACH(report, "finalizers", i, item)
@@ -107,8 +124,74 @@ static void print_process(FILE *to, json_t *report)
     print_closed_unseen(to, json_object_get(report, "closed_unseen"));
 }
 
-void print_summary(FILE *to, json_t *reports, char *const *command, int wait_status,
-                   int verbose)
+/* Each line of `text` after `spaces` spaces (blank lines stay blank). */
+static void print_indented(FILE *to, const char *text, int spaces)
+{
+    while (*text) {
+        const char *end = strchrnul(text, '\n');
+        if (end != text)
+            fprintf(to, "%*s", spaces, "");
+        fwrite(text, 1, (size_t)(end - text) + (*end == '\n'), to);
+        text = *end ? end + 1 : end;
+    }
+}
+
+/* What one process did, its header first; what it handed on at each exec
+ * under a line of its own. */
+static void print_node(FILE *to, const struct tree_node *node)
+{
+    fputc('\n', to);
+    print_node_header(to, node);
+    for (size_t d = 0; d < node->ndocs; d++) {
+        json_t *report = node->docs[d];
+        if (!report_is_exec(report)) {
+            print_items(to, report);
+        } else if (report_has_news(report)) {
+            print_exec_line(to, report);
+            char *text = NULL;
+            size_t size = 0;
+            FILE *items = open_memstream(&text, &size);
+            if (items) {
+                print_items(items, report);
+                fclose(items);
+                print_indented(to, text ? text : "", 2);
+            }
+            free(text);
+        }
+    }
+}
+
+/* Deep trees stop moving right at this depth. */
+#define MAX_INDENT 8
+
+/* The node and, under it, the processes it started. */
+static void print_branch(FILE *to, const struct process_tree *tree, long at, int depth,
+                         int verbose)
+{
+    for (; at >= 0; at = tree->nodes[at].next_sibling) {
+        const struct tree_node *node = &tree->nodes[at];
+        if (!verbose && !node->listed)
+            continue;
+        char *text = NULL;
+        size_t size = 0;
+        FILE *block = open_memstream(&text, &size);
+        if (block) {
+            print_node(block, node);
+            fclose(block);
+            print_indented(to, text ? text : "", 2 * (depth < MAX_INDENT ? depth : MAX_INDENT));
+        }
+        free(text);
+        print_branch(to, tree, node->first_child, depth + 1, verbose);
+    }
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+void print_summary(FILE *to, json_t *reports, json_t *leftovers, char *const *command,
+                   int wait_status, int verbose)
 {
     char how[64];
     describe_wait_status(wait_status, how, sizeof how);
@@ -116,22 +199,35 @@ void print_summary(FILE *to, json_t *reports, char *const *command, int wait_sta
     print_command(to, command);
     fprintf(to, " (%s)\n", how);
 
-    int listed = 0;
-    size_t i;
-    json_t *report;
-    json_array_foreach(reports, i, report) {
-        if (verbose || report_has_news(report)) {
-            print_process(to, report);
-            listed = 1;
+    struct process_tree tree;
+    size_t listed = 0;
+    if (build_process_tree(reports, &tree) == 0) {
+        for (size_t i = 0; i < tree.count; i++) {
+            if (tree.nodes[i].parent < 0)
+                print_branch(to, &tree, (long)i, 0, verbose);
+            listed += verbose || tree.nodes[i].listed;
+        }
+        if (listed && listed < tree.count) {
+            size_t rest = tree.count - listed;
+            fprintf(to, "\nand %zu other %s that left nothing behind\n", rest,
+                    plural(rest, "process", "processes"));
         }
     }
-    if (listed)
+    free_process_tree(&tree);
+    print_leftovers(to, leftovers, listed > 0);
+    if (listed || json_array_size(leftovers))
         fputc('\n', to);
 }
 
-static const char *plural(size_t n, const char *one, const char *many)
+void print_leftovers(FILE *to, json_t *leftovers, int after_text)
 {
-    return n == 1 ? one : many;
+    size_t i;
+    json_t *leftover;
+    json_array_foreach(leftovers, i, leftover) {
+        if (!i && after_text)
+            fputc('\n', to);
+        print_leftover(to, leftover);
+    }
 }
 
 /* ", 3 fds leaked (1 across exec)": the leak count, then the other
@@ -143,6 +239,8 @@ static void print_counts(FILE *to, const struct totals *t)
                 plural(t->leaks, "fd", "fds"));
         if (t->exec_leaks)
             fprintf(to, " (%zu across exec)", t->exec_leaks);
+    } else if (t->children || t->leftovers) {
+        fputs(", no fds leaked", to);
     } else {
         fputs(", no leaks", to);
     }
@@ -153,6 +251,12 @@ static void print_counts(FILE *to, const struct totals *t)
     if (t->finalizer_failures)
         fprintf(to, ", %zu %s failed", t->finalizer_failures,
                 plural(t->finalizer_failures, "finalizer", "finalizers"));
+    if (t->children)
+        fprintf(to, ", %zu child %s left running or unreaped", t->children,
+                plural(t->children, "process", "processes"));
+    if (t->leftovers)
+        fprintf(to, ", %zu %s still running after the command", t->leftovers,
+                plural(t->leftovers, "process", "processes"));
     if (t->threads)
         fprintf(to, ", %zu %s still running", t->threads, plural(t->threads, "thread", "threads"));
 }

@@ -67,36 +67,46 @@ size_t report_threads(json_t *report)
     return json_array_size(json_object_get(report, "threads"));
 }
 
+size_t report_children(json_t *report)
+{
+    return json_array_size(json_object_get(report, "children"));
+}
+
+int report_is_postmortem(json_t *report)
+{
+    return json_is_true(json_object_get(report, "postmortem"));
+}
+
 int report_has_findings(json_t *report)
 {
     return report_leaks(report) || report_errors(report) || report_tempfiles(report) ||
-           report_finalizer_failures(report);
+           report_finalizer_failures(report) || report_children(report);
 }
 
 int report_has_news(json_t *report)
 {
     return report_has_findings(report) || report_finalizers_skipped(report) ||
-           report_threads(report);
+           report_threads(report) || report_is_postmortem(report);
 }
 
 /* Reports come sorted by pid, and for one pid in the order written: a
  * report continues the process of the one before it if that one was an
  * exec of the same pid. */
-static int continues(json_t *previous, json_t *report)
+int report_continues(json_t *previous, json_t *report)
 {
     return previous && report_is_exec(previous) &&
            json_integer_value(json_object_get(previous, "pid")) ==
                json_integer_value(json_object_get(report, "pid"));
 }
 
-struct totals count_totals(json_t *reports)
+struct totals count_totals(json_t *reports, json_t *leftovers)
 {
-    struct totals t = {0};
+    struct totals t = {.leftovers = json_array_size(leftovers)};
     size_t i;
     json_t *report, *previous = NULL;
     int process_leaked = 0;
     json_array_foreach(reports, i, report) {
-        if (!continues(previous, report)) {
+        if (!report_continues(previous, report)) {
             t.processes++;
             process_leaked = 0;
         }
@@ -112,6 +122,7 @@ struct totals count_totals(json_t *reports)
         t.tempfiles += report_tempfiles(report);
         t.finalizer_failures += report_finalizer_failures(report);
         t.threads += report_threads(report);
+        t.children += report_children(report);
         previous = report;
     }
     return t;
@@ -119,5 +130,6 @@ struct totals count_totals(json_t *reports)
 
 int totals_have_findings(const struct totals *t)
 {
-    return t->leaks || t->errors || t->tempfiles || t->finalizer_failures;
+    return t->leaks || t->errors || t->tempfiles || t->finalizer_failures || t->children ||
+           t->leftovers;
 }

@@ -20,9 +20,14 @@ struct totals {
     size_t tempfiles;          /* temp files left at the end */
     size_t finalizer_failures; /* finalizers that crashed, exited or hung */
     size_t threads;            /* threads still running at the end: not findings */
+    size_t children;           /* child processes a process left running or unreaped */
+    size_t leftovers;          /* processes still running when COMMAND ended */
 };
 
 int report_is_exec(json_t *report);
+/* Whether `report` continues the process of `previous` (the report before
+ * it in the sorted array, or NULL): that one was an exec of the same pid. */
+int report_continues(json_t *previous, json_t *report);
 
 /* One report's counts, as in struct totals (processes and
  * leaking_processes aside). */
@@ -32,18 +37,23 @@ size_t report_tempfiles(json_t *report);
 size_t report_finalizer_failures(json_t *report);
 size_t report_finalizers_skipped(json_t *report);
 size_t report_threads(json_t *report);
+size_t report_children(json_t *report);
+/* A reconstruction by the command of a process that wrote no report. */
+int report_is_postmortem(json_t *report);
 
 /* Whether a finalizer's outcome is a failure: crashed, exited or hung. */
 int finalizer_failed(json_t *finalizer);
 
 /* Something --error-exitcode counts: an fd leaked or misused, a temp file
- * left, a finalizer failed. */
+ * left, a finalizer failed, a child process left running or unreaped. */
 int report_has_findings(json_t *report);
 /* Findings, or things shown without being findings (threads still
- * running, finalizers skipped): the summary lists the process. */
+ * running, finalizers skipped, the process wrote no report): the summary
+ * lists the process. */
 int report_has_news(json_t *report);
 
-struct totals count_totals(json_t *reports);
+/* leftovers: the merged JSON's "leftover_processes". */
+struct totals count_totals(json_t *reports, json_t *leftovers);
 int totals_have_findings(const struct totals *totals);
 
 #endif

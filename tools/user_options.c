@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "child_policy.h"
+
 /* The library ignores a report= value it does not know and keeps the one
  * before, so only these replace it. */
 static int valid_report(const char *value, size_t len)
@@ -15,6 +17,11 @@ static int valid_report(const char *value, size_t len)
     return 0;
 }
 
+static int key_is(const char *item, size_t key_len, const char *key)
+{
+    return strlen(key) == key_len && memcmp(item, key, key_len) == 0;
+}
+
 static void replace(char **field, const char *value, size_t len)
 {
     free(*field);
@@ -23,7 +30,7 @@ static void replace(char **field, const char *value, size_t len)
 
 void read_user_options(const char *text, struct user_options *out)
 {
-    *out = (struct user_options){0};
+    *out = (struct user_options){.children = -1, .kill_grace_ms = -1};
     for (const char *item = text; item && *item;) {
         const char *end = strchrnul(item, ':');
         const char *eq = memchr(item, '=', (size_t)(end - item));
@@ -31,10 +38,18 @@ void read_user_options(const char *text, struct user_options *out)
             size_t key_len = (size_t)(eq - item);
             const char *value = eq + 1;
             size_t len = (size_t)(end - value);
-            if (key_len == 7 && memcmp(item, "log_dir", 7) == 0)
+            int policy;
+            long ms;
+            if (key_is(item, key_len, "log_dir"))
                 replace(&out->log_dir, value, len);
-            else if (key_len == 6 && memcmp(item, "report", 6) == 0 && valid_report(value, len))
+            else if (key_is(item, key_len, "report") && valid_report(value, len))
                 replace(&out->report, value, len);
+            else if (key_is(item, key_len, "children") &&
+                     (policy = child_policy_parse(value, len)) >= 0)
+                out->children = policy;
+            else if (key_is(item, key_len, "kill_grace") &&
+                     (ms = duration_ms_parse(value, len)) >= 0 && ms <= KILL_GRACE_MAX_MS)
+                out->kill_grace_ms = ms;
         }
         item = *end ? end + 1 : end;
     }
@@ -44,7 +59,7 @@ void free_user_options(struct user_options *options)
 {
     free(options->log_dir);
     free(options->report);
-    *options = (struct user_options){0};
+    *options = (struct user_options){.children = -1, .kill_grace_ms = -1};
 }
 
 int user_report_not_json(const struct user_options *options)

@@ -68,7 +68,7 @@ static const char reports_text[] =
     " \"finalizers\": [], \"threads\": [], \"errors\": [], \"errors_dropped\": 0,"
     " \"children\": ["
     "  {\"pid\": 201, \"argv\": [\"/usr/bin/dbus-launch\", \"--fork\"], \"via\": \"fork\","
-    "   \"outcome\": \"left\", \"stack\": ["
+    "   \"state\": \"running\", \"action\": \"none\", \"stack\": ["
     "    {\"pc\": \"0x7f10776a5000\", " LIBC ", \"offset\": \"0xd5000\", \"function\": \"fork\"},"
     "    {\"pc\": \"0x55bb00002000\", \"module\": \"/usr/bin/dbus-launch\", \"offset\": \"0x2000\"}]}]},"
     "{\"exitguard_report\": 2, \"pid\": 300, \"ppid\": 100, \"exe\": \"/bin/true\","

@@ -152,7 +152,7 @@ Test(suppressions, each_kind_matches_its_own_subject_and_counts)
     cr_assert_eq(json_array_size(leaks), 1, "the socket is gone, the file stays");
     cr_assert_eq(json_integer_value(json_object_get(json_array_get(leaks, 0), "fd")), 3);
     cr_assert_eq(json_array_size(json_object_get(app, "errors")), 1, "misuses are not leaks");
-    struct totals t = count_totals(reports);
+    struct totals t = count_totals(reports, NULL);
     cr_assert_eq(t.leaks, 1, "the totals count what is left");
     cr_assert_eq(t.exec_leaks, 0);
     cr_assert_eq(t.tempfiles, 0);

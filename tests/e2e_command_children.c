@@ -1,0 +1,378 @@
+/* The exitguard command and the processes a command tree leaves running:
+ * found when COMMAND ends, dealt with by --children, recorded in the
+ * merged JSON ("leftover_processes") and the summary; signals forwarded;
+ * the summary's process tree.
+ *
+ * Each test has a hard timeout: a command that waits for the daemon it
+ * left would hang, and the timeout turns that into a failure. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define FAKE_PARENT 2000000100
+
+/* exitguard --json <r's json> ARGS...; extra_env: NAME=VALUE or NULL. */
+static json_t *run_exitguard(struct run *r, char *const args[], char *const extra_env[])
+{
+    char json[64];
+    snprintf(json, sizeof json, "/tmp/exitguard-children-%d.json", getpid());
+    char *argv[24] = {(char *)build_path("exitguard"), "--json", json};
+    int n = 3;
+    for (; args[n - 3] && n < 23; n++)
+        argv[n] = args[n - 3];
+    argv[n] = NULL;
+    run_plain(r, argv, extra_env);
+    json_error_t e;
+    json_t *doc = json_load_file(json, 0, &e);
+    unlink(json);
+    cr_assert(doc, "--json wrote no JSON (%s): %s", e.text, r->err);
+    return doc;
+}
+
+static int argv_is(json_t *argv, const char *a0, const char *a1)
+{
+    return json_array_size(argv) == 2 &&
+           strcmp(json_string_value(json_array_get(argv, 0)), a0) == 0 &&
+           strcmp(json_string_value(json_array_get(argv, 1)), a1) == 0;
+}
+
+static json_t *leftover_with_pid(json_t *doc, int pid)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(doc, "leftover_processes"), i, item)
+        if (json_integer_value(json_object_get(item, "pid")) == pid)
+            return item;
+    cr_assert_fail("no leftover process %d in %s", pid,
+                   json_dumps(json_object_get(doc, "leftover_processes"), 0));
+    return NULL;
+}
+
+static const char *action_of(json_t *item)
+{
+    return json_string_value(json_object_get(item, "action"));
+}
+
+/* Polls (bounded) until /proc/<pid> is gone: 1, or 0 if it stayed. */
+static int gone(int pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", pid);
+    for (int i = 0; i < 500; i++) {
+        if (access(path, F_OK) != 0)
+            return 1;
+        nanosleep(&(struct timespec){0, 2000000}, NULL);
+    }
+    return 0;
+}
+
+static int is_sleep_100(int pid)
+{
+    char path[64], text[64] = "";
+    snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    if (f)
+        fclose(f);
+    return n == 10 && memcmp(text, "sleep\0" "100", 10) == 0;
+}
+
+static void assert_says(struct run *r, const char *text)
+{
+    cr_assert(strstr(r->err, text), "no '%s' in:\n%s", text, r->err);
+}
+
+/* A shell backgrounds `sleep 100` in a subshell that exits at once: the
+ * sleep is orphaned.  The subshell waits until the sleep has exec'd
+ * (polling /proc, no timing), so that what is found is the sleep. */
+static char orphan_script[] =
+    "(sleep 100 & p=$!; while read c </proc/$p/comm && [ \"$c\" != sleep ]; do :; done; "
+    "echo \"pid $p\")";
+
+/* The sleep, and what was done to it: the command's leftover entry, or --
+ * when the library in the subshell already ended it at the subshell's
+ * exit (children=term is passed to every process) -- the subshell's
+ * report's entry for it. */
+static json_t *find_sleep(json_t *doc, int pid)
+{
+    size_t i, j;
+    json_t *item, *report;
+    json_array_foreach(json_object_get(doc, "leftover_processes"), i, item)
+        if (json_integer_value(json_object_get(item, "pid")) == pid)
+            return item;
+    json_array_foreach(json_object_get(doc, "processes"), i, report)
+        json_array_foreach(json_object_get(report, "children"), j, item)
+            if (json_integer_value(json_object_get(item, "pid")) == pid)
+                return item;
+    cr_assert_fail("sleep %d is reported nowhere", pid);
+    return NULL;
+}
+
+Test(command_children, shell_background_job_is_terminated_by_default, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", orphan_script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int pid = number_after(r.out, "pid ");
+    cr_assert_gt(pid, 0, "%s", r.out);
+    json_t *sleep = find_sleep(doc, pid);
+    cr_assert(argv_is(json_object_get(sleep, "argv"), "sleep", "100"));
+    cr_assert_str_eq(action_of(sleep), "terminated", "%s", r.err);
+    cr_assert(gone(pid), "sleep %d still there", pid);
+    if (json_object_get(json_object_get(doc, "totals"), "leftovers") &&
+        json_integer_value(json_object_get(json_object_get(doc, "totals"), "leftovers"))) {
+        char want[128];
+        snprintf(want, sizeof want,
+                 "left running after the command ended: pid %d (sleep 100)", pid);
+        assert_says(&r, want);
+        assert_says(&r, "; terminated (SIGTERM)\n");
+    }
+    json_decref(doc);
+    run_free(&r);
+}
+
+Test(command_children, report_policy_lists_it_and_leaves_it_running, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_exitguard(
+        &r, (char *[]){"--children=report", "--", "/bin/sh", "-c", orphan_script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int pid = number_after(r.out, "pid ");
+    cr_assert_gt(pid, 0, "%s", r.out);
+    int running = is_sleep_100(pid);
+    if (running)
+        kill(pid, SIGKILL);
+    cr_assert(running, "sleep %d was not left running", pid);
+    json_t *item = leftover_with_pid(doc, pid);
+    cr_assert(argv_is(json_object_get(item, "argv"), "sleep", "100"));
+    cr_assert_str_eq(action_of(item), "left_running");
+    char want[160];
+    snprintf(want, sizeof want,
+             "left running after the command ended: pid %d (sleep 100)", pid);
+    assert_says(&r, want);
+    assert_says(&r, "; left as it is\n");
+    assert_says(&r, ", 1 process still running after the command\n");
+    json_decref(doc);
+    run_free(&r);
+}
+
+/* `leftovers MODE` starts the sleep where the library cannot see it, so
+ * only the command can deal with it; prints its pid. */
+static json_t *run_leftovers(struct run *r, const char *mode, const char *before[])
+{
+    char *args[12];
+    int n = 0;
+    for (; before && before[n]; n++)
+        args[n] = (char *)before[n];
+    args[n++] = "--";
+    args[n++] = (char *)build_path("tests/programs/leftovers");
+    args[n++] = (char *)mode;
+    args[n] = NULL;
+    return run_exitguard(r, args, NULL);
+}
+
+Test(command_children, daemon_ignoring_sigterm_is_killed, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_leftovers(&r, "stubborn", (const char *[]){"--kill-grace", "0.2", NULL});
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int pid = number_after(r.out, "pid ");
+    json_t *item = leftover_with_pid(doc, pid);
+    cr_assert(argv_is(json_object_get(item, "argv"), "/bin/sleep", "100"));
+    cr_assert_str_eq(action_of(item), "killed");
+    cr_assert(gone(pid), "sleep %d still there", pid);
+    assert_says(&r, "; killed (SIGKILL)\n");
+    json_decref(doc);
+    run_free(&r);
+}
+
+Test(command_children, double_forked_daemon_is_found_and_terminated, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_leftovers(&r, "double", NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int pid = number_after(r.out, "pid ");
+    json_t *item = leftover_with_pid(doc, pid);
+    cr_assert(argv_is(json_object_get(item, "argv"), "/bin/sleep", "100"));
+    cr_assert_str_eq(action_of(item), "terminated");
+    /* its parent exited before it was found, and no report names it */
+    cr_assert_null(json_object_get(item, "started_by"));
+    cr_assert(gone(pid), "sleep %d still there", pid);
+    json_decref(doc);
+    run_free(&r);
+}
+
+Test(command_children, started_by_comes_from_the_report_that_lists_the_child, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_leftovers(&r, "attributed", NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int pid = number_after(r.out, "pid ");
+    json_t *by = json_object_get(leftover_with_pid(doc, pid), "started_by");
+    cr_assert(by, "no started_by");
+    cr_assert_eq(json_integer_value(json_object_get(by, "pid")), FAKE_PARENT);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(by, "argv"), 0)),
+                     "fake-parent");
+    char want[200];
+    snprintf(want, sizeof want, "pid %d (/bin/sleep 100), started by pid %d (fake-parent); "
+                                "terminated (SIGTERM)\n", pid, FAKE_PARENT);
+    assert_says(&r, want);
+    snprintf(want, sizeof want, "  fake-parent (pid %d) exited with status 0:\n"
+                                "    child process %d (sleep 100) still running; started by fork at:\n",
+             FAKE_PARENT, pid);
+    assert_says(&r, want);
+    cr_assert(gone(pid), "sleep %d still there", pid);
+    json_decref(doc);
+    run_free(&r);
+}
+
+Test(command_children, error_exitcode_counts_a_leftover, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_leftovers(&r, "daemon", (const char *[]){"--error-exitcode", "9", NULL});
+    cr_assert_eq(exit_code(&r), 9, "%s", r.err);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "leftovers")), 1);
+    cr_assert(gone(number_after(r.out, "pid ")));
+    json_decref(doc);
+    run_free(&r);
+}
+
+Test(command_children, bad_children_or_kill_grace_is_one_line_and_status_2)
+{
+    char *cases[][5] = {{"--children=bogus", "--", "/bin/sh", "-c", "echo ran"},
+                        {"--children", "Term", "/bin/sh", "-c", "echo ran"},
+                        {"--kill-grace=soon", "--", "/bin/sh", "-c", "echo ran"},
+                        {"--kill-grace", "61", "/bin/sh", "-c", "echo ran"}};
+    const char *said[] = {"exitguard: --children: 'bogus' is not one of report, term, kill, group\n",
+                          "exitguard: --children: 'Term' is not one of",
+                          "exitguard: --kill-grace: 'soon' is not a duration",
+                          "exitguard: --kill-grace: '61' is not a duration"};
+    for (int i = 0; i < 4; i++) {
+        char *argv[7] = {(char *)build_path("exitguard")};
+        memcpy(argv + 1, cases[i], sizeof cases[i]);
+        struct run r;
+        run_plain(&r, argv, NULL);
+        cr_assert_eq(exit_code(&r), 2, "%s", cases[i][0]);
+        cr_assert(strncmp(r.err, said[i], strlen(said[i])) == 0, "%s", r.err);
+        cr_assert_str_empty(r.out, "nothing ran");
+        run_free(&r);
+    }
+}
+
+Test(command_children, policy_is_passed_on_and_the_users_key_wins, .timeout = 30)
+{
+    struct run r;
+    char *show[] = {(char *)build_path("exitguard"), "--kill-grace=250ms", "--", "/bin/sh", "-c",
+                    "echo \"$EXITGUARD_OPTIONS\"", NULL};
+    run_plain(&r, show, NULL);
+    cr_assert_eq(exit_code(&r), 0);
+    cr_assert(strstr(r.out, ":report=json:children=term:kill_grace=250ms\n"), "%s", r.out);
+    run_free(&r);
+
+    json_t *doc = run_exitguard(&r, (char *[]){"--children=kill", "--", "/bin/sh", "-c",
+                                               orphan_script, NULL},
+                                (char *[]){"EXITGUARD_OPTIONS=children=report", NULL});
+    int pid = number_after(r.out, "pid ");
+    int running = pid > 0 && is_sleep_100(pid);
+    if (running)
+        kill(pid, SIGKILL);
+    cr_assert(running, "children=report in EXITGUARD_OPTIONS left it running: %s", r.err);
+    assert_says(&r, "exitguard: --children=kill ignored: EXITGUARD_OPTIONS sets children=report\n");
+    cr_assert_str_eq(action_of(leftover_with_pid(doc, pid)), "left_running");
+    json_decref(doc);
+    run_free(&r);
+}
+
+/* The test sends SIGINT to exitguard once the program said it is ready;
+ * the program's handler prints and exits 42, and exitguard exits 42. */
+Test(command_children, sigint_is_forwarded_to_the_command, .timeout = 30)
+{
+    int out[2];
+    cr_assert(pipe2(out, O_CLOEXEC) == 0);
+    char *argv[] = {(char *)build_path("exitguard"), "--quiet", "--",
+                    (char *)build_path("tests/programs/on_sigint"), NULL};
+    char preload_free_path[1100];
+    snprintf(preload_free_path, sizeof preload_free_path, "PATH=%s", getenv("PATH") ?: "/bin");
+    char *env[] = {preload_free_path, NULL};
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], 1);
+        int quiet = open("/dev/null", O_WRONLY);
+        dup2(quiet, 2); /* the final line */
+        execve(argv[0], argv, env);
+        _exit(127);
+    }
+    close(out[1]);
+    char text[256] = "";
+    size_t n = 0;
+    while (n < sizeof text - 1 && !strstr(text, "ready\n")) {
+        ssize_t got = read(out[0], text + n, sizeof text - 1 - n);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    cr_assert(strstr(text, "ready\n"), "the program never got ready: '%s'", text);
+    kill(pid, SIGINT);
+    ssize_t got;
+    while (n < sizeof text - 1 && (got = read(out[0], text + n, sizeof text - 1 - n)) > 0)
+        n += (size_t)got;
+    close(out[0]);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert_str_eq(text, "ready\ngot SIGINT\n");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 42, "status %#x", status);
+}
+
+Test(command_children, summary_nests_a_leaking_child_under_its_leaking_parent, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_exitguard(
+        &r, (char *[]){"--", (char *)build_path("tests/programs/leak_tree"), NULL}, NULL);
+    json_decref(doc);
+    cr_assert_eq(exit_code(&r), 0);
+    int parent = number_after(r.out, "parent "), child = number_after(r.out, "child ");
+    const char *program = build_path("tests/programs/leak_tree");
+    char want[1200];
+    snprintf(want, sizeof want, "\n%s (pid %d) exited with status 0:\n"
+                                "  fd 3: file /etc/passwd (O_RDONLY, O_CLOEXEC), opened by open\n",
+             program, parent);
+    assert_says(&r, want);
+    snprintf(want, sizeof want, "\n  %s (pid %d) exited with status 0:\n"
+                                "    fd 4: file /etc/hostname (O_RDONLY, no O_CLOEXEC), opened by open\n"
+                                "      #0 ",
+             program, child);
+    assert_says(&r, want);
+    /* the parent's block comes first, the child's after it */
+    cr_assert_lt(strstr(r.err, "/etc/passwd") - r.err, strstr(r.err, "/etc/hostname") - r.err);
+    assert_says(&r, "\nand 2 other processes that left nothing behind\n");
+    cr_assert_null(strstr(r.err, "true (pid"), "a clean process is not listed:\n%s", r.err);
+    run_free(&r);
+}
+
+/* A process killed without writing a report, as the command's post-mortem
+ * reconstruction from its registry file presents it (hand-made here). */
+Test(command_children, summary_says_a_postmortem_process_wrote_no_report, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_exitguard(
+        &r, (char *[]){"--", (char *)build_path("tests/programs/fake_postmortem"), NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "children")), 1);
+    json_decref(doc);
+    assert_says(&r, "\n  fake-victim (pid 2000000200) was killed without writing a report (SIGKILL?):\n"
+                    "    fd 3: file /etc/passwd (O_RDONLY, no O_CLOEXEC), opened by open\n");
+    assert_says(&r, "\n    child process 2000000201 (sleep 100) still running; terminated (SIGTERM); "
+                    "started by fork at:\n");
+    assert_says(&r, ", 1 child process left running or unreaped\n");
+    run_free(&r);
+}

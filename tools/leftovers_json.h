@@ -1,0 +1,22 @@
+/* The processes left running after COMMAND ended, as the merged JSON's
+ * "leftover_processes" and the summary read them:
+ * [{"pid":N, "argv":[...], "started_by":{"pid":N, "argv":[...]},
+ *   "action":"left_running"|"terminated"|"killed"|"survived"|"ended"}]
+ * "started_by" is there only when known: the parent /proc showed when the
+ * process was found, or else the process whose report lists it among its
+ * children (an orphan's parent is gone from /proc). */
+#ifndef EXITGUARD_TOOLS_LEFTOVERS_JSON_H
+#define EXITGUARD_TOOLS_LEFTOVERS_JSON_H
+
+#include <jansson.h>
+
+#include "descendants.h"
+
+/* reports: every per-process report, for who started each. */
+json_t *leftovers_json(const struct leftovers *leftovers, json_t *reports);
+
+/* "left running after the command ended: pid 1234 (sleep 100), started by
+ * pid 1200 (sh -c ...); terminated" */
+void print_leftover(FILE *to, json_t *leftover);
+
+#endif

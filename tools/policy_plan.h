@@ -1,0 +1,25 @@
+/* The children policy of a run: what the command does itself with the
+ * processes COMMAND leaves running, and what it passes on to every process
+ * in EXITGUARD_OPTIONS.  --children and --kill-grace decide, unless the
+ * user's EXITGUARD_OPTIONS sets children or kill_grace: the user's keys
+ * win there (they come after the command's), so they win here too. */
+#ifndef EXITGUARD_TOOLS_POLICY_PLAN_H
+#define EXITGUARD_TOOLS_POLICY_PLAN_H
+
+#include "child_policy.h"
+#include "command_line.h"
+#include "user_options.h"
+
+struct policy_plan {
+    enum child_policy children;
+    long kill_grace_ms;
+    /* "children=term", ":kill_grace=250ms" after it when --kill-grace was
+     * given; empty for a key the user sets */
+    char passed[64];
+};
+
+/* Says in one line when an explicit option loses to the user's key. */
+void plan_policy(const struct command_line *cl, const struct user_options *user,
+                 struct policy_plan *out);
+
+#endif

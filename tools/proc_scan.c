@@ -1,0 +1,122 @@
+#define _GNU_SOURCE
+#include "proc_scan.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The whole of a small /proc file, NUL-terminated; its length in *len. */
+static char *read_small(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t size = 4096, n = 0;
+    char *buf = malloc(size);
+    for (;;) {
+        if (!buf)
+            break;
+        if (n + 1 == size) {
+            char *grown = realloc(buf, size *= 2);
+            if (!grown) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = grown;
+        }
+        ssize_t got = read(fd, buf + n, size - n - 1);
+        if (got <= 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if (buf)
+        buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* "PID (comm) S PPID PGRP ...": comm may hold spaces and parentheses, so
+ * the fields are counted from its last ')'. */
+static int parse_stat(pid_t pid, struct proc_entry *out)
+{
+    char path[64], text[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = 0;
+    char *close_paren = strrchr(text, ')');
+    char state;
+    int ppid, pgid;
+    if (!close_paren || sscanf(close_paren + 1, " %c %d %d", &state, &ppid, &pgid) != 3)
+        return -1;
+    *out = (struct proc_entry){pid, ppid, pgid, state == 'Z' || state == 'X'};
+    return 0;
+}
+
+size_t scan_processes(struct proc_entry **out)
+{
+    *out = NULL;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    size_t n = 0, capacity = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        if (*end || pid <= 0)
+            continue;
+        struct proc_entry entry;
+        if (parse_stat((pid_t)pid, &entry) != 0)
+            continue; /* gone meanwhile */
+        if (n == capacity) {
+            capacity = capacity ? 2 * capacity : 256;
+            struct proc_entry *grown = realloc(*out, capacity * sizeof *grown);
+            if (!grown)
+                break;
+            *out = grown;
+        }
+        (*out)[n++] = entry;
+    }
+    closedir(d);
+    return n;
+}
+
+char **read_cmdline(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    size_t len = 0;
+    char *text = read_small(path, &len);
+    size_t words = 0;
+    for (size_t i = 0; text && i < len; i++)
+        words += text[i] == 0 || i + 1 == len;
+    char **argv = calloc(words + 1, sizeof *argv);
+    for (size_t i = 0, w = 0; argv && text && i < len && w < words; w++) {
+        if (!(argv[w] = strdup(text + i))) {
+            free_argv(argv);
+            argv = NULL;
+            break;
+        }
+        i += strlen(text + i) + 1;
+    }
+    free(text);
+    return argv;
+}
+
+void free_argv(char **argv)
+{
+    for (size_t i = 0; argv && argv[i]; i++)
+        free(argv[i]);
+    free(argv);
+}
