@@ -95,8 +95,16 @@ void eg_process_ends(enum eg_end_how how, int code)
 void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext)
 {
     (void)ucontext;
-    if (!is_us())
+    if (!is_us()) {
+        /* A forked child before its atfork handler made it itself, or a
+         * clone(CLONE_VM) child: it has no registry of its own to report
+         * from, but the signal must still do what the default does --
+         * returning would swallow a SIGTERM sent right after fork. */
+        struct eg_end end = {EG_END_SIGNAL, sig, 0};
+        if (eg_signal_is_ours(sig)) /* kills by default */
+            eg_die(&end);
         return;
+    }
     int p = atomic_load(&phase);
     if (atomic_load(&owner) == my_tid() && (p == FINALIZING || p == FINISHING)) {
         struct eg_end now = {EG_END_SIGNAL, sig, 0};

@@ -55,6 +55,23 @@ Test(signals, sigterm_at_default_kills_with_a_report)
     assert_dies_with_report("term-default", SIGTERM);
 }
 
+/* Right after fork the child still carries its parent's pid in the
+ * library until its atfork handler runs: a SIGTERM landing there must
+ * still kill it, as it does without the library. */
+Test(signals, sigterm_sent_right_after_fork_kills_the_child)
+{
+    /* with and without a registry file: the fork paths differ */
+    const char *options[] = {"log_dir={dir}", "report=none"};
+    for (int i = 0; i < 2; i++) {
+        struct run r;
+        char *argv[] = {(char *)build_path("tests/programs/signals"), "term-after-fork", NULL};
+        run_preloaded(&r, options[i], argv, NULL);
+        cr_assert(strstr(r.out, "lost 0 of 40"), "%s: %s%s", options[i], r.out, r.err);
+        cr_assert_eq(exit_code(&r), 0);
+        run_free(&r);
+    }
+}
+
 Test(signals, sigterm_handled_by_the_program_is_its_business)
 {
     struct run r;

@@ -199,10 +199,40 @@ static int recurse(volatile char *up, long depth)
     return recurse(frame, depth + 1) + frame[1];
 }
 
+
+/* Forks children that wait on a pipe and sends each SIGTERM as soon as
+ * fork returns -- before the child's atfork handlers can have run.  Each
+ * must die of it; one that reads EOF instead exits 7: the signal was lost. */
+static int term_right_after_fork(int rounds)
+{
+    int lost = 0;
+    for (int i = 0; i < rounds; i++) {
+        int p[2];
+        if (pipe(p) != 0)
+            return 2;
+        pid_t pid = fork();
+        if (pid == 0) {
+            char c;
+            close(p[1]);
+            _exit(read(p[0], &c, 1) >= 0 ? 7 : 8);
+        }
+        kill(pid, SIGTERM);
+        close(p[0]);
+        close(p[1]);
+        int status;
+        waitpid(pid, &status, 0);
+        lost += !(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    }
+    printf("lost %d of %d\n", lost, rounds);
+    return lost != 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
     const char *arg = argc > 2 ? argv[2] : 0;
+    if (strcmp(mode, "term-after-fork") == 0)
+        return term_right_after_fork(40);
     if (strcmp(mode, "term-default") == 0) {
         leak();
         send_self(SIGTERM);
