@@ -47,6 +47,7 @@ void eg_after_fork_in_child(void)
     eg_region_forked();
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
+    eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
     eg_stack_forked();
     eg_exit_forked();
     eg_threads_forked();

@@ -253,6 +253,8 @@ struct eg_region {
     uint32_t stack_depth;         /* the stack_depth option: 0, no stacks */
     _Atomic uint32_t forks_copied; /* bumped by each forked child once it has
                                       its own copy: its parent waits for it */
+    uint32_t errors_inherited;    /* nerrors when this process was forked:
+                                     the misuse before that is its parent's */
 };
 
 extern struct eg_region *eg_region;

@@ -119,16 +119,27 @@ unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx)
 
 static unsigned count_leaks(void) { return each_leak(0, 0); }
 
-unsigned eg_report_count_errors(void)
+/* The errors array of a forked child starts with its parent's misuse:
+ * this process's are [errors_first, errors_end). */
+static unsigned errors_first(void)
 {
-    return atomic_load_explicit(&eg_region->nerrors, memory_order_acquire);
-}
-
-static unsigned errors_kept(void)
-{
-    unsigned n = eg_report_count_errors();
+    unsigned n = eg_region->errors_inherited;
     return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
 }
+
+static unsigned errors_end(void)
+{
+    unsigned n = atomic_load_explicit(&eg_region->nerrors, memory_order_acquire);
+    return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
+}
+
+unsigned eg_report_count_errors(void)
+{
+    return atomic_load_explicit(&eg_region->nerrors, memory_order_acquire) -
+           eg_region->errors_inherited;
+}
+
+static unsigned errors_kept(void) { return errors_end() - errors_first(); }
 
 /* ---- JSON ---- */
 
@@ -285,9 +296,9 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
         eg_report_threads_json(w);
     }
     eg_w_str(w, ",\n \"errors\":[");
-    for (unsigned i = 0; i < errors_kept(); i++) {
+    for (unsigned i = errors_first(); i < errors_end(); i++) {
         const struct eg_error *e = &eg_region->errors[i];
-        eg_w_str(w, i ? ",\n  {\"kind\":\"" : "\n  {\"kind\":\"");
+        eg_w_str(w, i > errors_first() ? ",\n  {\"kind\":\"" : "\n  {\"kind\":\"");
         eg_w_str(w, error_name(e->kind));
         eg_w_str(w, "\",\"fd\":");
         eg_w_i64(w, e->fd);
@@ -430,7 +441,7 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
         failed = eg_report_finalizers_failed();
         threads = eg_report_threads_text(w, symbolize);
     }
-    for (unsigned i = 0; i < errors_kept(); i++)
+    for (unsigned i = errors_first(); i < errors_end(); i++)
         text_error(w, &eg_region->errors[i], symbolize);
     eg_text_item(w);
     eg_w_str(w, "SUMMARY: exitguard: ");

@@ -33,6 +33,21 @@ Test(misuse, close_of_a_FILE_fd_with_where_it_was_opened) { check("close-file-fd
 Test(misuse, dup2_onto_a_FILE_fd) { check("dup2-onto-file-fd", "close_stream_fd", 1); }
 Test(misuse, close_of_a_DIR_fd) { check("close-dir-fd", "close_stream_fd", 1); }
 
+/* A forked child carries a copy of its parent's misuse log: the misuse is
+ * the parent's, reported once. */
+Test(misuse, a_forked_child_does_not_report_its_parents_misuse)
+{
+    check("double-close-then-fork", "double_close", 1);
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/misuse"), "double-close-then-fork", NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    json_t *child = report_of(&r, number_after(r.out, "child "));
+    cr_assert(child, "no report of the child: %s", r.err);
+    cr_assert_eq(json_array_size(json_object_get(child, "errors")), 0, "%s", json_dumps(child, 0));
+    json_decref(child);
+    run_free(&r);
+}
+
 Test(misuse, text_report_says_what_and_where)
 {
     struct run r;

@@ -252,8 +252,9 @@ static json_t *errors(const struct registry *g)
     static const char *const kinds[] = {"unknown", "double_close", "close_never_opened",
                                         "close_stream_fd"};
     json_t *list = json_array();
+    /* after errors_inherited: a forked child's copy of its parent's */
     uint32_t n = g->r->nerrors < EG_MAX_ERRORS ? g->r->nerrors : EG_MAX_ERRORS;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = g->r->errors_inherited; i < n; i++) {
         const struct eg_error *e = &g->r->errors[i];
         json_t *item = json_pack("{s:s, s:i, s:s, s:o}", "kind",
                                  kinds[e->kind < 4 ? e->kind : 0], "fd", e->fd, "via",
@@ -348,7 +349,10 @@ static json_t *argv_of(const struct registry *g)
 
 static json_t *report_of(const struct registry *g, const struct leftovers *left)
 {
-    uint32_t errors_kept = g->r->nerrors < EG_MAX_ERRORS ? g->r->nerrors : EG_MAX_ERRORS;
+    uint32_t first = g->r->errors_inherited < EG_MAX_ERRORS ? g->r->errors_inherited
+                                                            : EG_MAX_ERRORS;
+    uint32_t end_kept = g->r->nerrors < EG_MAX_ERRORS ? g->r->nerrors : EG_MAX_ERRORS;
+    uint32_t errors_kept = end_kept > first ? end_kept - first : 0;
     json_t *end = json_pack("{s:s}", "how", "unreported");
     if (g->r->exec_start)
         json_object_set_new(end, "exec", json_true()); /* it was executing a new image */
@@ -359,7 +363,7 @@ static json_t *report_of(const struct registry *g, const struct leftovers *left)
                      "stack_depth", (int)g->r->stack_depth, "leaks", leaks(g), "closed_unseen",
                      "tempfiles", tempfiles(g), "finalizers", "threads", "children",
                      children(g, left), "errors", errors(g), "errors_dropped",
-                     (json_int_t)(g->r->nerrors - errors_kept), "dropped",
+                     (json_int_t)(g->r->nerrors - g->r->errors_inherited - errors_kept), "dropped",
                      (json_int_t)g->r->dropped);
 }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -25,6 +26,17 @@ int main(int argc, char **argv)
         FILE *f = fopen("/etc/passwd", "r"); int first = __LINE__;
         dup2(0, fileno(f)); int second = __LINE__;
         printf("fd %d first %d second %d\n", fileno(f), first, second);
+    } else if (strcmp(what, "double-close-then-fork") == 0) {
+        int fd = open("/etc/passwd", O_RDONLY);
+        close(fd); int first = __LINE__;
+        close(fd); int second = __LINE__;
+        printf("fd %d first %d second %d\n", fd, first, second);
+        fflush(stdout);
+        pid_t child = fork(); /* misuses nothing itself */
+        if (child == 0)
+            _exit(0);
+        printf("child %d\n", (int)child);
+        waitpid(child, NULL, 0);
     } else if (strcmp(what, "close-dir-fd") == 0) {
         DIR *d = opendir("/usr"); int first = __LINE__;
         close(dirfd(d)); int second = __LINE__;
