@@ -41,10 +41,12 @@ static void save_argv(int argc, char **argv)
 
 void eg_after_fork_in_child(void)
 {
-    eg_pid = (int)syscall(SYS_getpid);
-    /* a registry file is still the parent's here: the child's own copy
-     * first, then the first write */
+    /* A registry file is still the parent's here: the child's own copy
+     * first, then the first write.  Until eg_pid is ours, a signal kills
+     * the child without a report (exit.c): were eg_pid set first, its exit
+     * sequence would write into the parent's file, and mark it reported. */
     eg_region_forked();
+    eg_pid = (int)syscall(SYS_getpid);
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_region->errors_inherited = atomic_load(&eg_region->nerrors);

@@ -417,6 +417,9 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
         outcome = KEEP_FILE;
     } else if (g.r->reported) {
         ; /* its report is written: killed just before it removed the file */
+    } else if (g.r->pid != pid_in_name(path)) {
+        ; /* a forked child killed while it copied its parent's registry:
+             the parent's state, which the parent reports itself */
     } else if (still_running(&g)) {
         outcome = KEEP_FILE; /* still running: its report may yet come */
     } else {
