@@ -31,25 +31,29 @@ static pid_t collected(pid_t pid, int status, int *caller)
 EG_EXPORT pid_t waitpid(pid_t pid, int *status, int options)
 {
     int st = 0;
-    return collected(REAL(waitpid)(pid, &st, options), st, status);
+    pid_t got = REAL(waitpid)(pid, &st, options);
+    return collected(got, st, status); /* st read after the call */
 }
 
 EG_EXPORT pid_t wait(int *status)
 {
     int st = 0;
-    return collected(REAL(wait)(&st), st, status);
+    pid_t got = REAL(wait)(&st);
+    return collected(got, st, status); /* st read after the call */
 }
 
 EG_EXPORT pid_t wait3(int *status, int options, struct rusage *usage)
 {
     int st = 0;
-    return collected(REAL(wait3)(&st, options, usage), st, status);
+    pid_t got = REAL(wait3)(&st, options, usage);
+    return collected(got, st, status); /* st read after the call */
 }
 
 EG_EXPORT pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage)
 {
     int st = 0;
-    return collected(REAL(wait4)(pid, &st, options, usage), st, status);
+    pid_t got = REAL(wait4)(pid, &st, options, usage);
+    return collected(got, st, status); /* st read after the call */
 }
 
 EG_EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
