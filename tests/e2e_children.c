@@ -428,3 +428,21 @@ Test(children, a_posix_spawned_static_program_is_marked_unchecked)
     remove_tree(r.dir);
     run_free(&r);
 }
+
+Test(children, a_clone_child_reports_as_itself_and_is_recorded)
+{
+    struct run r;
+    run_mode(&r, "cloned", "log_dir={dir}");
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    long copy = printed(r.out, "copy"), shared = printed(r.out, "shared");
+    json_t *theirs = report_of(&r, copy);
+    cr_assert(theirs, "the clone child wrote no report of its own");
+    cr_assert(leak_with_fd(theirs, (int)printed(r.out, "leaked")), "%s", json_dumps(theirs, 0));
+    json_t *rep, *c = entry_of(&r, shared, &rep);
+    cr_assert_str_eq(field(c, "via"), "clone");
+    cr_assert_str_eq(field(c, "state"), "zombie");
+    cr_assert_eq(json_integer_value(json_object_get(rep, "children_reaped")), 1);
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 0, "the child's leak is not ours");
+    remove_tree(r.dir);
+    run_free(&r);
+}

@@ -371,6 +371,39 @@ static int pid_reuse(void)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
 }
 
+/* clone without CLONE_VM: a copy of us, in which glibc runs no atfork
+ * handler.  The child leaks an fd and ends with exit(): its report must
+ * be its own.  Then a clone(CLONE_VM|CLONE_VFORK) that execs, left
+ * unwaited as a zombie. */
+static int clone_child(void *arg)
+{
+    (void)arg;
+    say("leaked", open("/etc/hostname", O_RDONLY));
+    exit(0);
+}
+
+static int exec_true(void *arg)
+{
+    (void)arg;
+    execl("/bin/true", "true", (char *)NULL);
+    return 127;
+}
+
+static int cloned(void)
+{
+    static char stack_a[64 << 10], stack_b[64 << 10];
+    pid_t a = clone(clone_child, stack_a + sizeof stack_a, SIGCHLD, NULL);
+    int st;
+    if (a < 0 || waitpid(a, &st, 0) != a)
+        return 1;
+    pid_t b = clone(exec_true, stack_b + sizeof stack_b, CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+    siginfo_t si;
+    waitid(P_PID, b, &si, WEXITED | WNOWAIT);
+    say("copy", a);
+    say("shared", b);
+    return 0;
+}
+
 static int exec_static(void)
 {
     execl("/sbin/ldconfig", "ldconfig", "--version", (char *)NULL);
@@ -413,6 +446,7 @@ int main(int argc, char **argv)
         {"double_fork", double_fork}, {"segv", segv},
         {"threads_fork", threads_fork}, {"pid_reuse", pid_reuse},
         {"exec_static", exec_static}, {"spawn_static", spawn_static},
+        {"cloned", cloned},
     };
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
         if (!strcmp(mode, modes[i].name))
