@@ -18,10 +18,27 @@
  * 0 (nearly always) fclose need not look for one. */
 static _Atomic int open_streams;
 
+/* Own records still unreaped: walks looking for one stop once they have
+ * passed them all (a spawn-heavy program has thousands of reaped ones).
+ * A forked child inherits the parent's count: its walks then stop at the
+ * end of its own records instead, which is as short. */
+static _Atomic unsigned unreaped_here;
+
 struct eg_child *eg_child_newest(void)
 {
     uint32_t off = eg_region ? atomic_load_explicit(&eg_region->children, memory_order_acquire) : 0;
-    return off ? eg_at(off) : 0;
+    struct eg_child *c = off ? eg_at(off) : 0;
+    return c && c->parent == eg_pid ? c : 0;
+}
+
+/* UNREAPED -> REAPED once, whoever gets there first. */
+static int mark_reaped(struct eg_child *c)
+{
+    uint32_t expected = EG_CHILD_UNREAPED;
+    if (!atomic_compare_exchange_strong(&c->state, &expected, EG_CHILD_REAPED))
+        return 0;
+    atomic_fetch_sub_explicit(&unreaped_here, 1, memory_order_relaxed);
+    return 1;
 }
 
 static void copy_argv(struct eg_child *c, char *const argv[])
@@ -40,9 +57,14 @@ static void copy_argv(struct eg_child *c, char *const argv[])
 static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
                                const void *stream, enum eg_unchecked unchecked)
 {
-    for (struct eg_child *o = eg_child_newest(); o; o = eg_child_older(o))
-        if (o->pid == pid && o->parent == eg_pid)
-            atomic_store(&o->state, EG_CHILD_REAPED); /* see the top */
+    unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
+    for (struct eg_child *o = eg_child_newest(); o && left; o = eg_child_older(o)) {
+        if (atomic_load_explicit(&o->state, memory_order_relaxed) != EG_CHILD_UNREAPED)
+            continue;
+        left--;
+        if (o->pid == pid)
+            mark_reaped(o); /* see the top */
+    }
     uint64_t off = eg_region_alloc(sizeof(struct eg_child));
     if (!off) {
         atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
@@ -60,6 +82,7 @@ static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
     copy_argv(c, argv);
     if (stream)
         atomic_fetch_add(&open_streams, 1);
+    atomic_fetch_add_explicit(&unreaped_here, 1, memory_order_relaxed);
     eg_list_push(&eg_region->children, &c->next, (uint32_t)off);
     return c;
 }
@@ -83,11 +106,14 @@ struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
 void eg_child_reaped(pid_t pid, int status)
 {
     /* newest first: the one reaped is nearly always among the last started */
-    for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c)) {
-        if (c->pid == pid && c->parent == eg_pid &&
-            atomic_load_explicit(&c->state, memory_order_relaxed) == EG_CHILD_UNREAPED) {
+    unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
+    for (struct eg_child *c = eg_child_newest(); c && left; c = eg_child_older(c)) {
+        if (atomic_load_explicit(&c->state, memory_order_relaxed) != EG_CHILD_UNREAPED)
+            continue;
+        left--;
+        if (c->pid == pid) {
             atomic_store_explicit(&c->status, status, memory_order_relaxed);
-            atomic_store_explicit(&c->state, EG_CHILD_REAPED, memory_order_release);
+            mark_reaped(c);
             return;
         }
     }
@@ -98,8 +124,7 @@ struct eg_child *eg_child_of_stream(const void *stream)
     if (!stream || !atomic_load_explicit(&open_streams, memory_order_relaxed))
         return 0;
     for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c))
-        if (c->parent == eg_pid &&
-            atomic_load_explicit(&c->stream, memory_order_relaxed) == (uint64_t)(uintptr_t)stream)
+        if (atomic_load_explicit(&c->stream, memory_order_relaxed) == (uint64_t)(uintptr_t)stream)
             return c;
     return 0;
 }

@@ -4,7 +4,7 @@
  * at exit by the children policy.
  *
  * A forked child holds copies of its parent's records: every walk keeps
- * to the records whose parent is eg_pid. */
+ * to the records whose parent is eg_pid (eg_child_newest/older). */
 #ifndef EXITGUARD_CHILDREN_H
 #define EXITGUARD_CHILDREN_H
 
@@ -29,10 +29,17 @@ struct eg_child *eg_child_of_stream(const void *stream);
 /* Takes `stream` off its record, once: nonzero for the one caller that did. */
 int eg_child_stream_done(struct eg_child *c);
 
+/* This process's own records, newest first.  A process's records are a
+ * prefix of the list: a forked child's list is its own records followed by
+ * the copies of its parent's, so a walk stops at the first record of
+ * another process -- a child never pays for its parent's history, and an
+ * ancestor whose pid we were given is not taken for us. */
 struct eg_child *eg_child_newest(void);
 static inline struct eg_child *eg_child_older(const struct eg_child *c)
 {
-    return c->next ? (struct eg_child *)eg_at(c->next) : 0;
+    extern int eg_pid;
+    struct eg_child *o = c->next ? (struct eg_child *)eg_at(c->next) : 0;
+    return o && o->parent == eg_pid ? o : 0;
 }
 
 /* children_settle.c: at the end, once per process, asks the kernel about

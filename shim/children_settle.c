@@ -124,8 +124,6 @@ static void read_argv(struct eg_child *c)
     }
 }
 
-static int is_mine(const struct eg_child *c) { return c->parent == eg_pid; }
-
 /* Polls the children still LEFT after a signal until each has ended or
  * `until` (monotonic ms) has come; an ended one gets `outcome`. */
 static void await_ends(long until, uint32_t outcome)
@@ -133,7 +131,7 @@ static void await_ends(long until, uint32_t outcome)
     for (;;) {
         unsigned running = 0;
         for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c)) {
-            if (!is_mine(c) || atomic_load(&c->outcome) != EG_CHILD_LEFT)
+            if (atomic_load(&c->outcome) != EG_CHILD_LEFT)
                 continue;
             int status = 0, now = ask_kernel(c->pid, &status);
             if (now == RUNNING) {
@@ -167,7 +165,7 @@ void eg_children_settle(long budget_ms)
     long deadline = now_ms() + (budget_ms > 0 ? budget_ms : 0);
     unsigned signalled = 0, zombies = 0;
     for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c)) {
-        if (!is_mine(c) || atomic_load(&c->state) != EG_CHILD_UNREAPED)
+        if (atomic_load(&c->state) != EG_CHILD_UNREAPED)
             continue;
         int status = 0, now = ask_kernel(c->pid, &status);
         if (now == NOT_OURS) {
@@ -198,7 +196,7 @@ void eg_children_settle(long budget_ms)
     if (signalled && first == SIGTERM) {
         await_ends(until(eg_options.kill_grace, deadline), EG_CHILD_TERMINATED);
         for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c))
-            if (is_mine(c) && atomic_load(&c->outcome) == EG_CHILD_LEFT &&
+            if (atomic_load(&c->outcome) == EG_CHILD_LEFT &&
                 signal_if_ours(c, SIGKILL, group) != 0)
                 atomic_store(&c->outcome, EG_CHILD_GONE);
     }
@@ -210,7 +208,7 @@ void eg_children_settle(long budget_ms)
     /* No zombie of ours stays behind: reap what ended (what we ended, and
      * zombies the program never waited for). */
     for (struct eg_child *c = eg_child_newest(); c && (signalled || zombies); c = eg_child_older(c)) {
-        if (!is_mine(c) || atomic_load(&c->state) != EG_CHILD_UNREAPED)
+        if (atomic_load(&c->state) != EG_CHILD_UNREAPED)
             continue;
         uint32_t o = atomic_load(&c->outcome);
         if (o == EG_CHILD_LEFT) {

@@ -22,15 +22,22 @@ const char *eg_unchecked_name(unsigned unchecked)
     }
 }
 
+/* This process's own records: a prefix of the list (children.h), so a
+ * forked child's walk ends where its parent's copies begin. */
+static struct eg_child *own(uint32_t off)
+{
+    struct eg_child *c = off ? eg_at(off) : 0;
+    return c && c->parent == eg_pid ? c : 0;
+}
+
 static struct eg_child *first(void)
 {
-    uint32_t off = eg_region ? atomic_load_explicit(&eg_region->children, memory_order_acquire) : 0;
-    return off ? eg_at(off) : 0;
+    return own(eg_region ? atomic_load_explicit(&eg_region->children, memory_order_acquire) : 0);
 }
 
 static struct eg_child *next(const struct eg_child *c)
 {
-    return c->next ? eg_at(c->next) : 0;
+    return own(c->next);
 }
 
 /* Started by this process (a forked child holds its parent's records

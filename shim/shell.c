@@ -170,7 +170,7 @@ EG_EXPORT FILE *popen(const char *command, const char *mode)
     pthread_mutex_lock(&popen_lock);
     for (struct eg_child *c = eg_child_newest(); ok && c; c = eg_child_older(c)) {
         FILE *other = (FILE *)(uintptr_t)atomic_load(&c->stream);
-        if (c->parent == eg_pid && other) {
+        if (other) {
             int fd = fileno(other);
             if (fd >= 0 && fd != target)
                 ok = posix_spawn_file_actions_addclose(&actions, fd) == 0;
