@@ -16,6 +16,7 @@ SHIM_HDR = $(wildcard shim/*.h shim/*.def include/*.h)
 CORE_SRC = shim/region.c shim/depot.c shim/registry.c shim/stack.c \
            shim/options.c shim/writer.c shim/describe.c shim/report.c \
            shim/report_stack.c shim/report_threads.c shim/report_tempfiles.c \
+           shim/report_children.c \
            shim/report_finalizers.c \
            shim/symbolize.c shim/real.c
 CMD_SRC = $(wildcard tools/*.c) shim/symbolize.c

@@ -22,9 +22,11 @@
 #include <unistd.h>
 
 #include "describe.h"
+#include "exec.h"
 #include "guard.h"
 #include "real.h"
 #include "report.h"
+#include "report_parts.h"
 #include "track.h"
 
 #define PRELOAD "LD_PRELOAD="
@@ -122,15 +124,7 @@ __attribute__((constructor)) static void capture_start_env(int argc, char **argv
 
 /* ---- memory without malloc ---- */
 
-/* A small buffer on the stack, or a private mapping when that is too small
- * (a huge argv or environment): both safe in a forked child. */
-struct scratch {
-    void *map;
-    size_t len;
-    _Alignas(16) char small[2048];
-};
-
-static void *scratch_get(struct scratch *s, size_t bytes)
+static void *scratch_get(struct eg_scratch *s, size_t bytes)
 {
     s->map = 0;
     if (bytes <= sizeof s->small)
@@ -144,7 +138,7 @@ static void *scratch_get(struct scratch *s, size_t bytes)
 }
 
 /* After a failed exec: errno stays the real call's. */
-static void scratch_put(struct scratch *s)
+void eg_scratch_put(struct eg_scratch *s)
 {
     if (s->map) {
         int saved = errno;
@@ -159,7 +153,7 @@ static void scratch_put(struct scratch *s)
  * missing (or LD_PRELOAD lacks us: we go first, as the exitguard command
  * puts us); everything else, order included, as the program passed it.
  * Returns envp itself when nothing is missing, or when no memory. */
-static char *const *fixed_env(struct scratch *s, char *const envp[])
+char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
 {
     s->map = 0; /* nothing to unmap unless scratch_get maps */
     int n = 0, preload_at = -1, has_options = 0;
@@ -219,8 +213,11 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
 {
     int saved = errno;
     if (eg_enter()) {
-        if (runnable(dirfd, path, at_flags) && eg_ensure_init())
+        if (runnable(dirfd, path, at_flags) && eg_ensure_init()) {
+            /* a program that cannot run under us is worth a report */
+            eg_exec_next_unchecked = eg_exec_unchecked(dirfd, path, at_flags);
             eg_report_exec(shown);
+        }
         eg_leave();
     }
     errno = saved;
@@ -230,7 +227,7 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
  * slash is used as is; otherwise each PATH entry in turn ("/bin:/usr/bin"
  * when PATH is unset, an empty entry is the current directory), going on
  * past files that are missing or not executable.  NULL if none. */
-static const char *search(const char *file, char *buf, size_t size)
+const char *eg_exec_search(const char *file, char *buf, size_t size)
 {
     if (strchr(file, '/'))
         return file;
@@ -259,9 +256,9 @@ static const char *search(const char *file, char *buf, size_t size)
 static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
     report_if_runnable(AT_FDCWD, path, 0, path);
-    struct scratch s;
-    int ret = REAL(execve)(path, argv, fixed_env(&s, envp));
-    scratch_put(&s);
+    struct eg_scratch s;
+    int ret = REAL(execve)(path, argv, eg_exec_env(&s, envp));
+    eg_scratch_put(&s);
     return ret;
 }
 
@@ -269,13 +266,13 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
 {
     char found[PATH_MAX + NAME_MAX + 2];
     int saved = errno;
-    const char *path = search(file, found, sizeof found);
+    const char *path = eg_exec_search(file, found, sizeof found);
     errno = saved;
     if (path)
         report_if_runnable(AT_FDCWD, path, 0, path);
-    struct scratch s;
-    int ret = REAL(execvpe)(file, argv, fixed_env(&s, envp));
-    scratch_put(&s);
+    struct eg_scratch s;
+    int ret = REAL(execvpe)(file, argv, eg_exec_env(&s, envp));
+    eg_scratch_put(&s);
     return ret;
 }
 
@@ -305,9 +302,9 @@ EG_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
         return REAL(fexecve)(fd, argv, envp);
     char shown[PATH_MAX];
     report_if_runnable(fd, "", AT_EMPTY_PATH, eg_fd_target(fd, shown, sizeof shown));
-    struct scratch s;
-    int ret = REAL(fexecve)(fd, argv, fixed_env(&s, envp));
-    scratch_put(&s);
+    struct eg_scratch s;
+    int ret = REAL(fexecve)(fd, argv, eg_exec_env(&s, envp));
+    eg_scratch_put(&s);
     return ret;
 }
 
@@ -326,16 +323,16 @@ EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
         name = shown;
     }
     report_if_runnable(dirfd, path, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), name);
-    struct scratch s;
-    int ret = REAL(execveat)(dirfd, path, argv, fixed_env(&s, envp), flags);
-    scratch_put(&s);
+    struct eg_scratch s;
+    int ret = REAL(execveat)(dirfd, path, argv, eg_exec_env(&s, envp), flags);
+    eg_scratch_put(&s);
     return ret;
 }
 
 /* The list variants: arg0, ..., NULL collected into an argv; with `tail`,
  * the envp after the NULL too (execle).  Counted first, then copied, into
  * the stack or, for a long list, a mapping.  NULL with errno on failure. */
-static char **collect_args(struct scratch *s, const char *arg0, va_list ap, char ***tail)
+static char **collect_args(struct eg_scratch *s, const char *arg0, va_list ap, char ***tail)
 {
     va_list count;
     va_copy(count, ap);
@@ -358,14 +355,14 @@ static char **collect_args(struct scratch *s, const char *arg0, va_list ap, char
 
 #define EXEC_LIST(call, tail)                                                  \
     ({                                                                         \
-        struct scratch s_;                                                     \
+        struct eg_scratch s_;                                                     \
         va_list ap_;                                                           \
         va_start(ap_, arg);                                                    \
         char **argv = collect_args(&s_, arg, ap_, tail);                       \
         va_end(ap_);                                                           \
         int ret_ = argv ? (call) : -1;                                         \
         if (argv)                                                              \
-            scratch_put(&s_);                                                  \
+            eg_scratch_put(&s_);                                                  \
         ret_;                                                                  \
     })
 

@@ -1,10 +1,25 @@
-/* Interposers for starting processes. */
+/* Interposers for starting processes by forking: the child is recorded in
+ * the parent (children.h), with the stack that started it; the child side
+ * learns it is a new process from the atfork handler (init.c), or here
+ * where glibc runs none. */
 #define _GNU_SOURCE
+#include <pty.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "guard.h"
 #include "real.h"
 #include "track.h"
+
+EG_EXPORT pid_t fork(void)
+{
+    pid_t pid = REAL(fork)();
+    if (pid > 0)
+        eg_track_child(pid, EG_VIA_fork, 0, 0, EG_UNCHECKED_NO);
+    return pid;
+}
 
 /* A vfork child shares its parent's memory until it execs or exits: every
  * close or dup2 it makes before exec would rewrite the parent's registry,
@@ -15,7 +30,10 @@
  * but their children call no interposed function before exec.) */
 EG_EXPORT pid_t vfork(void)
 {
-    return fork();
+    pid_t pid = REAL(fork)();
+    if (pid > 0)
+        eg_track_child(pid, EG_VIA_vfork, 0, 0, EG_UNCHECKED_NO);
+    return pid;
 }
 
 /* _Fork runs no atfork handlers: the child learns it is a child here. */
@@ -24,5 +42,57 @@ EG_EXPORT pid_t _Fork(void)
     pid_t pid = REAL(_Fork)();
     if (pid == 0)
         eg_after_fork_in_child();
+    else if (pid > 0)
+        eg_track_child(pid, EG_VIA__Fork, 0, 0, EG_UNCHECKED_NO);
+    return pid;
+}
+
+/* forkpty forks inside libc (the atfork handlers run in the child); the
+ * parent gets the pid back here. */
+EG_EXPORT pid_t forkpty(int *amaster, char *name, const struct termios *termp,
+                        const struct winsize *winp)
+{
+    pid_t pid = REAL(forkpty)(amaster, name, termp, winp);
+    if (pid > 0)
+        eg_track_child(pid, EG_VIA_forkpty, 0, 0, EG_UNCHECKED_NO);
+    return pid;
+}
+
+/* clone without CLONE_VM makes a child with a copy of our memory, in which
+ * glibc runs no atfork handler: fn is wrapped so that the child first
+ * learns it is a new process.  The wrapper's argument lives on our stack,
+ * which the child has a copy of, as it was at the call.  With CLONE_VM the
+ * child shares our memory (a thread, or a vfork-like child that must not
+ * touch the registry): fn runs untouched.  A new process (not
+ * CLONE_THREAD) is recorded as our child unless CLONE_PARENT made it our
+ * parent's. */
+struct clone_start {
+    int (*fn)(void *);
+    void *arg;
+};
+
+static int clone_child(void *p)
+{
+    struct clone_start *s = p;
+    eg_after_fork_in_child();
+    return s->fn(s->arg);
+}
+
+EG_EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
+{
+    /* glibc's clone reads the three optional arguments whatever the flags
+     * say: they are passed on the same way */
+    va_list ap;
+    va_start(ap, arg);
+    pid_t *parent_tid = va_arg(ap, pid_t *);
+    void *tls = va_arg(ap, void *);
+    pid_t *child_tid = va_arg(ap, pid_t *);
+    va_end(ap);
+    struct clone_start s = {fn, arg};
+    int copy = !(flags & (CLONE_VM | CLONE_THREAD)) && fn;
+    int pid = copy ? REAL(clone)(clone_child, stack, flags, &s, parent_tid, tls, child_tid)
+                   : REAL(clone)(fn, stack, flags, arg, parent_tid, tls, child_tid);
+    if (pid > 0 && !(flags & (CLONE_THREAD | CLONE_PARENT)))
+        eg_track_child(pid, EG_VIA_clone, 0, 0, EG_UNCHECKED_NO);
     return pid;
 }

@@ -190,6 +190,8 @@ struct eg_child {
     uint32_t argv_len;        /* argv NUL-separated, cut at EG_CHILD_ARGV;
                                  0: not known at start (read /proc later) */
     char argv[EG_CHILD_ARGV];
+    _Atomic int32_t pgid;     /* the process group children=group signalled
+                                 with it; 0: only the child itself */
 };
 enum eg_unchecked { EG_UNCHECKED_NO, EG_UNCHECKED_STATIC, EG_UNCHECKED_SETUID };
 

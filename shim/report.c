@@ -254,6 +254,10 @@ static void json_end(struct eg_writer *w, const struct eg_end *end)
     } else if (end->how == EG_END_EXEC) {
         eg_w_str(w, "\",\"path\":");
         eg_w_json_str(w, end->exec_path ? end->exec_path : "");
+        if (eg_unchecked_name(eg_exec_next_unchecked)) {
+            eg_w_str(w, ",\"unchecked\":");
+            eg_w_json_str(w, eg_unchecked_name(eg_exec_next_unchecked));
+        }
         eg_w_char(w, '}');
     } else {
         eg_w_str(w, "\",\"status\":");
@@ -292,6 +296,7 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
     eg_w_char(w, ']');
     if (end->how != EG_END_EXEC) {
         eg_report_tempfiles_json(w);
+        eg_report_children_json(w);
         eg_report_finalizers_json(w);
         eg_report_threads_json(w);
     }
@@ -368,6 +373,10 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     case EG_END_EXEC:
         eg_w_str(w, "is executing ");
         eg_w_str(w, end->exec_path ? end->exec_path : "?");
+        if (eg_exec_next_unchecked == EG_UNCHECKED_STATIC)
+            eg_w_str(w, " (statically linked: exitguard cannot check it)");
+        else if (eg_exec_next_unchecked == EG_UNCHECKED_SETUID)
+            eg_w_str(w, " (set-user-ID or privileged: exitguard cannot check it)");
         return;
     }
     eg_w_i64(w, end->code);
@@ -434,9 +443,10 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
                                           : ", leaving file descriptors open:\n");
     struct text_ctx ctx = {w, symbolize, end};
     each_leak(text_leak, &ctx);
-    unsigned tempfiles = 0, failed = 0, threads = 0;
+    unsigned tempfiles = 0, failed = 0, threads = 0, children = 0;
     if (end->how != EG_END_EXEC) {
         tempfiles = eg_report_tempfiles_text(w, symbolize);
+        children = eg_report_children_text(w, symbolize);
         eg_report_finalizers_text(w, symbolize);
         failed = eg_report_finalizers_failed();
         threads = eg_report_threads_text(w, symbolize);
@@ -450,6 +460,7 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
                 : end->how == EG_END_EXEC ? " fds leaked across exec"
                                           : " fds leaked");
     count_clause(w, tempfiles, 0, " temp file left", " temp files left");
+    count_clause(w, children, 0, " child process left", " child processes left");
     count_clause(w, failed, 0, " finalizer failed", " finalizers failed");
     count_clause(w, errors, 1, " fd misuse", " fd misuses");
     count_clause(w, threads, 0, " thread still running", " threads still running");
@@ -553,7 +564,10 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
     if (p.format == EG_REPORT_AUTO)
         p.format = to_dir ? EG_REPORT_JSON : EG_REPORT_TEXT;
     if (end->how != EG_END_EXEC)
-        quiet = quiet && !eg_report_tempfiles_count() && !eg_report_finalizers_failed();
+        quiet = quiet && !eg_report_tempfiles_count() && !eg_report_finalizers_failed() &&
+                !eg_report_children_count();
+    else
+        quiet = quiet && !eg_exec_next_unchecked;
     /* In log_dir every process gets a JSON document at its end (the command
      * counts processes); elsewhere, and at exec, a process with nothing to
      * say says nothing. */

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "exitguard.h"
 #include "finalizers.h"
 #include "guard.h"
@@ -356,6 +357,8 @@ void eg_sequence_finish(const struct eg_end *end)
     finishing = 1;
     int was_busy = eg_busy;
     eg_busy = 1;
+    long left = ms_left() - REPORT_RESERVE_MS;
+    eg_children_settle(left > 0 ? left : 0);
     eg_tempfiles_settle();
     int closing = eg_options.fds == EG_FDS_CLOSE;
     struct eg_plan plan = eg_report_plan(end); /* takes stock of the fds */

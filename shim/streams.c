@@ -9,6 +9,7 @@
 
 #include "guard.h"
 #include "real.h"
+#include "shell.h"
 #include "track.h"
 
 /* The fd under a stream, or -1; fileno sets errno (EBADF) for streams
@@ -80,6 +81,9 @@ EG_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 
 EG_EXPORT int fclose(FILE *f)
 {
+    int piped = eg_popen_close(f); /* glibc's fclose of a popen stream is pclose */
+    if (piped != -2)
+        return piped;
     struct eg_release r;
     eg_track_release_begin(&r, stream_fd(f), EG_VIA_fclose, 1);
     int ret = REAL(fclose)(f);

@@ -1,0 +1,138 @@
+/* The child registry: one record per child process started, pushed on a
+ * list that only grows (region.h).  Records are never reused -- a pid is:
+ * the kernel hands a pid out again only after its process was reaped, so
+ * a new child with the pid of an unreaped record proves that record's
+ * child was reaped unseen (a raw syscall, a library's internal wait). */
+#define _GNU_SOURCE
+#include "children.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "guard.h"
+#include "registry.h"
+#include "stack.h"
+#include "track.h"
+
+/* popen streams not yet closed, in this process and its forked copies: at
+ * 0 (nearly always) fclose need not look for one. */
+static _Atomic int open_streams;
+
+/* Own records still unreaped: walks looking for one stop once they have
+ * passed them all (a spawn-heavy program has thousands of reaped ones).
+ * A forked child inherits the parent's count: its walks then stop at the
+ * end of its own records instead, which is as short. */
+static _Atomic unsigned unreaped_here;
+
+struct eg_child *eg_child_newest(void)
+{
+    uint32_t off = eg_region ? atomic_load_explicit(&eg_region->children, memory_order_acquire) : 0;
+    struct eg_child *c = off ? eg_at(off) : 0;
+    return c && c->parent == eg_pid ? c : 0;
+}
+
+/* UNREAPED -> REAPED once, whoever gets there first. */
+static int mark_reaped(struct eg_child *c)
+{
+    uint32_t expected = EG_CHILD_UNREAPED;
+    if (!atomic_compare_exchange_strong(&c->state, &expected, EG_CHILD_REAPED))
+        return 0;
+    atomic_fetch_sub_explicit(&unreaped_here, 1, memory_order_relaxed);
+    return 1;
+}
+
+static void copy_argv(struct eg_child *c, char *const argv[])
+{
+    uint32_t n = 0;
+    for (int i = 0; argv && argv[i]; i++) {
+        size_t len = strlen(argv[i]) + 1;
+        if (n + len > EG_CHILD_ARGV)
+            break; /* whole words only */
+        memcpy(c->argv + n, argv[i], len);
+        n += (uint32_t)len;
+    }
+    c->argv_len = n;
+}
+
+static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
+                               const void *stream, enum eg_unchecked unchecked)
+{
+    unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
+    for (struct eg_child *o = eg_child_newest(); o && left; o = eg_child_older(o)) {
+        if (atomic_load_explicit(&o->state, memory_order_relaxed) != EG_CHILD_UNREAPED)
+            continue;
+        left--;
+        if (o->pid == pid)
+            mark_reaped(o); /* see the top */
+    }
+    uint64_t off = eg_region_alloc(sizeof(struct eg_child));
+    if (!off) {
+        atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
+        return 0;
+    }
+    struct eg_child *c = eg_at(off);
+    c->seq = eg_next_seq();
+    c->pid = pid;
+    c->parent = eg_pid;
+    c->stack = eg_stack_here();
+    c->via = via;
+    atomic_store_explicit(&c->state, EG_CHILD_UNREAPED, memory_order_relaxed);
+    atomic_store_explicit(&c->stream, (uint64_t)(uintptr_t)stream, memory_order_relaxed);
+    atomic_store_explicit(&c->unchecked, unchecked, memory_order_relaxed);
+    copy_argv(c, argv);
+    if (stream)
+        atomic_fetch_add(&open_streams, 1);
+    atomic_fetch_add_explicit(&unreaped_here, 1, memory_order_relaxed);
+    eg_list_push(&eg_region->children, &c->next, (uint32_t)off);
+    return c;
+}
+
+struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
+                                const void *stream, enum eg_unchecked unchecked)
+{
+    struct eg_child *c = 0;
+    if (pid <= 0)
+        return 0;
+    int saved = errno;
+    if (eg_enter()) {
+        if (eg_ensure_init())
+            c = record(pid, via, argv, stream, unchecked);
+        eg_leave();
+    }
+    errno = saved;
+    return c;
+}
+
+void eg_child_reaped(pid_t pid, int status)
+{
+    /* newest first: the one reaped is nearly always among the last started */
+    unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
+    for (struct eg_child *c = eg_child_newest(); c && left; c = eg_child_older(c)) {
+        if (atomic_load_explicit(&c->state, memory_order_relaxed) != EG_CHILD_UNREAPED)
+            continue;
+        left--;
+        if (c->pid == pid) {
+            atomic_store_explicit(&c->status, status, memory_order_relaxed);
+            mark_reaped(c);
+            return;
+        }
+    }
+}
+
+struct eg_child *eg_child_of_stream(const void *stream)
+{
+    if (!stream || !atomic_load_explicit(&open_streams, memory_order_relaxed))
+        return 0;
+    for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c))
+        if (atomic_load_explicit(&c->stream, memory_order_relaxed) == (uint64_t)(uintptr_t)stream)
+            return c;
+    return 0;
+}
+
+int eg_child_stream_done(struct eg_child *c)
+{
+    if (!atomic_exchange(&c->stream, 0))
+        return 0;
+    atomic_fetch_sub(&open_streams, 1);
+    return 1;
+}

@@ -1,0 +1,37 @@
+/* What exec.c shares with posix_spawn (spawn.c): the environment a new
+ * program gets, the PATH search, and whether the program can run under
+ * exitguard at all.  All of it is safe in a forked child: no malloc, no
+ * stdio, no locks. */
+#ifndef EXITGUARD_EXEC_H
+#define EXITGUARD_EXEC_H
+
+#include <stddef.h>
+
+#include "region.h"
+
+/* A small buffer on the stack, or a private mapping when that is too small
+ * (a huge argv or environment). */
+struct eg_scratch {
+    void *map;
+    size_t len;
+    _Alignas(16) char small[2048];
+};
+
+/* envp with LD_PRELOAD and EXITGUARD_OPTIONS put back where the program
+ * dropped them, nothing else changed; envp itself when nothing is missing.
+ * Valid until eg_scratch_put(s). */
+char *const *eg_exec_env(struct eg_scratch *s, char *const envp[]);
+void eg_scratch_put(struct eg_scratch *s); /* leaves errno alone */
+
+/* The file execvp would run for `file` (glibc 2.36's search), or NULL. */
+const char *eg_exec_search(const char *file, char *buf, size_t size);
+
+/* unchecked.c: whether the program at `path` (relative to dirfd, fstatat's
+ * at_flags) will run without exitguard: statically linked (no PT_INTERP:
+ * no loader to preload us), or privileged by its set-user-ID or
+ * set-group-ID bit or its file capabilities (the loader then runs in
+ * secure mode and ignores LD_PRELOAD paths with a slash).  EG_UNCHECKED_NO
+ * when it can run under us, or cannot be read.  Leaves errno alone. */
+enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags);
+
+#endif

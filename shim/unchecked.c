@@ -1,0 +1,101 @@
+/* Whether a program about to be executed can run under exitguard.
+ *
+ * Two kinds cannot, and run normally without it:
+ * - a statically linked program: no dynamic loader, so nothing reads
+ *   LD_PRELOAD.  It is an ELF file without a PT_INTERP program header.
+ * - a privileged one: when the exec changes the effective user or group
+ *   (set-user-ID / set-group-ID bit, owned by someone else, on a mount
+ *   without nosuid, no_new_privs unset) or grants file capabilities, the
+ *   kernel sets AT_SECURE and ld.so preloads only libraries without a
+ *   slash in their name, from the trusted directories, that are themselves
+ *   set-user-ID -- not us.
+ *
+ * Called in every exec and posix_spawn wrapper: one open, one fstat, two
+ * preads of the headers (never a mapping of the file), one getxattr. */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "exec.h"
+
+enum { PHDRS_MAX = 64 };
+
+static int is_static_elf(int fd)
+{
+    Elf64_Ehdr eh;
+    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || eh.e_ident[EI_MAG0] != ELFMAG0 ||
+        eh.e_ident[EI_MAG1] != ELFMAG1 || eh.e_ident[EI_MAG2] != ELFMAG2 ||
+        eh.e_ident[EI_MAG3] != ELFMAG3)
+        return 0; /* a script, or not ours to judge: the kernel decides */
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phnum == 0 || eh.e_phnum > PHDRS_MAX)
+        return 0; /* a 32-bit program would need its own build of us anyway */
+    Elf64_Phdr ph[PHDRS_MAX];
+    ssize_t want = (ssize_t)(eh.e_phnum * sizeof(Elf64_Phdr));
+    if (pread(fd, ph, (size_t)want, (off_t)eh.e_phoff) != want)
+        return 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++)
+        if (ph[i].p_type == PT_INTERP)
+            return 0;
+    return 1;
+}
+
+static int is_privileged(int fd, const struct stat *st)
+{
+    int changes_ids = ((st->st_mode & S_ISUID) && st->st_uid != getuid()) ||
+                      ((st->st_mode & S_ISGID) && st->st_gid != getgid());
+    if (changes_ids) {
+        struct statvfs vfs;
+        if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
+            (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOSUID)))
+            changes_ids = 0; /* the bits are ignored */
+    }
+    return changes_ids || fgetxattr(fd, "security.capability", 0, 0) > 0;
+}
+
+/* Our own fds, opened and closed with raw syscalls: no interposer of ours
+ * may take them for the program's. */
+static int open_at(int dirfd, const char *path, int flags)
+{
+    return (int)syscall(SYS_openat, dirfd, path, flags);
+}
+
+enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
+{
+    int saved = errno;
+    enum eg_unchecked verdict = EG_UNCHECKED_NO;
+    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (at_flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
+    int fd;
+    if ((at_flags & AT_EMPTY_PATH) && !*path) { /* fexecve, execveat on an fd */
+        char link[40] = "/proc/self/fd/", digits[12];
+        int n = 0;
+        for (unsigned v = (unsigned)dirfd; n == 0 || v; v /= 10)
+            digits[n++] = (char)('0' + v % 10);
+        size_t at = strlen(link);
+        while (n)
+            link[at++] = digits[--n];
+        link[at] = 0;
+        fd = open_at(AT_FDCWD, link, flags & ~O_NOFOLLOW);
+    } else {
+        fd = open_at(dirfd, path, flags);
+    }
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (is_privileged(fd, &st))
+            verdict = EG_UNCHECKED_SETUID;
+        else if (is_static_elf(fd))
+            verdict = EG_UNCHECKED_STATIC;
+    }
+    if (fd >= 0)
+        syscall(SYS_close, fd);
+    errno = saved;
+    return verdict;
+}
