@@ -24,11 +24,13 @@ void plan_policy(const struct command_line *cl, const struct user_options *user,
                      child_policy_name((enum child_policy)cl->children),
                      child_policy_name(out->children));
     } else {
+        /* Not passed on: the library's children=term would end each
+         * process's children when that process exits, in the middle of the
+         * run -- the daemon a setup script double-forks for the tests
+         * after it.  The command ends what is left once COMMAND is over,
+         * when nobody can be using it any more. */
         if (cl->children >= 0)
             out->children = (enum child_policy)cl->children;
-        /* always: the library's own default is report */
-        snprintf(item, sizeof item, "children=%s", child_policy_name(out->children));
-        append(out->passed, sizeof out->passed, item);
     }
     if (user->kill_grace_ms >= 0) {
         out->kill_grace_ms = user->kill_grace_ms;

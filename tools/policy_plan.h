@@ -1,6 +1,6 @@
 /* The children policy of a run: what the command does itself with the
- * processes COMMAND leaves running, and what it passes on to every process
- * in EXITGUARD_OPTIONS.  --children and --kill-grace decide, unless the
+ * processes COMMAND leaves running (each process keeps the library's
+ * children=report unless the user's EXITGUARD_OPTIONS says otherwise).  --children and --kill-grace decide, unless the
  * user's EXITGUARD_OPTIONS sets children or kill_grace: the user's keys
  * win there (they come after the command's), so they win here too. */
 #ifndef EXITGUARD_TOOLS_POLICY_PLAN_H
@@ -13,8 +13,8 @@
 struct policy_plan {
     enum child_policy children;
     long kill_grace_ms;
-    /* "children=term", ":kill_grace=250ms" after it when --kill-grace was
-     * given; empty for a key the user sets */
+    /* "kill_grace=250ms" when --kill-grace was given (for a children
+     * policy of the user's); empty otherwise */
     char passed[64];
 };
 
