@@ -598,7 +598,9 @@ void eg_report(const struct eg_end *end, const struct eg_plan *p)
         eg_report_text(&w, end, p->symbolize);
     eg_w_flush(&w);
 done:
-    eg_region_reported(end->how == EG_END_EXEC, filed);
+    /* A program that cannot run under us never takes the registry file
+     * over: this exec report is the process's last word. */
+    eg_region_reported(end->how == EG_END_EXEC && !eg_exec_next_unchecked, filed);
     if (p->symbolize)
         eg_symbolize_end();
 }

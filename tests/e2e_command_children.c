@@ -391,3 +391,20 @@ Test(command_children, summary_says_a_postmortem_process_wrote_no_report, .timeo
     assert_says(&r, ", 1 child process left running or unreaped\n");
     run_free(&r);
 }
+
+/* A statically linked program cannot be preloaded: the process that exec'd
+ * it says so, and is not taken for one killed without its report. */
+Test(command_children, an_exec_of_a_static_program_is_named_not_taken_for_a_death, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_exitguard(
+        &r, (char *[]){"--", "/bin/sh", "-c", "/sbin/ldconfig -p >/dev/null; echo done", NULL},
+        NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    assert_says(&r, "exec'd /sbin/ldconfig, which exitguard cannot follow (statically linked)");
+    cr_assert(!strstr(r.err, "without writing a report"), "%s", r.err);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "processes")),
+                 2, "%s", r.err);
+    json_decref(doc);
+    run_free(&r);
+}

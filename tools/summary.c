@@ -11,6 +11,15 @@
 #include "shell_words.h"
 #include "wait_status.h"
 
+/* ", which exitguard cannot follow (statically linked)" */
+static void print_unchecked(FILE *to, json_t *end)
+{
+    const char *why = json_string_value(json_object_get(end, "unchecked"));
+    if (why)
+        fprintf(to, ", which exitguard cannot follow (%s)",
+                strcmp(why, "static") == 0 ? "statically linked" : why);
+}
+
 /* "exited with status 3", "called _exit(1)", "killed by SIGSEGV" */
 static void print_end(FILE *to, json_t *end)
 {
@@ -33,7 +42,10 @@ static void print_end(FILE *to, json_t *end)
     } else if (strcmp(how, "exec") == 0) {
         fputs("exec'd ", to);
         print_shell_word(to, json_string_value(json_object_get(end, "path")) ?: "?");
-        fputs(", which wrote no report", to);
+        if (json_object_get(end, "unchecked"))
+            print_unchecked(to, end);
+        else
+            fputs(", which wrote no report", to);
     } else {
         fprintf(to, "called %s(%lld)", how, status); /* _exit, quick_exit */
     }
@@ -96,6 +108,7 @@ static void print_exec_line(FILE *to, json_t *report)
     size_t leaks = report_leaks(report);
     if (leaks)
         fprintf(to, " handing it %zu %s without O_CLOEXEC", leaks, leaks == 1 ? "fd" : "fds");
+    print_unchecked(to, json_object_get(report, "end"));
     fputs(":\n", to);
 }
 
@@ -146,7 +159,9 @@ static void print_node(FILE *to, const struct tree_node *node)
         json_t *report = node->docs[d];
         if (!report_is_exec(report)) {
             print_items(to, report);
-        } else if (report_has_news(report)) {
+        } else if (report_has_news(report) &&
+                   (d + 1 < node->ndocs || report_has_findings(report))) {
+            /* (the exec that ended the process is in its header already) */
             print_exec_line(to, report);
             char *text = NULL;
             size_t size = 0;

@@ -83,10 +83,17 @@ int report_has_findings(json_t *report)
            report_finalizer_failures(report) || report_children(report);
 }
 
+/* An exec into a program that cannot be preloaded (static, setuid). */
+static int report_exec_unchecked(json_t *report)
+{
+    return json_object_get(json_object_get(report, "end"), "unchecked") != NULL;
+}
+
 int report_has_news(json_t *report)
 {
     return report_has_findings(report) || report_finalizers_skipped(report) ||
-           report_threads(report) || report_is_postmortem(report);
+           report_threads(report) || report_is_postmortem(report) ||
+           report_exec_unchecked(report);
 }
 
 /* Reports come sorted by pid, and for one pid in the order written: a
