@@ -48,7 +48,8 @@ add "spawn-heavy|native" "$(loop "$SPAWN")"
 add "spawn-heavy|exitguard" "$PRE $(loop "$SPAWN")"
 # what the exitguard command passes: every process writes its JSON report
 # and keeps its registry in a file there (fork copies it, exec replaces it)
-LOGDIR=$(mktemp -d)
+# where the command puts its reports when TMPDIR is unset (tools/report_dir.c)
+LOGDIR=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$LOGDIR"' EXIT
 add "spawn-heavy|exitguard log_dir" \
     "EXITGUARD_OPTIONS=log_dir=$LOGDIR:report=json $PRE $(loop "$SPAWN"); rm -f $LOGDIR/*"
