@@ -5,10 +5,7 @@
  *   fork-die   leaks an fd in the parent (parent_leak), forks a child that
  *              leaks another (child_leak) and SIGKILLs itself; the parent
  *              reaps it and exits normally; prints "parent P fd A child C fd B"
- *
- * Until the fork interposer records child processes (another part of this
- * issue), `die` writes its child's record into its own registry file the
- * way the library does -- unless the library already did. */
+ */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -19,38 +16,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include "../../shim/region.h"
-
-static void record_child(pid_t child)
-{
-    const char *options = getenv("EXITGUARD_OPTIONS");
-    const char *dir = options ? strstr(options, "log_dir=") : NULL;
-    if (!dir)
-        return;
-    char path[1200];
-    snprintf(path, sizeof path, "%.*s/%d.registry", (int)strcspn(dir + 8, ":"), dir + 8,
-             (int)getpid());
-    int fd = open(path, O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    struct eg_region *r = mmap(0, EG_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    if (r == MAP_FAILED)
-        return;
-    for (uint32_t off = r->children; off; off = ((struct eg_child *)((char *)r + off))->next)
-        if (((struct eg_child *)((char *)r + off))->pid == child)
-            return; /* the library recorded it */
-    uint64_t at = atomic_fetch_add(&r->used, (sizeof(struct eg_child) + 15) & ~15ul);
-    struct eg_child *c = (struct eg_child *)((char *)r + at);
-    c->pid = child;
-    c->parent = getpid();
-    c->via = EG_VIA_fork;
-    c->state = EG_CHILD_UNREAPED;
-    c->argv_len = 0;
-    c->next = r->children;
-    r->children = (uint32_t)at;
-}
 
 static pid_t sleeping_child(void)
 {
@@ -84,7 +49,6 @@ int main(int argc, char **argv)
         char temp[1024];
         hold_resources(argv[2], temp);
         pid_t child = sleeping_child();
-        record_child(child);
         printf("pid %d child %d tempfile %s\n", (int)getpid(), (int)child, temp);
         fflush(stdout);
         kill(getpid(), SIGKILL);
