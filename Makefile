@@ -99,6 +99,19 @@ check-tools: $(B)/tests/unit-tools $(B)/exitguard $(B)/libexitguard.so $(B)/test
 check: check-tools
 .PHONY: check-tools
 
+# Real test runners wrapped end to end (tests/e2e_runners.c): a make check
+# suite (built by its own Makefile), a Criterion binary, and the C helper
+# the python unittest module runs.
+RUNNERS = $(B)/tests/runners
+RUNNER_FIXTURES = $(RUNNERS)/makecheck/leaky_test $(RUNNERS)/criterion_suite $(RUNNERS)/leaky_helper
+$(RUNNERS)/makecheck/leaky_test: $(wildcard tests/runners/makecheck/*)
+	mkdir -p $(@D) && $(MAKE) -s -C tests/runners/makecheck O=$(abspath $(@D)) all
+$(RUNNERS)/criterion_suite: tests/runners/criterion/leaky_suite.c
+	mkdir -p $(@D) && $(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -o $@ $< -lcriterion
+$(RUNNERS)/leaky_helper: tests/runners/pyunit/leaky_helper.c
+	mkdir -p $(@D) && $(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -o $@ $<
+check: $(RUNNER_FIXTURES)
+
 # The README's example, built as a user would: against an installed copy,
 # found through pkg-config.
 STAGE = $(abspath $(B)/stage)
