@@ -42,7 +42,8 @@ $(B)/libexitguard.so: $(SHIM_OBJ)
 	$(CC) $(SHIM_CFLAGS) -shared -Wl,-z,now -Wl,--no-undefined -o $@ $^ -ldl
 
 $(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) | $(B)
-	$(CC) $(BASE_CFLAGS) -DEXITGUARD_LIBDIR='"$(LIBDIR)"' -o $@ $(CMD_SRC) -ljansson -ldl
+	$(CC) $(BASE_CFLAGS) -DEXITGUARD_LIBDIR='"$(LIBDIR)"' -DEXITGUARD_VERSION='"$(VERSION)"' \
+	    -o $@ $(CMD_SRC) -ljansson -ldl
 
 # ---- tests ----
 $(B)/tests/programs/%: tests/programs/%.c include/exitguard.h | $(B)/tests/programs

@@ -64,9 +64,11 @@ Test(command_reports, summary_names_each_new_finding)
              FAKE_PID + 1);
     assert_says(&r, want);
     assert_says(&r, "opened by open; closed by exitguard (fds=close)\n");
+    /* the fixture's two temp files have one stack: one leak, twice */
     assert_says(&r, "  temp file /tmp/fixture.removed (fd 4) removed by exitguard "
-                    "(tempfiles=unlink); created at:\n      #0 ");
-    assert_says(&r, "  temp file /tmp/fixture.kept (fd 6) left on disk; created at:\n");
+                    "(tempfiles=unlink); created at:\n      [1] 2 times in this process\n      #0 ");
+    assert_says(&r, "  temp file /tmp/fixture.kept (fd 6) left on disk; created at:\n"
+                    "      same as [1] above\n");
     assert_says(&r, "  finalizer close_database (obj 0x5581, fd 4) crashed (SIGSEGV); "
                     "registered at:\n      #0 ");
     assert_says(&r, "  finalizer close_database (obj 0x5581, fd 4) called exit(3); registered at:\n");
@@ -179,6 +181,23 @@ Test(command_reports, merged_json_keeps_the_new_sections_symbolized)
     cr_assert_eq(total(doc, "tempfiles"), 2);
     cr_assert_eq(total(doc, "finalizer_failures"), 3);
     cr_assert_eq(total(doc, "threads"), 1);
+    /* what the exit sequences did, added up: one finalizer of each
+     * outcome, one temp file removed and one kept */
+    json_t *sequence = json_object_get(json_object_get(doc, "totals"), "exit_sequence");
+    json_t *finalizers = json_object_get(sequence, "finalizers");
+    const char *outcomes[] = {"ran", "crashed", "exited", "hung", "skipped"};
+    for (size_t i = 0; i < sizeof outcomes / sizeof *outcomes; i++)
+        cr_assert_eq(json_integer_value(json_object_get(finalizers, outcomes[i])), 1, "%s",
+                     outcomes[i]);
+    json_t *tempfiles = json_object_get(sequence, "tempfiles");
+    cr_assert_eq(json_integer_value(json_object_get(tempfiles, "removed")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(tempfiles, "kept")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(tempfiles, "remove_failed")), 0);
+    cr_assert(json_is_integer(json_object_get(json_object_get(sequence, "children"), "terminated")));
+    cr_assert(json_is_integer(json_object_get(json_object_get(sequence, "leftover_processes"),
+                                              "killed")));
+    cr_assert_eq(json_array_size(json_object_get(doc, "suppressions")), 0);
+    cr_assert(json_is_null(json_object_get(doc, "baseline")));
     json_decref(doc);
     run_free(&r);
 }

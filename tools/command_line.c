@@ -7,9 +7,19 @@
 #include "child_policy.h"
 #include "messages.h"
 
-/* X(id, name, value, description): value is NULL for a flag. */
+/* X(id, name, value, description): value is NULL for a flag, and starts
+ * with "[=" when it is optional (then given only as --name=VALUE: the
+ * next word is COMMAND's). */
 #define OPTIONS(X)                                                              \
     X(OPT_JSON, "json", "FILE", "write all reports, symbolized, as one JSON document") \
+    X(OPT_JUNIT, "junit", "FILE", "write the run as JUnit XML (one testcase per process)") \
+    X(OPT_SARIF, "sarif", "FILE", "write the leaks as SARIF 2.1.0, for code-scanning views") \
+    X(OPT_SUPPRESSIONS, "suppressions", "FILE",                                 \
+      "leave out the leaks FILE's KIND:PATTERN rules match (repeatable)")        \
+    X(OPT_GEN_SUPPRESSIONS, "gen-suppressions", "[=FILE]",                      \
+      "print rules for the leaks found, after the summary (or into FILE)")       \
+    X(OPT_BASELINE, "baseline", "FILE",                                         \
+      "report only leaks not in FILE, an earlier run's --json document")         \
     X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created 0700 if missing)") \
     X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                \
       "exit with N (0-255) if anything was found (see below)")                    \
@@ -19,6 +29,8 @@
       "time from SIGTERM to SIGKILL for term and group (default 1)")            \
     X(OPT_QUIET, "quiet", NULL, "print only the final summary line")            \
     X(OPT_VERBOSE, "verbose", NULL, "also list processes that left nothing open") \
+    X(OPT_COLOR, "color", "WHEN",                                              \
+      "color the summary: auto (stderr a terminal, NO_COLOR unset), always, never") \
     X(OPT_HELP, "help", NULL, "print this help and exit")
 
 enum option_id {
@@ -38,11 +50,18 @@ static const struct option {
 };
 enum { N_OPTIONS = sizeof options / sizeof options[0] };
 
+static int optional_value(int i)
+{
+    return options[i].value && options[i].value[0] == '[';
+}
+
 static void print_usage(FILE *to)
 {
     fputs("usage: exitguard", to);
     for (int i = 0; i < N_OPTIONS; i++) {
-        if (options[i].value)
+        if (optional_value(i))
+            fprintf(to, " [--%s%s]", options[i].name, options[i].value);
+        else if (options[i].value)
             fprintf(to, " [--%s %s]", options[i].name, options[i].value);
         else
             fprintf(to, " [--%s]", options[i].name);
@@ -65,14 +84,16 @@ void print_help(FILE *to)
     for (int i = 0; i < N_OPTIONS; i++) {
         char left[40];
         snprintf(left, sizeof left, "--%s%s%s", options[i].name,
-                 options[i].value ? " " : "", options[i].value ? options[i].value : "");
-        fprintf(to, "  %-22s %s\n", left, options[i].description);
+                 options[i].value && !optional_value(i) ? " " : "",
+                 options[i].value ? options[i].value : "");
+        fprintf(to, "  %-26s %s\n", left, options[i].description);
     }
     fputs("\nThe summary goes to stderr.  The exit status is COMMAND's (128+N if a signal\n"
           "N killed it), or --error-exitcode's N when anything was found -- an fd leaked\n"
           "or misused, a temp file left, a finalizer failed, a process left running;\n"
           "threads still running and skipped finalizers are shown but do not count --\n"
-          "and 2 for bad usage.\n"
+          "and 2 for bad usage (or a suppressions file or baseline that cannot be read).\n"
+          "Leaks a suppression rule or the baseline covers count for nothing.\n"
           "EXITGUARD_OPTIONS, if set, is passed on after exitguard's own keys, so its\n"
           "keys win (EXITGUARD_OPTIONS=help=1 lists them).\n", to);
 }
@@ -99,6 +120,28 @@ static enum parse_result apply(enum option_id id, const char *value, struct comm
 {
     switch (id) {
     case OPT_JSON: out->json_path = value; break;
+    case OPT_JUNIT: out->junit_path = value; break;
+    case OPT_SARIF: out->sarif_path = value; break;
+    case OPT_BASELINE: out->baseline_path = value; break;
+    case OPT_GEN_SUPPRESSIONS: out->gen_suppressions = value ? value : GEN_SUPPRESSIONS_STDERR; break;
+    case OPT_SUPPRESSIONS: {
+        const char **more = realloc(out->suppressions, (out->nsuppressions + 1) * sizeof *more);
+        if (!more)
+            return bad_usage("%s", "out of memory");
+        more[out->nsuppressions++] = value;
+        out->suppressions = more;
+        break;
+    }
+    case OPT_COLOR:
+        if (strcmp(value, "auto") == 0)
+            out->color = COLOR_AUTO;
+        else if (strcmp(value, "always") == 0)
+            out->color = COLOR_ALWAYS;
+        else if (strcmp(value, "never") == 0)
+            out->color = COLOR_NEVER;
+        else
+            return bad_usage("--color: '%s' is not one of auto, always, never", value);
+        break;
     case OPT_OUTPUT: out->output_dir = value; break;
     case OPT_ERROR_EXITCODE:
         out->error_exitcode = parse_exitcode(value);
@@ -131,7 +174,7 @@ static int find_option(const char *name, size_t len)
     return -1;
 }
 
-enum parse_result parse_command_line(int argc, char **argv, struct command_line *out)
+static enum parse_result parse(int argc, char **argv, struct command_line *out)
 {
     *out = (struct command_line){.error_exitcode = -1, .children = -1, .kill_grace_ms = -1};
     int i = 1;
@@ -157,8 +200,8 @@ enum parse_result parse_command_line(int argc, char **argv, struct command_line 
         if (!options[id].value) {
             if (eq)
                 return bad_usage("option '--%s' takes no value", options[id].name);
-        } else if (eq) {
-            value = eq + 1;
+        } else if (eq || optional_value(id)) {
+            value = eq ? eq + 1 : NULL;
         } else if (i + 1 < argc) {
             value = argv[++i];
         } else {
@@ -175,4 +218,19 @@ enum parse_result parse_command_line(int argc, char **argv, struct command_line 
         return bad_usage("%s", "no COMMAND given");
     out->command = argv + i;
     return PARSE_RUN;
+}
+
+enum parse_result parse_command_line(int argc, char **argv, struct command_line *out)
+{
+    enum parse_result r = parse(argc, argv, out);
+    if (r != PARSE_RUN)
+        free_command_line(out);
+    return r;
+}
+
+void free_command_line(struct command_line *cl)
+{
+    free(cl->suppressions);
+    cl->suppressions = NULL;
+    cl->nsuppressions = 0;
 }

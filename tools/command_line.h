@@ -5,8 +5,20 @@
 
 #include <stdio.h>
 
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* --gen-suppressions with no FILE: after the summary, on stderr. */
+#define GEN_SUPPRESSIONS_STDERR "-"
+
 struct command_line {
     const char *json_path;  /* --json FILE, or NULL */
+    const char *junit_path; /* --junit FILE, or NULL */
+    const char *sarif_path; /* --sarif FILE, or NULL */
+    const char *baseline_path; /* --baseline FILE, or NULL */
+    const char *gen_suppressions; /* NULL, GEN_SUPPRESSIONS_STDERR, or the FILE */
+    const char **suppressions; /* --suppressions FILE..., in order (malloc'd array) */
+    size_t nsuppressions;
+    enum color_mode color;
     const char *output_dir; /* --output DIR, or NULL */
     int error_exitcode;     /* --error-exitcode N, or -1 */
     int children;           /* --children: an enum child_policy, or -1 */
@@ -20,6 +32,7 @@ enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_BAD_USAGE };
 
 /* PARSE_BAD_USAGE: the problem and the usage line are already on stderr. */
 enum parse_result parse_command_line(int argc, char **argv, struct command_line *out);
+void free_command_line(struct command_line *cl);
 
 void print_help(FILE *to);
 

@@ -5,9 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "colors.h"
 #include "command_line.h"
 #include "descendants.h"
+#include "gen_suppressions.h"
+#include "junit.h"
+#include "leak_filters.h"
 #include "leftovers_json.h"
 #include "library_path.h"
 #include "merged_json.h"
@@ -18,11 +23,16 @@
 #include "report_dir.h"
 #include "reports.h"
 #include "run_command.h"
+#include "sarif.h"
 #include "summary.h"
 #include "symbolize_frames.h"
 #include "totals.h"
 #include "user_options.h"
 #include "wait_status.h"
+
+#ifndef EXITGUARD_VERSION
+#define EXITGUARD_VERSION "unknown"
+#endif
 
 /* Where the reports will be and whether there will be any. */
 struct plan {
@@ -70,11 +80,66 @@ static struct plan plan_reports(const struct command_line *cl, const struct user
     return plan;
 }
 
-/* After COMMAND and what it left running: read, symbolize and present
- * the reports; returns the totals for the exit status. */
+static int write_junit(FILE *to, void *reports)
+{
+    return print_junit(to, reports);
+}
+
+static int write_sarif(FILE *to, void *reports)
+{
+    /* files under the directory the command ran in are relative to it */
+    char *cwd = getcwd(NULL, 0);
+    json_t *document = sarif_document(reports, cwd, EXITGUARD_VERSION, NULL);
+    free(cwd);
+    int result = document && json_dumpf(document, to, JSON_INDENT(2)) == 0 &&
+                         fputc('\n', to) != EOF ? 0 : -1;
+    json_decref(document);
+    return result;
+}
+
+static int write_suppressions(FILE *to, void *reports)
+{
+    print_generated_suppressions(to, reports);
+    return 0;
+}
+
+/* --json, --junit, --sarif, --gen-suppressions=FILE: each names itself in
+ * one line if it cannot be written, and changes no exit status. */
+static void write_files(const struct command_line *cl, const struct plan *plan, int wait_status,
+                        json_t *reports, json_t *leftovers, const struct totals *totals,
+                        const struct leak_filters *filters)
+{
+    const char *options[] = {"json", "junit", "sarif"};
+    const char *paths[] = {cl->json_path, cl->junit_path, cl->sarif_path};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
+        if (paths[i] && plan->no_reports) /* an empty document would read as "no leaks" */
+            complain("--%s '%s' not written: no reports were collected", options[i], paths[i]);
+    if (plan->no_reports)
+        return;
+    if (cl->json_path) {
+        struct merged_extras extras = {
+            .suppressions = suppressions_used_json(&filters->rules),
+            .baseline = filters->baseline_path,
+            .baseline_removed = filters->baseline_removed,
+        };
+        write_merged_json(cl->json_path, cl->command, wait_status, reports, leftovers, totals,
+                          &extras);
+        json_decref(extras.suppressions);
+    }
+    if (cl->junit_path)
+        write_file_atomically(cl->junit_path, "junit", write_junit, reports);
+    if (cl->sarif_path)
+        write_file_atomically(cl->sarif_path, "sarif", write_sarif, reports);
+    if (cl->gen_suppressions && strcmp(cl->gen_suppressions, GEN_SUPPRESSIONS_STDERR) != 0)
+        write_file_atomically(cl->gen_suppressions, "gen-suppressions", write_suppressions,
+                              reports);
+}
+
+/* After COMMAND and what it left running: read, symbolize, filter and
+ * present the reports; returns the totals for the exit status. */
 static struct totals present(const struct command_line *cl, struct plan *plan,
                              const struct report_names *before, int wait_status,
-                             const struct leftovers *left)
+                             const struct leftovers *left, struct leak_filters *filters)
 {
     size_t unreadable = 0;
     json_t *reports = NULL;
@@ -87,23 +152,28 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
     }
     if (!reports)
         reports = json_array();
+    /* symbolized first: rules and the baseline match functions and files */
     symbolize_reports(reports);
     json_t *leftovers = leftovers_json(left, reports);
+    /* then filtered, so that everything after sees only what is left */
+    apply_leak_filters(filters, reports, leftovers);
     struct totals totals = count_totals(reports, leftovers);
     if (plan->no_reports) {
         if (!cl->quiet)
             print_leftovers(stderr, leftovers, 0);
         print_no_reports_line(stderr, plan->no_reports);
     } else {
-        if (!cl->quiet)
+        if (!cl->quiet) {
             print_summary(stderr, reports, leftovers, cl->command, wait_status, cl->verbose);
+            print_filters_used(stderr, filters);
+        }
         print_final_line(stderr, &totals, unreadable);
+        /* after the final line, to the end of stderr: the lines from
+         * "# exitguard suppressions" on are the file, as they are */
+        if (cl->gen_suppressions && strcmp(cl->gen_suppressions, GEN_SUPPRESSIONS_STDERR) == 0)
+            print_generated_suppressions(stderr, reports);
     }
-    if (cl->json_path && plan->no_reports)
-        /* an empty document would read as "no leaks" */
-        complain("--json '%s' not written: no reports were collected", cl->json_path);
-    else if (cl->json_path)
-        write_merged_json(cl->json_path, cl->command, wait_status, reports, leftovers, &totals);
+    write_files(cl, plan, wait_status, reports, leftovers, &totals, filters);
     json_decref(leftovers);
     json_decref(reports);
     return totals;
@@ -127,6 +197,16 @@ int main(int argc, char **argv)
 
     struct user_options user;
     read_user_options(getenv("EXITGUARD_OPTIONS"), &user);
+    struct leak_filters filters;
+    if (load_leak_filters(&filters, cl.suppressions, cl.nsuppressions, user.suppressions,
+                          cl.baseline_path) != 0) {
+        free_leak_filters(&filters);
+        free_user_options(&user);
+        free_command_line(&cl);
+        free(library);
+        return 2;
+    }
+    choose_colors(cl.color, STDERR_FILENO);
     struct plan plan = plan_reports(&cl, &user);
     struct policy_plan policy;
     plan_policy(&cl, &user, &policy);
@@ -149,7 +229,7 @@ int main(int argc, char **argv)
         /* first: the processes ended now write their reports as they go */
         struct leftovers left;
         settle_descendants(policy.children, policy.kill_grace_ms, &left);
-        struct totals totals = present(&cl, &plan, &before, run.wait_status, &left);
+        struct totals totals = present(&cl, &plan, &before, run.wait_status, &left, &filters);
         free_leftovers(&left);
         code = exit_code_of(run.wait_status);
         if (cl.error_exitcode >= 0 && totals_have_findings(&totals))
@@ -157,5 +237,7 @@ int main(int argc, char **argv)
     }
     free_report_names(&before);
     remove_report_dir(&plan.dir);
+    free_leak_filters(&filters);
+    free_command_line(&cl);
     return code;
 }

@@ -4,11 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colors.h"
 #include "exit_findings.h"
 #include "findings.h"
+#include "leak_groups.h"
 #include "leftovers_json.h"
 #include "process_tree.h"
 #include "shell_words.h"
+#include "stack_text.h"
 #include "wait_status.h"
 
 /* ", which exitguard cannot follow (statically linked)" */
@@ -80,10 +83,29 @@ static int same_argv(json_t *a, json_t *b)
     return json_array_size(a) && json_equal(a, b);
 }
 
+/* Grouping.  Identical leaks (leak_groups.h) print their stack once: the
+ * first time the tree meets one, under the process that had it, with a
+ * line numbering it and saying how many times and in which processes it
+ * happened ("[1] 20 times in 20 processes: ..."); every later occurrence
+ * is its one describing line and "same as [1] above", and repeats in one
+ * process print once.  A process whose findings are all such repeats is
+ * not listed at all (only counted: "and 19 other processes whose leaks
+ * are shown above"), unless --verbose: so the tree still shows each
+ * process with what is its own, where it sits, and 500 test processes
+ * leaking the same fd print one stack and one line, not 500 of either. */
+struct summary {
+    const struct process_tree *tree;
+    struct leak_groups groups;
+    int grouped;         /* 0 if out of memory: everything in full */
+    unsigned char *shown;
+    int verbose;
+};
+
 /* "sh -c 'exec make' -> make -j2 (pid 42) exited with status 0": the
  * programs one pid ran, one after the other. */
 static void print_node_header(FILE *to, const struct tree_node *node)
 {
+    color_start(to, COLOR_HEADER);
     json_t *previous = NULL;
     for (size_t d = 0; d < node->ndocs; d++) {
         json_t *argv = json_object_get(node->docs[d], "argv");
@@ -96,6 +118,7 @@ static void print_node_header(FILE *to, const struct tree_node *node)
     }
     fprintf(to, " (pid %lld) ", (long long)node->pid);
     print_end(to, json_object_get(node->docs[node->ndocs - 1], "end"));
+    color_end(to);
     fputs(node->news ? ":\n" : ": nothing left open\n", to);
 }
 
@@ -112,28 +135,138 @@ static void print_exec_line(FILE *to, json_t *report)
     fputs(":\n", to);
 }
 
+typedef void item_printer(FILE *to, json_t *item, json_int_t stack_depth);
+
+/* The item's text: its line colored, then `note` (a line, or NULL), then
+ * its stack unless `brief`. */
+static void print_item(FILE *to, item_printer *print, json_t *item, json_int_t depth,
+                       const char *note, int brief)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *buffer = open_memstream(&text, &size);
+    if (!buffer)
+        return;
+    print(buffer, item, depth);
+    if (fclose(buffer) != 0 || !text) {
+        free(text);
+        return;
+    }
+    const char *newline = strchrnul(text, '\n');
+    size_t first = (size_t)(newline - text) + (*newline == '\n');
+    print_item_header(to, text, first);
+    if (note)
+        fputs(note, to);
+    if (!brief)
+        print_stack_lines(to, text + first);
+    free(text);
+}
+
+/* "leak_one --flag (pid 101)", the command shortened to a glance. */
+static void print_sample(FILE *to, const struct tree_node *node)
+{
+    char *name = NULL;
+    size_t size = 0;
+    FILE *buffer = open_memstream(&name, &size);
+    if (!buffer)
+        return;
+    print_process_name(buffer, node->docs[node->ndocs - 1]);
+    if (fclose(buffer) == 0 && name) {
+        enum { LONGEST = 48 };
+        if (strlen(name) > LONGEST)
+            fprintf(to, "%.*s...", LONGEST - 3, name);
+        else
+            fputs(name, to);
+    }
+    free(name);
+    fprintf(to, " (pid %lld)", (long long)node->pid);
+}
+
+/* "    [1] 20 times in 20 processes: a (pid 1), b (pid 2), c (pid 3) and 17 more\n" */
+static char *group_note(const struct summary *s, const struct leak_group *group)
+{
+    char *note = NULL;
+    size_t size = 0;
+    FILE *to = open_memstream(&note, &size);
+    if (!to)
+        return NULL;
+    fprintf(to, "    [%u] %zu times", group->number, group->count);
+    if (group->processes == 1) {
+        fputs(" in this process\n", to);
+    } else {
+        fprintf(to, " in %zu processes: ", group->processes);
+        size_t samples = group->processes < GROUP_SAMPLES ? group->processes : GROUP_SAMPLES;
+        for (size_t i = 0; i < samples; i++) {
+            if (i)
+                fputs(i + 1 == samples && samples == group->processes ? " and " : ", ", to);
+            print_sample(to, &s->tree->nodes[group->samples[i]]);
+        }
+        if (group->processes > samples)
+            fprintf(to, " and %zu more", group->processes - samples);
+        fputc('\n', to);
+    }
+    if (fclose(to) != 0) {
+        free(note);
+        return NULL;
+    }
+    return note;
+}
+
+/* Repeats of one leak in one process print this many lines, then one
+ * saying how many more there are. */
+#define REPEATS_SHOWN 4
+
+/* A leak, in full, numbered, or as its line and a reference to where it
+ * was printed in full. */
+static void print_leak_item(FILE *to, struct summary *s, long node, enum leak_kind kind,
+                            item_printer *print, json_t *item, json_int_t depth)
+{
+    struct leak_group *group = s->grouped ? leak_group_of(&s->groups, kind, item) : NULL;
+    if (!group || group->count < 2) {
+        print_item(to, print, item, depth, NULL, 0);
+        return;
+    }
+    size_t emitted = group->here_node == node ? group->emitted++ : REPEATS_SHOWN + 1;
+    char *note = NULL;
+    if (!group->number) {
+        group->number = ++s->groups.numbered;
+        note = group_note(s, group);
+        print_item(to, print, item, depth, note, 0);
+    } else if (emitted < REPEATS_SHOWN) {
+        if (asprintf(&note, "    same as [%u] above\n", group->number) < 0)
+            note = NULL;
+        print_item(to, print, item, depth, note, 1);
+    } else if (emitted == REPEATS_SHOWN) {
+        fprintf(to, "  and %zu more the same as [%u] in this process\n",
+                group->here - REPEATS_SHOWN, group->number);
+    }
+    free(note);
+}
+
 #define EACH(report, key, i, item) json_array_foreach(json_object_get(report, key), i, item)
 
-static void print_items(FILE *to, json_t *report)
+static void print_items(FILE *to, struct summary *s, long node, json_t *report)
 {
     json_int_t depth = json_integer_value(json_object_get(report, "stack_depth"));
+    enum leak_kind fd_kind = report_is_exec(report) ? LEAK_EXEC : LEAK_FD;
     size_t i;
     json_t *item;
     EACH(report, "leaks", i, item)
-        print_leak(to, item, depth);
+        print_leak_item(to, s, node, fd_kind, print_leak, item, depth);
     EACH(report, "errors", i, item)
-        print_error(to, item, depth);
+        print_item(to, print_error, item, depth, NULL, 0);
     json_int_t dropped = json_integer_value(json_object_get(report, "errors_dropped"));
     if (dropped > 0)
         fprintf(to, "  (%lld more fd misuses, not kept)\n", (long long)dropped);
     EACH(report, "children", i, item)
-        print_child(to, item, depth);
+        print_leak_item(to, s, node, LEAK_PROCESS, print_child, item, depth);
     EACH(report, "tempfiles", i, item)
-        print_tempfile(to, item, depth);
+        print_leak_item(to, s, node, LEAK_TEMPFILE, print_tempfile, item, depth);
     EACH(report, "finalizers", i, item)
-        print_finalizer(to, item, depth);
+        if (strcmp(string_or(item, "outcome", "?"), "ran") != 0)
+            print_item(to, print_finalizer, item, depth, NULL, 0);
     EACH(report, "threads", i, item)
-        print_thread(to, item, depth);
+        print_leak_item(to, s, node, LEAK_THREAD, print_thread, item, depth);
     print_closed_unseen(to, json_object_get(report, "closed_unseen"));
 }
 
@@ -149,16 +282,40 @@ static void print_indented(FILE *to, const char *text, int spaces)
     }
 }
 
+struct counting_here {
+    struct summary *s;
+    long node;
+};
+
+static void count_here(enum leak_kind kind, json_t *leak, void *arg)
+{
+    struct counting_here *c = arg;
+    struct leak_group *group = leak_group_of(&c->s->groups, kind, leak);
+    if (!group)
+        return;
+    if (group->here_node != c->node) {
+        group->here_node = c->node;
+        group->here = 0;
+        group->emitted = 0;
+    }
+    group->here++;
+}
+
 /* What one process did, its header first; what it handed on at each exec
  * under a line of its own. */
-static void print_node(FILE *to, const struct tree_node *node)
+static void print_node(FILE *to, struct summary *s, long at)
 {
+    const struct tree_node *node = &s->tree->nodes[at];
+    if (s->grouped) {
+        struct counting_here c = {s, at};
+        for_each_leak(node, count_here, &c);
+    }
     fputc('\n', to);
     print_node_header(to, node);
     for (size_t d = 0; d < node->ndocs; d++) {
         json_t *report = node->docs[d];
         if (!report_is_exec(report)) {
-            print_items(to, report);
+            print_items(to, s, at, report);
         } else if (report_has_news(report) &&
                    (d + 1 < node->ndocs || report_has_findings(report))) {
             /* (the exec that ended the process is in its header already) */
@@ -167,7 +324,7 @@ static void print_node(FILE *to, const struct tree_node *node)
             size_t size = 0;
             FILE *items = open_memstream(&text, &size);
             if (items) {
-                print_items(items, report);
+                print_items(items, s, at, report);
                 fclose(items);
                 print_indented(to, text ? text : "", 2);
             }
@@ -180,29 +337,88 @@ static void print_node(FILE *to, const struct tree_node *node)
 #define MAX_INDENT 8
 
 /* The node and, under it, the processes it started. */
-static void print_branch(FILE *to, const struct process_tree *tree, long at, int depth,
-                         int verbose)
+static void print_branch(FILE *to, struct summary *s, long at, int depth)
 {
-    for (; at >= 0; at = tree->nodes[at].next_sibling) {
-        const struct tree_node *node = &tree->nodes[at];
-        if (!verbose && !node->listed)
+    for (; at >= 0; at = s->tree->nodes[at].next_sibling) {
+        if (!s->shown[at])
             continue;
         char *text = NULL;
         size_t size = 0;
         FILE *block = open_memstream(&text, &size);
         if (block) {
-            print_node(block, node);
+            print_node(block, s, at);
             fclose(block);
             print_indented(to, text ? text : "", 2 * (depth < MAX_INDENT ? depth : MAX_INDENT));
         }
         free(text);
-        print_branch(to, tree, node->first_child, depth + 1, verbose);
+        print_branch(to, s, s->tree->nodes[at].first_child, depth + 1);
     }
 }
 
 static const char *plural(size_t n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
+}
+
+/* Something to show that is not a leak grouping can stand for: a misuse,
+ * a finalizer failed or skipped, a post-mortem, an exec exitguard cannot
+ * follow. */
+static int has_other_news(const struct tree_node *node)
+{
+    for (size_t d = 0; d < node->ndocs; d++) {
+        json_t *report = node->docs[d];
+        if (report_errors(report) || report_finalizer_failures(report) ||
+            report_finalizers_skipped(report) || report_is_postmortem(report) ||
+            json_object_get(json_object_get(report, "end"), "unchecked"))
+            return 1;
+    }
+    return 0;
+}
+
+struct checking_fold {
+    struct summary *s;
+    long node;
+    int own; /* it has a leak that prints in full here */
+};
+
+static void check_leak(enum leak_kind kind, json_t *leak, void *arg)
+{
+    struct checking_fold *c = arg;
+    struct leak_group *group = leak_group_of(&c->s->groups, kind, leak);
+    if (!group || group->count < 2 || group->samples[0] == c->node)
+        c->own = 1;
+}
+
+/* A process whose leaks all print in full under an earlier one. */
+static int folded(struct summary *s, long at)
+{
+    const struct tree_node *node = &s->tree->nodes[at];
+    if (s->verbose || !s->grouped || !node->news || has_other_news(node))
+        return 0;
+    struct checking_fold c = {s, at, 0};
+    for_each_leak(node, check_leak, &c);
+    return !c.own;
+}
+
+/* Which processes the tree lists: every one with --verbose; else those
+ * with something of their own to show, and the processes above them. */
+static size_t choose_shown(struct summary *s, size_t *nfolded)
+{
+    size_t shown = 0;
+    *nfolded = 0;
+    for (size_t i = 0; i < s->tree->count; i++) {
+        if (!s->verbose && !s->tree->nodes[i].news)
+            continue;
+        if (folded(s, (long)i)) {
+            ++*nfolded;
+            continue;
+        }
+        for (long at = (long)i; at >= 0 && !s->shown[at]; at = s->tree->nodes[at].parent)
+            s->shown[at] = 1;
+    }
+    for (size_t i = 0; i < s->tree->count; i++)
+        shown += s->shown[i];
+    return shown;
 }
 
 void print_summary(FILE *to, json_t *reports, json_t *leftovers, char *const *command,
@@ -215,19 +431,25 @@ void print_summary(FILE *to, json_t *reports, json_t *leftovers, char *const *co
     fprintf(to, " (%s)\n", how);
 
     struct process_tree tree;
-    size_t listed = 0;
-    if (build_process_tree(reports, &tree) == 0) {
-        for (size_t i = 0; i < tree.count; i++) {
+    size_t listed = 0, nfolded = 0;
+    struct summary s = {.tree = &tree, .verbose = verbose};
+    if (build_process_tree(reports, &tree) == 0 &&
+        (s.shown = calloc(tree.count + 1, 1)) != NULL) {
+        s.grouped = collect_leak_groups(&tree, &s.groups) == 0;
+        listed = choose_shown(&s, &nfolded);
+        for (size_t i = 0; i < tree.count; i++)
             if (tree.nodes[i].parent < 0)
-                print_branch(to, &tree, (long)i, 0, verbose);
-            listed += verbose || tree.nodes[i].listed;
-        }
-        if (listed && listed < tree.count) {
-            size_t rest = tree.count - listed;
+                print_branch(to, &s, (long)i, 0);
+        if (nfolded)
+            fprintf(to, "\nand %zu other %s whose leaks are all shown above\n", nfolded,
+                    plural(nfolded, "process", "processes"));
+        size_t rest = tree.count - listed - nfolded;
+        if (listed && rest)
             fprintf(to, "\nand %zu other %s that left nothing behind\n", rest,
                     plural(rest, "process", "processes"));
-        }
     }
+    free(s.shown);
+    free_leak_groups(&s.groups);
     free_process_tree(&tree);
     print_leftovers(to, leftovers, listed > 0);
     if (listed || json_array_size(leftovers))
@@ -278,6 +500,7 @@ static void print_counts(FILE *to, const struct totals *t)
 
 void print_final_line(FILE *to, const struct totals *t, size_t unreadable)
 {
+    color_start(to, totals_have_findings(t) ? COLOR_FOUND : COLOR_CLEAN);
     fprintf(to, "exitguard: %zu %s", t->processes, plural(t->processes, "process", "processes"));
     if (t->processes == 0)
         fputs(" reported (static and setuid programs, and processes killed by a signal, write no report)", to);
@@ -285,6 +508,7 @@ void print_final_line(FILE *to, const struct totals *t, size_t unreadable)
         print_counts(to, t);
     if (unreadable)
         fprintf(to, " (%zu unreadable %s)", unreadable, plural(unreadable, "report", "reports"));
+    color_end(to);
     fputc('\n', to);
 }
 

@@ -50,6 +50,8 @@ void read_user_options(const char *text, struct user_options *out)
             else if (key_is(item, key_len, "kill_grace") &&
                      (ms = duration_ms_parse(value, len)) >= 0 && ms <= KILL_GRACE_MAX_MS)
                 out->kill_grace_ms = ms;
+            else if (key_is(item, key_len, "suppressions") && len)
+                replace(&out->suppressions, value, len);
         }
         item = *end ? end + 1 : end;
     }
@@ -59,6 +61,7 @@ void free_user_options(struct user_options *options)
 {
     free(options->log_dir);
     free(options->report);
+    free(options->suppressions);
     *options = (struct user_options){.children = -1, .kill_grace_ms = -1};
 }
 

@@ -1,6 +1,7 @@
 /* The keys of the user's own EXITGUARD_OPTIONS that the command has to
- * know: the two that decide where it can find reports, and the children
- * policy it applies itself to what COMMAND leaves running.  The library
+ * know: the two that decide where it can find reports, the children
+ * policy it applies itself to what COMMAND leaves running, and the
+ * suppressions file (which the library accepts and ignores).  The library
  * parses the whole string; this reads it the same way (key=value items
  * split on ':', the last valid value of a key wins) but only for these
  * keys. */
@@ -12,6 +13,7 @@ struct user_options {
     char *report;  /* the last valid report= value, or NULL */
     int children;  /* an enum child_policy, or -1 if not set */
     long kill_grace_ms; /* -1 if not set */
+    char *suppressions; /* the last non-empty suppressions= value, or NULL */
 };
 
 void read_user_options(const char *text, struct user_options *out);
