@@ -18,6 +18,7 @@
 #include "report_dir.h"
 #include "reports.h"
 #include "run_command.h"
+#include "stack_text.h"
 #include "summary.h"
 #include "symbolize_frames.h"
 #include "totals.h"
@@ -95,6 +96,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
             print_leftovers(stderr, leftovers, 0);
         print_no_reports_line(stderr, plan->no_reports);
     } else {
+        stack_text_show_hidden(cl->verbose);
         if (!cl->quiet)
             print_summary(stderr, reports, leftovers, cl->command, wait_status, cl->verbose);
         print_final_line(stderr, &totals, unreadable);
