@@ -65,6 +65,14 @@ $(B)/tests/programs/libearly_open.so: tests/preload/early_open.c | $(B)/tests/pr
 $(B)/tests/programs/stripped: $(B)/tests/programs/leak_one
 	strip -o $@ $<
 
+# inlined helpers need -O2; stripped, its exported functions (-rdynamic)
+# are all a stack can name (tests/e2e_frames.c)
+$(B)/tests/programs/inlined: tests/programs/inlined.c | $(B)/tests/programs
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -rdynamic -o $@ $<
+$(B)/tests/programs/inlined_stripped: $(B)/tests/programs/inlined
+	strip -o $@ $<
+PROGS += $(B)/tests/programs/inlined_stripped
+
 $(B)/tests/unit: $(UNIT_SRC) $(CORE_SRC) tests/harness.c tests/harness.h $(SHIM_HDR) | $(B)/tests
 	$(CC) $(BASE_CFLAGS) -pthread -Itests -o $@ $(UNIT_SRC) $(CORE_SRC) tests/harness.c \
 	    -lcriterion -ljansson -ldl

@@ -104,6 +104,39 @@ void eg_text_item(struct eg_writer *w)
     eg_text_prefix(w);
 }
 
+/* " in fn file:line", or " in fn+0x1a" where only the symbol is known (a
+ * stripped module's nearest exported function).  `is_return`: the symbol
+ * was looked up a byte before the return address, whose offset is shown
+ * (as gdb and module+offset show it). */
+static void text_symbol(struct eg_writer *w, const struct eg_symbol *sym, int is_return)
+{
+    if (sym->function[0]) {
+        eg_w_str(w, " in ");
+        eg_w_str(w, sym->function);
+        if (!sym->file[0] && sym->function_offset + is_return) {
+            eg_w_char(w, '+');
+            eg_w_hex(w, sym->function_offset + is_return);
+        }
+    }
+    if (sym->file[0]) {
+        eg_w_char(w, ' ');
+        eg_w_str(w, sym->file);
+        eg_w_char(w, ':');
+        eg_w_i64(w, sym->line);
+    }
+}
+
+static void text_module(struct eg_writer *w, const struct frame *f)
+{
+    if (f->module) {
+        eg_w_str(w, " (");
+        eg_w_str(w, f->module);
+        eg_w_char(w, '+');
+        eg_w_hex(w, f->vaddr);
+        eg_w_char(w, ')');
+    }
+}
+
 /* " 0x... in fn file:line (module+offset)", no newline.  A return address
  * points after its call: `is_return` looks up the call itself. */
 void eg_text_frame(struct eg_writer *w, uint64_t pc, int is_return, int symbolize)
@@ -113,27 +146,47 @@ void eg_text_frame(struct eg_writer *w, uint64_t pc, int is_return, int symboliz
     eg_w_char(w, ' ');
     eg_w_hex(w, f.pc);
     struct eg_symbol sym;
-    if (symbolize && f.module && eg_symbolize(f.module, f.vaddr - (is_return ? 1 : 0), &sym)) {
-        if (sym.function[0]) {
-            eg_w_str(w, " in ");
-            eg_w_str(w, sym.function);
-        }
-        if (sym.file[0]) {
-            eg_w_char(w, ' ');
-            eg_w_str(w, sym.file);
-            eg_w_char(w, ':');
-            eg_w_i64(w, sym.line);
-        }
-    }
-    if (f.module) {
-        eg_w_str(w, " (");
-        eg_w_str(w, f.module);
-        eg_w_char(w, '+');
-        eg_w_hex(w, f.vaddr);
-        eg_w_char(w, ')');
+    if (symbolize && f.module && eg_symbolize(f.module, f.vaddr - (is_return ? 1 : 0), &sym))
+        text_symbol(w, &sym, is_return);
+    text_module(w, &f);
+}
+
+/* The frames of one return address, numbered from *number on: with
+ * symbols, one line per function inlined at the call, innermost first. */
+static void text_call(struct eg_writer *w, uint64_t pc, int symbolize, unsigned *number)
+{
+    struct frame f;
+    locate(pc, &f);
+    struct eg_symbol syms[EG_INLINE_MAX];
+    int n = symbolize && f.module ? eg_symbolize_inline(f.module, f.vaddr - 1, syms,
+                                                        EG_INLINE_MAX) : 0;
+    for (int i = 0; i < (n ? n : 1); i++) {
+        eg_text_prefix(w);
+        eg_w_str(w, "    #");
+        eg_w_i64(w, (*number)++);
+        eg_w_char(w, ' ');
+        eg_w_hex(w, f.pc);
+        if (n)
+            text_symbol(w, &syms[i], 1);
+        text_module(w, &f);
+        eg_w_char(w, '\n');
     }
 }
 
+/* What eg_frames_shown needs to know of a frame: its module, and with
+ * symbols its function (to see the start code). */
+static unsigned char frame_class(uint64_t pc, int symbolize)
+{
+    struct frame f;
+    locate(pc, &f);
+    struct eg_symbol sym;
+    int named = symbolize && f.module && eg_symbolize(f.module, f.vaddr - 1, &sym) &&
+                sym.function[0];
+    return (unsigned char)eg_frame_class(f.module, named ? sym.function : NULL);
+}
+
+/* The frames a person is shown (symbolize.h): from the program's call
+ * site to its outermost function. */
 void eg_text_stack(struct eg_writer *w, uint32_t id, int symbolize)
 {
     const uint64_t *pcs = 0;
@@ -142,12 +195,15 @@ void eg_text_stack(struct eg_writer *w, uint32_t id, int symbolize)
         eg_text_prefix(w);
         eg_w_str(w, eg_options.stack_depth ? "    (no stack)\n"
                                            : "    (stack_depth=0: no stack recorded)\n");
+        return;
     }
-    for (unsigned i = 0; i < n; i++) {
-        eg_text_prefix(w);
-        eg_w_str(w, "    #");
-        eg_w_i64(w, i);
-        eg_text_frame(w, pcs[i], 1, symbolize);
-        eg_w_char(w, '\n');
-    }
+    unsigned char classes[64];
+    if (n > sizeof classes)
+        n = sizeof classes;
+    for (unsigned i = 0; i < n; i++)
+        classes[i] = frame_class(pcs[i], symbolize);
+    unsigned first, end, number = 0;
+    eg_frames_shown(classes, n, &first, &end);
+    for (unsigned i = first; i < end; i++)
+        text_call(w, pcs[i], symbolize, &number);
 }

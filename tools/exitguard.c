@@ -24,6 +24,7 @@
 #include "reports.h"
 #include "run_command.h"
 #include "sarif.h"
+#include "stack_text.h"
 #include "summary.h"
 #include "symbolize_frames.h"
 #include "totals.h"
@@ -163,6 +164,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
             print_leftovers(stderr, leftovers, 0);
         print_no_reports_line(stderr, plan->no_reports);
     } else {
+        stack_text_show_hidden(cl->verbose);
         if (!cl->quiet) {
             print_summary(stderr, reports, leftovers, cl->command, wait_status, cl->verbose);
             print_filters_used(stderr, filters);

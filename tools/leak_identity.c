@@ -105,6 +105,10 @@ int is_plumbing_frame(json_t *frame)
 {
     static const char *const modules[] = {"libexitguard.so", "libc.so", "libc-", "ld-linux",
                                           "ld-musl", "libpthread.so", "libdl.so"};
+    /* what the summary hides (symbolize_frames.c), so that every format
+     * starts where the summary does: a stripped program's unnamed _start */
+    if (json_is_true(json_object_get(frame, "hidden")))
+        return 1;
     const char *module = string_at(frame, "module");
     if (module) {
         for (size_t i = 0; i < sizeof modules / sizeof *modules; i++)

@@ -37,8 +37,9 @@ char *leak_identity(enum leak_kind kind, json_t *leak);
  * frames. */
 char *stack_identity(const char *prefix, json_t *stack);
 
-/* Frames of exitguard, libc and the dynamic loader, or the start code:
- * where no user would look for the cause of a leak. */
+/* Frames of exitguard, libc and the dynamic loader, or the start code
+ * (and any frame marked "hidden"): where no user would look for the
+ * cause of a leak. */
 int is_plumbing_frame(json_t *frame);
 /* The first frame of `stack` that is not plumbing (NULL if none is). */
 json_t *first_own_frame(json_t *stack);

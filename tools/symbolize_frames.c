@@ -6,57 +6,137 @@
 
 #include "symbolize.h"
 
-/* What eg_symbolize found, as the keys to add to a frame ({} if nothing). */
-static json_t *look_up(const char *module, uint64_t vaddr)
+/* The keys eg_symbol adds to a frame.  A function offset only where there
+ * is no line: all a stripped module gives ("load_settings+0x2c").
+ * `call`: the frame holds a return address, and symbol was looked up one
+ * byte before it; the offset shown is the return address's, as gdb and
+ * the module+offset show it. */
+static json_t *symbol_keys(const struct eg_symbol *symbol, int call)
 {
     json_t *keys = json_object();
-    struct eg_symbol symbol;
-    if (keys && vaddr && eg_symbolize(module, vaddr, &symbol)) {
-        if (symbol.function[0])
-            json_object_set_new(keys, "function", json_string(symbol.function));
-        if (symbol.file[0]) {
-            json_object_set_new(keys, "file", json_string(symbol.file));
-            json_object_set_new(keys, "line", json_integer(symbol.line));
+    if (!keys)
+        return NULL;
+    if (symbol->function[0]) {
+        json_object_set_new(keys, "function", json_string(symbol->function));
+        if (!symbol->file[0] && symbol->function_offset + call) {
+            char offset[32];
+            snprintf(offset, sizeof offset, "%#" PRIx64, symbol->function_offset + call);
+            json_object_set_new(keys, "function_offset", json_string(offset));
         }
     }
+    if (symbol->file[0]) {
+        json_object_set_new(keys, "file", json_string(symbol->file));
+        json_object_set_new(keys, "line", json_integer(symbol->line));
+    }
+    if (symbol->inlined)
+        json_object_set_new(keys, "inlined", json_true());
     return keys;
 }
 
-/* A frame of a stack holds a return address: it points after the call,
- * maybe at the next line or function, so the call itself is looked up.
- * A frame that names a function (a finalizer, a thread's start routine)
- * holds the function's own address. */
-enum frame_kind { RETURN_ADDRESS, FUNCTION_ADDRESS };
+/* The frames a return address stands for, innermost first, as the keys
+ * to add to a copy of the frame each: several where functions were
+ * inlined at the call, [{}] where nothing is known. */
+static json_t *look_up_call(const char *module, uint64_t vaddr)
+{
+    json_t *levels = json_array();
+    struct eg_symbol symbols[EG_INLINE_MAX];
+    int n = vaddr ? eg_symbolize_inline(module, vaddr - 1, symbols, EG_INLINE_MAX) : 0;
+    for (int i = 0; levels && i < n; i++)
+        json_array_append_new(levels, symbol_keys(&symbols[i], 1));
+    if (levels && n == 0)
+        json_array_append_new(levels, json_object());
+    return levels;
+}
 
-/* cache: "module+vaddr" -> keys.  The same few frames recur in every
- * process of a build (main, the libc start code), each looked up once. */
-static void symbolize_frame(json_t *frame, enum frame_kind kind, json_t *cache)
+/* A frame naming a function (a finalizer, a thread's start routine) holds
+ * the function's own address: no inlining there. */
+static json_t *look_up_function(const char *module, uint64_t vaddr)
+{
+    struct eg_symbol symbol;
+    if (vaddr && eg_symbolize(module, vaddr, &symbol))
+        return symbol_keys(&symbol, 0);
+    return json_object();
+}
+
+/* cache: "module+offset" -> what was found (levels for a call, keys for a
+ * function).  The same few frames recur in every process of a build
+ * (main, the libc start code), each looked up once. */
+static json_t *cached(json_t *frame, int call, json_t *cache)
 {
     const char *module = json_string_value(json_object_get(frame, "module"));
     const char *offset_text = json_string_value(json_object_get(frame, "offset"));
     if (!module || !offset_text)
-        return;
-    uint64_t vaddr = strtoull(offset_text, NULL, 16);
-    if (kind == RETURN_ADDRESS && vaddr)
-        vaddr--;
+        return NULL;
     char key[4096];
-    snprintf(key, sizeof key, "%s+%" PRIx64, module, vaddr);
-    json_t *keys = json_object_get(cache, key);
-    if (!keys) {
-        keys = look_up(module, vaddr);
-        if (!keys)
-            return;
-        json_object_set_new(cache, key, keys);
+    snprintf(key, sizeof key, "%c%s+%s", call ? 'c' : 'f', module, offset_text);
+    json_t *found = json_object_get(cache, key);
+    if (!found) {
+        uint64_t vaddr = strtoull(offset_text, NULL, 16);
+        found = call ? look_up_call(module, vaddr) : look_up_function(module, vaddr);
+        if (!found)
+            return NULL;
+        json_object_set_new(cache, key, found);
     }
-    json_object_update(frame, keys);
+    return found;
 }
 
+static void symbolize_function(json_t *frame, json_t *cache)
+{
+    json_t *keys = cached(frame, 0, cache);
+    if (keys)
+        json_object_update(frame, keys);
+}
+
+/* Marks "hidden" the frames the summary leaves out (symbolize.h). */
+static void mark_hidden(json_t *stack)
+{
+    size_t n = json_array_size(stack);
+    unsigned char *classes = malloc(n ? n : 1);
+    if (!classes)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        json_t *frame = json_array_get(stack, i);
+        classes[i] = (unsigned char)eg_frame_class(
+            json_string_value(json_object_get(frame, "module")),
+            json_string_value(json_object_get(frame, "function")));
+    }
+    unsigned first, end;
+    eg_frames_shown(classes, (unsigned)n, &first, &end);
+    for (size_t i = 0; i < n; i++)
+        if (i < first || i >= end)
+            json_object_set_new(json_array_get(stack, i), "hidden", json_true());
+    free(classes);
+}
+
+/* Replaces item[key] by its frames symbolized: each return address
+ * becomes one frame per function at the call, innermost first, the ones
+ * inlined into the next marked "inlined"; each keeps its pc, module and
+ * offset. */
 static void symbolize_stack(json_t *item, const char *key, json_t *cache)
 {
-    size_t i;
-    json_t *frame;
-    json_array_foreach(json_object_get(item, key), i, frame)
-        symbolize_frame(frame, RETURN_ADDRESS, cache);
+    json_t *stack = json_object_get(item, key);
+    if (!json_is_array(stack))
+        return;
+    json_t *frames = json_array();
+    if (!frames)
+        return;
+    size_t i, j;
+    json_t *frame, *keys;
+    json_array_foreach(stack, i, frame) {
+        json_t *levels = cached(frame, 1, cache);
+        if (!levels || json_array_size(levels) == 0) {
+            json_array_append(frames, frame);
+            continue;
+        }
+        json_array_foreach(levels, j, keys) {
+            json_t *copy = json_copy(frame);
+            if (copy)
+                json_object_update(copy, keys);
+            json_array_append_new(frames, copy);
+        }
+    }
+    mark_hidden(frames);
+    json_object_set_new(item, key, frames);
 }
 
 /* Every item of report[section]: its stacks and its function frame. */
@@ -69,7 +149,7 @@ static void symbolize_section(json_t *report, const char *section, const char *f
         symbolize_stack(item, "stack", cache);
         symbolize_stack(item, "earlier_stack", cache);
         if (function)
-            symbolize_frame(json_object_get(item, function), FUNCTION_ADDRESS, cache);
+            symbolize_function(json_object_get(item, function), cache);
     }
 }
 
@@ -84,6 +164,7 @@ void symbolize_reports(json_t *reports)
         symbolize_section(report, "leaks", NULL, cache);
         symbolize_section(report, "errors", NULL, cache);
         symbolize_section(report, "tempfiles", NULL, cache);
+        symbolize_section(report, "children", NULL, cache);
         symbolize_section(report, "finalizers", "fn", cache);
         symbolize_section(report, "threads", "start", cache);
     }
