@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "leftovers_json.h"
 #include "shell_words.h"
 #include "stack_text.h"
 #include "wait_status.h"
@@ -86,6 +87,9 @@ static void print_child_action(FILE *to, json_t *child)
         fputs("; it survived SIGKILL", to);
     else if (strcmp(action, "none") != 0)
         fprintf(to, "; %s", action);
+    const char *after = string_or(child, "after_command", NULL);
+    if (after)
+        fprintf(to, "; when the command ended: %s", leftover_action_text(after));
 }
 
 /* "child process 1234 (sleep 100) still running; terminated (SIGTERM);

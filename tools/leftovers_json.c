@@ -67,6 +67,26 @@ static json_t *argv_of(const struct leftover *item, json_t *reports)
     return json_is_array(argv) ? json_incref(argv) : argv_json(item->argv);
 }
 
+/* A leftover its parent's report already lists as a child left running is
+ * one finding, not two: the child's entry gets "after_command" (what the
+ * command did to it) and the leftover "reported_as_child", so that the
+ * summary shows it once, under its parent, and the totals count it once. */
+static void note_in_parents_report(json_t *one, const struct leftover *item, json_t *reports)
+{
+    json_t *report = report_listing(reports, item->pid), *child;
+    size_t i;
+    json_array_foreach(json_object_get(report, "children"), i, child) {
+        const char *state = json_string_value(json_object_get(child, "state"));
+        if (json_integer_value(json_object_get(child, "pid")) != item->pid || !state ||
+            strcmp(state, "running") != 0)
+            continue;
+        json_object_set_new(child, "after_command",
+                            json_string(leftover_action_name(item->action)));
+        json_object_set_new(one, "reported_as_child", json_true());
+        return;
+    }
+}
+
 json_t *leftovers_json(const struct leftovers *leftovers, json_t *reports)
 {
     json_t *array = json_array();
@@ -80,6 +100,7 @@ json_t *leftovers_json(const struct leftovers *leftovers, json_t *reports)
             json_object_set_new(one, "started_by", by);
         else
             json_decref(by);
+        note_in_parents_report(one, item, reports);
         json_array_append_new(array, one);
     }
     return array;
@@ -96,7 +117,7 @@ static void print_pid_and_argv(FILE *to, json_t *process)
     }
 }
 
-static const char *action_text(const char *action)
+const char *leftover_action_text(const char *action)
 {
     static const struct {
         const char *action, *text;
@@ -122,5 +143,5 @@ void print_leftover(FILE *to, json_t *leftover)
         fputs(", started by ", to);
         print_pid_and_argv(to, by);
     }
-    fprintf(to, "; %s\n", action_text(json_string_value(json_object_get(leftover, "action"))));
+    fprintf(to, "; %s\n", leftover_action_text(json_string_value(json_object_get(leftover, "action"))));
 }

@@ -4,7 +4,9 @@
  *   "action":"left_running"|"terminated"|"killed"|"survived"|"ended"}]
  * "started_by" is there only when known: the parent /proc showed when the
  * process was found, or else the process whose report lists it among its
- * children (an orphan's parent is gone from /proc). */
+ * children (an orphan's parent is gone from /proc).  "reported_as_child":
+ * true when that report lists it as a child left running: the child's
+ * entry there then has "after_command": the action. */
 #ifndef EXITGUARD_TOOLS_LEFTOVERS_JSON_H
 #define EXITGUARD_TOOLS_LEFTOVERS_JSON_H
 
@@ -18,5 +20,13 @@ json_t *leftovers_json(const struct leftovers *leftovers, json_t *reports);
 /* "left running after the command ended: pid 1234 (sleep 100), started by
  * pid 1200 (sh -c ...); terminated" */
 void print_leftover(FILE *to, json_t *leftover);
+
+/* "terminated (SIGTERM)" for "terminated", ... */
+const char *leftover_action_text(const char *action);
+
+static inline int leftover_reported_as_child(json_t *leftover)
+{
+    return json_is_true(json_object_get(leftover, "reported_as_child"));
+}
 
 #endif

@@ -460,9 +460,13 @@ void print_leftovers(FILE *to, json_t *leftovers, int after_text)
 {
     size_t i;
     json_t *leftover;
+    int first = 1;
     json_array_foreach(leftovers, i, leftover) {
-        if (!i && after_text)
+        if (leftover_reported_as_child(leftover))
+            continue; /* shown under the process that left it */
+        if (first && after_text)
             fputc('\n', to);
+        first = 0;
         print_leftover(to, leftover);
     }
 }

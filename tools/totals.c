@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "leftovers_json.h"
+
 static int string_is(json_t *value, const char *text)
 {
     const char *s = json_string_value(value);
@@ -108,9 +110,11 @@ int report_continues(json_t *previous, json_t *report)
 
 struct totals count_totals(json_t *reports, json_t *leftovers)
 {
-    struct totals t = {.leftovers = json_array_size(leftovers)};
+    struct totals t = {0};
     size_t i;
     json_t *report, *previous = NULL;
+    json_array_foreach(leftovers, i, report)
+        t.leftovers += !leftover_reported_as_child(report); /* else a child finding */
     int process_leaked = 0;
     json_array_foreach(reports, i, report) {
         if (!report_continues(previous, report)) {
@@ -118,7 +122,8 @@ struct totals count_totals(json_t *reports, json_t *leftovers)
             process_leaked = 0;
         }
         size_t leaks = report_leaks(report);
-        if (leaks && !process_leaked) {
+        /* leaked anything: an fd, a temp file, a child left running */
+        if ((leaks || report_tempfiles(report) || report_children(report)) && !process_leaked) {
             t.leaking_processes++;
             process_leaked = 1;
         }
