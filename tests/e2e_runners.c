@@ -144,6 +144,25 @@ static void criterion_suite(const char *jobs)
     run_free(&r);
 }
 
+/* Tests that leak nothing: the runner's own noise fails --error-exitcode
+ * until the README's suppressions file takes it out. */
+Test(runners, criterion_runner_noise_is_suppressed_by_the_readmes_file, .timeout = 30)
+{
+    char suite[1024]; /* build_path's buffer is reused */
+    snprintf(suite, sizeof suite, "%s", build_path("tests/runners/criterion_suite"));
+    struct run r;
+    run_exitguard(&r, (char *[]){"--error-exitcode", "1", "--", suite, "--filter", "arith/*",
+                                 NULL});
+    cr_assert_eq(exit_code(&r), 1, "the runner's pipe and misuse are findings:\n%s", r.err);
+    run_free(&r);
+    run_exitguard(&r, (char *[]){"--error-exitcode", "1", "--suppressions",
+                                 "tests/runners/criterion/criterion.supp", "--", suite, "--filter",
+                                 "arith/*", NULL});
+    cr_assert_eq(exit_code(&r), 0, "nothing left after the suppressions:\n%s", r.err);
+    assert_has(&r, "by misuse:close_stream_fd");
+    run_free(&r);
+}
+
 Test(runners, criterion_one_job_names_the_leaking_test_line, .timeout = 30)
 {
     criterion_suite("1");

@@ -27,7 +27,8 @@
 #include "leak_identity.h"
 
 struct suppression {
-    int any_kind;        /* "*:PATTERN" */
+    int any_kind;        /* "*:PATTERN": any leak */
+    int misuse;          /* "misuse:PATTERN": an fd misuse, not a leak */
     enum leak_kind kind; /* otherwise */
     char *pattern;
     char *file;          /* where the rule was written */

@@ -69,11 +69,11 @@ Test(suppressions, a_malformed_line_is_named_by_file_and_line)
     cr_assert_str_eq(error_for("fd:ok\n\nfdlibfoo\n"),
                      "my.supp:3: expected KIND:PATTERN, got 'fdlibfoo'");
     cr_assert_str_eq(error_for("# c\nfds:libfoo\n"),
-                     "my.supp:2: unknown kind 'fds' (kinds: fd, exec, process, tempfile, thread, *)");
+                     "my.supp:2: unknown kind 'fds' (kinds: fd, exec, process, tempfile, thread, *, misuse)");
     cr_assert_str_eq(error_for("leak:malloc"),
-                     "my.supp:1: unknown kind 'leak' (kinds: fd, exec, process, tempfile, thread, *)");
+                     "my.supp:1: unknown kind 'leak' (kinds: fd, exec, process, tempfile, thread, *, misuse)");
     cr_assert_str_eq(error_for(":main"),
-                     "my.supp:1: unknown kind '' (kinds: fd, exec, process, tempfile, thread, *)");
+                     "my.supp:1: unknown kind '' (kinds: fd, exec, process, tempfile, thread, *, misuse)");
     cr_assert_str_eq(error_for("fd:a\nthread:   \n"), "my.supp:2: no pattern after 'thread:'");
     cr_assert_str_eq(error_for("fd:a\x01z"), "my.supp:1: control character 0x01 in the pattern");
 }
@@ -199,6 +199,31 @@ Test(suppressions, a_leak_counts_for_the_first_rule_it_matches)
         "[{\"rule\": \"*:main\", \"file\": \"t.supp\", \"line\": 1, \"suppressed\": 2},"
         " {\"rule\": \"fd:open_config\", \"file\": \"t.supp\", \"line\": 2, \"suppressed\": 0}]");
     cr_assert(json_equal(used, expected), "%s", json_dumps(used, 0));
+    free_suppressions(&rules);
+    json_decref(reports);
+}
+
+/* Misuse is not a leak: "*" leaves it; "misuse:" takes it by its kind or
+ * by a frame of its stacks. */
+Test(suppressions, only_a_misuse_rule_suppresses_a_misuse)
+{
+    json_t *reports = fixture_reports();
+    json_t *errors = json_object_get(json_array_get(reports, 0), "errors");
+    cr_assert_eq(json_array_size(errors), 1);
+    struct suppressions rules = parsed("*:shutdown_all\nmisuse:close_stream_fd\n");
+    apply_suppressions(&rules, reports);
+    cr_assert_eq(json_array_size(errors), 1, "'*' took a misuse");
+    free_suppressions(&rules);
+    rules = parsed("misuse:double_close\n");
+    cr_assert_eq(apply_suppressions(&rules, reports), 1);
+    cr_assert_eq(json_array_size(errors), 0);
+    free_suppressions(&rules);
+    json_decref(reports);
+    reports = fixture_reports();
+    errors = json_object_get(json_array_get(reports, 0), "errors");
+    rules = parsed("misuse:shutdown_all\n");
+    cr_assert_eq(apply_suppressions(&rules, reports), 1, "by a frame of its stack");
+    cr_assert_eq(json_array_size(errors), 0);
     free_suppressions(&rules);
     json_decref(reports);
 }
