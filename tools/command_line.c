@@ -78,8 +78,8 @@ void print_help(FILE *to)
           "behind a FILE* or DIR*, temp files left on disk, finalizers that crashed,\n"
           "called exit or hung (or were skipped), threads and child processes still\n"
           "running.  Processes still running when COMMAND ends are listed and, by\n"
-          "default, terminated (SIGTERM, then SIGKILL after the grace period); every\n"
-          "process applies the same policy to its own children when it ends.\n\n"
+          "default, terminated (SIGTERM, then SIGKILL after the grace period); until\n"
+          "then nothing is ended, so a daemon one step starts for the next keeps running.\n\n"
           "options:\n", to);
     for (int i = 0; i < N_OPTIONS; i++) {
         char left[40];
