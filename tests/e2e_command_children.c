@@ -93,10 +93,11 @@ static void assert_says(struct run *r, const char *text)
 
 /* A shell backgrounds `sleep 100` in a subshell that exits at once: the
  * sleep is orphaned.  The subshell waits until the sleep has exec'd
- * (polling /proc, no timing), so that what is found is the sleep. */
+ * (its cmdline in /proc, polled: no timing), so that what is found is the
+ * sleep. */
 static char orphan_script[] =
-    "(sleep 100 & p=$!; while read c </proc/$p/comm && [ \"$c\" != sleep ]; do :; done; "
-    "echo \"pid $p\")";
+    "(sleep 100 & p=$!; while [ \"$(tr '\\0' ' ' </proc/$p/cmdline)\" != 'sleep 100 ' ]; "
+    "do :; done; echo \"pid $p\")";
 
 /* The sleep, and what was done to it: the command's leftover entry, or --
  * when the library in the subshell already ended it at the subshell's

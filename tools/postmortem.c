@@ -21,6 +21,7 @@
 #include "messages.h"
 #include "region.h"
 #include "reports.h"
+#include "wait_status.h"
 
 /* The file format's own names (region.h includes vias.def). */
 static const char *const via_names[] = {
@@ -356,6 +357,12 @@ static json_t *report_of(const struct registry *g, const struct leftovers *left)
     json_t *end = json_pack("{s:s}", "how", "unreported");
     if (g->r->exec_start)
         json_object_set_new(end, "exec", json_true()); /* it was executing a new image */
+    /* The command reaped it itself (a leftover it ended): how it died is
+     * known -- typically a SIGTERM that came before its library could
+     * install a handler, just after an exec. */
+    const struct leftover *reaped = find_leftover(left, g->r->pid);
+    if (reaped && reaped->status_known)
+        json_object_set_new(end, "status", wait_status_json(reaped->status));
     return json_pack("{s:i, s:b, s:i, s:i, s:s, s:o, s:o, s:i, s:o, s:[], s:o, s:[], s:[], "
                      "s:o, s:o, s:I, s:I}",
                      "exitguard_report", REPORT_SCHEMA, "postmortem", 1, "pid", g->r->pid,

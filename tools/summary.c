@@ -41,7 +41,12 @@ static void print_end(FILE *to, json_t *end)
         fprintf(to, "exited with status %lld", status);
     } else if (strcmp(how, "unreported") == 0) {
         /* a post-mortem: what its registry file held */
-        fputs("was killed without writing a report (SIGKILL?)", to);
+        json_t *died = json_object_get(end, "status");
+        const char *name = json_string_value(json_object_get(died, "name"));
+        if (name)
+            fprintf(to, "was killed by %s before it could write a report", name);
+        else
+            fputs("was killed without writing a report (SIGKILL?)", to);
     } else if (strcmp(how, "exec") == 0) {
         fputs("exec'd ", to);
         print_shell_word(to, json_string_value(json_object_get(end, "path")) ?: "?");
