@@ -104,6 +104,12 @@ void print_generated_suppressions(FILE *to, json_t *reports)
                 }
                 if (!json_object_get(printed, text)) {
                     print_comment(to, kind, leak, report);
+                    json_t *own = first_own_frame(json_object_get(leak, "stack"));
+                    if (own && !string_at(own, "function"))
+                        /* a module is in the stack of every leak made
+                         * through it: a test runner's and the test's own */
+                        fputs("# (a module: it matches every leak whose stack passes through "
+                              "it; narrow it if that is too much)\n", to);
                     fprintf(to, "%s\n", text);
                     json_object_set_new(printed, text, json_true());
                 }
