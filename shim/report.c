@@ -55,6 +55,19 @@ static int is_closed_unseen(int fd, struct eg_fd_slot *s)
     return is_held(fd, s) && !(open_in_kernel[fd / 64] >> (fd % 64) & 1);
 }
 
+/* Open when the process started (a parent's, the shell's), still open at
+ * the end: never a leak, shown by the command's --verbose. */
+static int is_inherited(int fd, struct eg_fd_slot *s)
+{
+    uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
+    return fd > 2 && EG_WORD_STATE(w) == EG_FD_OPEN && (EG_WORD_FLAGS(w) & EG_FD_INHERITED);
+}
+
+static int is_inherited_open(int fd, struct eg_fd_slot *s)
+{
+    return is_inherited(fd, s) && (open_in_kernel[fd / 64] >> (fd % 64) & 1);
+}
+
 /* The fds that pass `test`, handed to `fn` (may be NULL), counted. */
 struct selection {
     int (*test)(int fd, struct eg_fd_slot *s);
@@ -92,7 +105,7 @@ static unsigned each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), v
 static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 {
     const struct eg_end *end = ctx;
-    if (is_held(fd, s)) {
+    if (is_held(fd, s) || is_inherited(fd, s)) {
         uint64_t bit = 1ull << (fd % 64);
         int fdflags = fcntl(fd, F_GETFD);
         int crosses = !(fdflags & FD_CLOEXEC) &&
@@ -232,6 +245,18 @@ static void json_fd_number(int fd, struct eg_fd_slot *s, void *ctx)
     eg_w_i64(list->w, fd);
 }
 
+static void json_fd_and_target(int fd, struct eg_fd_slot *s, void *ctx)
+{
+    struct json_list *list = ctx;
+    (void)s;
+    char target[EG_PATH_MAX];
+    eg_w_str(list->w, list->items++ ? ",{\"fd\":" : "{\"fd\":");
+    eg_w_i64(list->w, fd);
+    eg_w_str(list->w, ",\"target\":");
+    eg_w_json_str(list->w, eg_fd_target(fd, target, sizeof target));
+    eg_w_char(list->w, '}');
+}
+
 static const char *error_name(uint32_t kind)
 {
     switch (kind) {
@@ -294,6 +319,12 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
     if (end->how != EG_END_EXEC) /* the rest is closed by exec: not news */
         each_fd(is_closed_unseen, json_fd_number, &unseen);
     eg_w_char(w, ']');
+    if (end->how != EG_END_EXEC) {
+        struct json_list inherited = {w, 0, end};
+        eg_w_str(w, ",\n \"inherited\":[");
+        each_fd(is_inherited_open, json_fd_and_target, &inherited);
+        eg_w_char(w, ']');
+    }
     if (end->how != EG_END_EXEC) {
         eg_report_tempfiles_json(w);
         eg_report_children_json(w);

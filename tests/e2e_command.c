@@ -140,3 +140,22 @@ Test(command, output_dir_keeps_one_report_per_process)
     remove_tree(dir);
     run_free(&r);
 }
+
+/* fds a process was started with are never leaks; --verbose says which
+ * were still open at its end, and what they were. */
+Test(command, verbose_lists_the_inherited_fds_still_open)
+{
+    char script[512];
+    snprintf(script, sizeof script, "exec 7</etc/hostname; exec %s",
+             build_path("tests/programs/leak_one"));
+    const char *modes[] = {"--verbose", "--color=never"}; /* the second: the default detail */
+    for (int i = 0; i < 2; i++) {
+        struct run r;
+        run_exitguard(&r, (char *[]){(char *)modes[i], "--", "/bin/sh", "-c", script, NULL});
+        cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+        int listed = strstr(r.err, "inherited and still open (not leaks): fd 7 (/etc/hostname)\n") != NULL;
+        cr_assert_eq(listed, i == 0, "%s: %s", modes[i], r.err);
+        cr_assert(!strstr(r.err, "fd 7: file /etc/hostname"), "not a leak of leak_one: %s", r.err);
+        run_free(&r);
+    }
+}

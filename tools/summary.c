@@ -73,6 +73,24 @@ static void print_closed_unseen(FILE *to, json_t *fds)
     fputc('\n', to);
 }
 
+/* --verbose: fds open when the process started and still open at its end
+ * (its parent's, the shell's): never leaks, but what it ran with. */
+static void print_inherited(FILE *to, json_t *fds)
+{
+    if (!json_array_size(fds))
+        return;
+    fputs("  inherited and still open (not leaks):", to);
+    size_t i;
+    json_t *fd;
+    json_array_foreach(fds, i, fd) {
+        fprintf(to, "%s fd %lld", i ? "," : "", (long long)json_integer_value(json_object_get(fd, "fd")));
+        const char *target = json_string_value(json_object_get(fd, "target"));
+        if (target)
+            fprintf(to, " (%s)", target);
+    }
+    fputc('\n', to);
+}
+
 /* Its argv, or its executable if it has none. */
 static void print_process_name(FILE *to, json_t *report)
 {
@@ -273,6 +291,8 @@ static void print_items(FILE *to, struct summary *s, long node, json_t *report)
     EACH(report, "threads", i, item)
         print_leak_item(to, s, node, LEAK_THREAD, print_thread, item, depth);
     print_closed_unseen(to, json_object_get(report, "closed_unseen"));
+    if (s->verbose)
+        print_inherited(to, json_object_get(report, "inherited"));
 }
 
 /* Each line of `text` after `spaces` spaces (blank lines stay blank). */
