@@ -136,11 +136,15 @@ $(B)/example: examples/finalize.c all
 # ThreadSanitizer, in a plain driver: Criterion's runner cannot start under
 # TSan.  A fixed base address keeps TSan's shadow memory happy with ASLR.
 SANITIZE_SRC = $(CORE_SRC) tests/harness.c
-check-sanitize: | $(B)/tests
+check-sanitize: $(B)/exitguard $(B)/libexitguard.so $(B)/tests/programs/leak_one | $(B)/tests
 	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -pthread -Itests -o $(B)/tests/unit-asan $(UNIT_SRC) $(SANITIZE_SRC) \
 	    -lcriterion -ljansson -ldl
 	ASAN_OPTIONS=detect_leaks=0 $(B)/tests/unit-asan --jobs $(TEST_JOBS)
+	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -Itools -Itests/tools -o $(B)/tests/unit-tools-asan $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \
+	    -lcriterion -ljansson -ldl
+	ASAN_OPTIONS=detect_leaks=0 $(B)/tests/unit-tools-asan --jobs $(TEST_JOBS)
 	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=thread -pthread -Itests -o $(B)/tests/stress-tsan \
 	    tests/stress_registry.c $(SANITIZE_SRC) -lcriterion -ljansson -ldl
 	TSAN_OPTIONS=halt_on_error=1 setarch -R $(B)/tests/stress-tsan
