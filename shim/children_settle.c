@@ -66,22 +66,27 @@ static int ask_kernel(pid_t pid, int *status)
  * unreaped child keeps its pid, so a group led by it (pgid == pid) cannot
  * be anyone else's group either; we never signal a group the child merely
  * joined, nor our own.  Returns 0 if the child was ours. */
+enum { SIGNALLED = 0, GONE = -1, NO_PIDFD = 1 };
+
 static int signal_if_ours(struct eg_child *c, int sig, int group)
 {
     int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
-    if (pidfd < 0)
-        return -1;
+    if (pidfd < 0) /* no pidfds (before 5.3, a seccomp filter): no proof */
+        return ask_kernel(c->pid, 0) != NOT_OURS ? NO_PIDFD : GONE;
     int ours = ask_kernel(c->pid, 0) != NOT_OURS;
     if (ours) {
         if (group && (pid_t)syscall(SYS_getpgid, c->pid) == c->pid &&
             c->pid != (pid_t)syscall(SYS_getpgid, 0))
             atomic_store(&c->pgid, c->pid);
-        syscall(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
+        /* the group first, while its leader -- just vouched for -- is
+         * certainly alive: signalled, it may be reaped at once (SIGCHLD
+         * ignored) and its number free for another group */
         if (atomic_load(&c->pgid))
             syscall(SYS_kill, -c->pid, sig);
+        syscall(SYS_pidfd_send_signal, pidfd, sig, 0, 0);
     }
     syscall(SYS_close, pidfd);
-    return ours ? 0 : -1;
+    return ours ? SIGNALLED : GONE;
 }
 
 static void append_digits(char *p, int v)
@@ -154,7 +159,7 @@ static long until(long from_now, long deadline)
     return t < deadline ? t : deadline;
 }
 
-void eg_children_settle(long budget_ms)
+static void settle(long budget_ms)
 {
     static _Atomic int settled_in; /* the pid that did: once per process */
     if (!eg_region || atomic_exchange(&settled_in, eg_pid) == eg_pid)
@@ -183,10 +188,13 @@ void eg_children_settle(long budget_ms)
         atomic_store(&c->outcome, EG_CHILD_LEFT);
         if (policy == EG_CHILDREN_REPORT)
             continue;
-        if (signal_if_ours(c, first, group) != 0) {
+        int sent = signal_if_ours(c, first, group);
+        if (sent == GONE) {
             atomic_store(&c->outcome, EG_CHILD_GONE); /* went between the two looks */
             continue;
         }
+        if (sent == NO_PIDFD)
+            continue; /* reported as left running: never signalled unproven */
         if (first == SIGTERM) /* a stopped child acts on it only once continued */
             signal_if_ours(c, SIGCONT, group);
         signalled++;
@@ -197,7 +205,7 @@ void eg_children_settle(long budget_ms)
         await_ends(until(eg_options.kill_grace, deadline), EG_CHILD_TERMINATED);
         for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c))
             if (atomic_load(&c->outcome) == EG_CHILD_LEFT &&
-                signal_if_ours(c, SIGKILL, group) != 0)
+                signal_if_ours(c, SIGKILL, group) == GONE)
                 atomic_store(&c->outcome, EG_CHILD_GONE);
     }
     if (signalled) {
@@ -218,4 +226,19 @@ void eg_children_settle(long budget_ms)
             syscall(SYS_wait4, c->pid, &st, WNOHANG | __WALL, 0);
         }
     }
+}
+
+/* The SIGCHLDs our signals cause must not run the program's handler: by
+ * now its atexit handlers and destructors have torn down what the handler
+ * uses (a crash there turned exit 3 into SIGSEGV).  The process is ending:
+ * SIGCHLD stays blocked to the end, and what is pending is never
+ * delivered. */
+void eg_children_settle(long budget_ms)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGCHLD);
+    if (eg_options.children != EG_CHILDREN_REPORT)
+        syscall(SYS_rt_sigprocmask, SIG_BLOCK, &block, 0, _NSIG / 8);
+    settle(budget_ms);
 }

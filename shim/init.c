@@ -41,6 +41,8 @@ static void save_argv(int argc, char **argv)
 
 void eg_after_fork_in_child(void)
 {
+    if (!eg_region)
+        return; /* exitguard could not start here: nothing to make ours */
     /* A registry file is still the parent's here: the child's own copy
      * first, then the first write.  Until eg_pid is ours, a signal kills
      * the child without a report (exit.c): were eg_pid set first, its exit

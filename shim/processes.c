@@ -63,7 +63,8 @@ EG_EXPORT pid_t forkpty(int *amaster, char *name, const struct termios *termp,
  * learns it is a new process.  The wrapper's argument lives on our stack,
  * which the child has a copy of, as it was at the call.  With CLONE_VM the
  * child shares our memory (a thread, or a vfork-like child that must not
- * touch the registry): fn runs untouched.  A new process (not
+ * touch the registry): fn runs untouched -- quiet, below, for a vfork-like
+ * one; a CLONE_VM child that runs beside us is not covered.  A new process (not
  * CLONE_THREAD) is recorded as our child unless CLONE_PARENT made it our
  * parent's. */
 struct clone_start {
@@ -75,7 +76,9 @@ static int clone_child(void *p)
 {
     struct clone_start *s = p;
     eg_after_fork_in_child();
-    return s->fn(s->arg);
+    /* returning would end the process with a bare exit syscall: no exit
+     * sequence, no report, its registry file left for a post-mortem */
+    _exit(s->fn(s->arg));
 }
 
 EG_EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
@@ -90,8 +93,17 @@ EG_EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
     va_end(ap);
     struct clone_start s = {fn, arg};
     int copy = !(flags & (CLONE_VM | CLONE_THREAD)) && fn;
+    /* A CLONE_VM|CLONE_VFORK child (a hand-made posix_spawn) runs on our
+     * memory and, without CLONE_SETTLS, our thread's TLS, while we wait:
+     * with the reentrancy flag up, its close and dup2 before exec pass
+     * straight through instead of rewriting our registry. */
+    int shared = (flags & CLONE_VM) && (flags & CLONE_VFORK) && !(flags & CLONE_THREAD) &&
+                 !(flags & CLONE_SETTLS);
+    int quiet = shared && eg_enter();
     int pid = copy ? REAL(clone)(clone_child, stack, flags, &s, parent_tid, tls, child_tid)
                    : REAL(clone)(fn, stack, flags, arg, parent_tid, tls, child_tid);
+    if (quiet)
+        eg_leave();
     if (pid > 0 && !(flags & (CLONE_THREAD | CLONE_PARENT)))
         eg_track_child(pid, EG_VIA_clone, 0, 0, EG_UNCHECKED_NO);
     return pid;

@@ -62,6 +62,35 @@ static pid_t wait_child(pid_t pid, int *status)
     return got;
 }
 
+static void system_done(void)
+{
+    pthread_mutex_lock(&system_lock);
+    if (--system_callers == 0) {
+        REAL(sigaction)(SIGINT, &saved_int, 0);
+        REAL(sigaction)(SIGQUIT, &saved_quit, 0);
+    }
+    pthread_mutex_unlock(&system_lock);
+}
+
+/* The calling thread was cancelled in waitpid (a cancellation point), as
+ * glibc's system handles it: the shell is killed and reaped -- it is our
+ * unreaped child, so its pid is still its own -- and SIGINT, SIGQUIT and
+ * the mask are given back, or they would stay ignored and blocked. */
+struct system_call {
+    pid_t pid;
+    sigset_t mask;
+};
+
+static void system_cancelled(void *p)
+{
+    struct system_call *call = p;
+    kill(call->pid, SIGKILL);
+    int status;
+    wait_child(call->pid, &status);
+    system_done();
+    sigprocmask(SIG_SETMASK, &call->mask, 0);
+}
+
 static int run_shell(const char *line)
 {
     /* glibc's own sigaction: as glibc's system does, past anyone's
@@ -69,6 +98,11 @@ static int run_shell(const char *line)
     struct sigaction ignore = {0};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
+    /* Until the cleanup handler is in place, no cancellation: our stack
+     * capture may open files (cancellation points), and a cancel there
+     * would leave SIGINT and SIGQUIT ignored for good. */
+    int cancel_state;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
     pthread_mutex_lock(&system_lock);
     if (system_callers++ == 0) {
         REAL(sigaction)(SIGINT, &ignore, &saved_int);
@@ -98,19 +132,20 @@ static int run_shell(const char *line)
     posix_spawnattr_destroy(&attr);
     int status;
     if (err == 0) {
+        struct system_call call = {pid, mask};
+        pthread_cleanup_push(system_cancelled, &call);
+        pthread_setcancelstate(cancel_state, 0);
         if (wait_child(pid, &status) != pid)
             status = -1;
+        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, 0);
+        pthread_cleanup_pop(0);
     } else {
         status = 127 << 8; /* POSIX: as if the shell had done _exit(127) */
     }
 
-    pthread_mutex_lock(&system_lock);
-    if (--system_callers == 0) {
-        REAL(sigaction)(SIGINT, &saved_int, 0);
-        REAL(sigaction)(SIGQUIT, &saved_quit, 0);
-    }
-    pthread_mutex_unlock(&system_lock);
+    system_done();
     sigprocmask(SIG_SETMASK, &mask, 0);
+    pthread_setcancelstate(cancel_state, 0);
     if (err)
         errno = err;
     return status;

@@ -72,7 +72,10 @@ enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
 {
     int saved = errno;
     enum eg_unchecked verdict = EG_UNCHECKED_NO;
-    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (at_flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
+    /* O_NONBLOCK: the path may name a FIFO (the real exec fails at once
+     * with EACCES; a plain open would block for ever) or a device */
+    int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+                (at_flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
     int fd;
     if ((at_flags & AT_EMPTY_PATH) && !*path) { /* fexecve, execveat on an fd */
         char link[40] = "/proc/self/fd/", digits[12];
