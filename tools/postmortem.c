@@ -1,7 +1,6 @@
 #define _GNU_SOURCE
 #include "postmortem.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,44 +29,9 @@ static const char *const via_names[] = {
 #undef EG_VIA
 };
 
-static const char suffix[] = ".registry";
-
-static int is_registry_name(const char *name)
-{
-    size_t len = strlen(name), n = sizeof suffix - 1;
-    return name[0] != '.' && len > n && strcmp(name + len - n, suffix) == 0;
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void list_registries(const char *dir, struct report_names *out)
 {
-    *out = (struct report_names){0};
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    size_t capacity = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!is_registry_name(e->d_name))
-            continue;
-        if (out->count == capacity) {
-            capacity = capacity ? 2 * capacity : 16;
-            char **grown = realloc(out->names, capacity * sizeof *grown);
-            if (!grown)
-                break;
-            out->names = grown;
-        }
-        if (!(out->names[out->count] = strdup(e->d_name)))
-            break;
-        out->count++;
-    }
-    closedir(d);
-    if (out->count)
-        qsort(out->names, out->count, sizeof *out->names, by_name);
+    list_names_ending(dir, ".registry", out);
 }
 
 static struct report_names before;

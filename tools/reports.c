@@ -11,10 +11,11 @@
 
 #include "messages.h"
 
-static int is_report_name(const char *name)
+/* Not a dot-file (the library's temporaries), and ending in `suffix`. */
+static int is_named(const char *name, const char *suffix)
 {
-    size_t len = strlen(name);
-    return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".json") == 0;
+    size_t len = strlen(name), n = strlen(suffix);
+    return name[0] != '.' && len > n && strcmp(name + len - n, suffix) == 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -22,7 +23,7 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int list_report_names(const char *dir, struct report_names *out)
+int list_names_ending(const char *dir, const char *suffix, struct report_names *out)
 {
     *out = (struct report_names){0};
     DIR *d = opendir(dir);
@@ -31,7 +32,7 @@ int list_report_names(const char *dir, struct report_names *out)
     size_t capacity = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!is_report_name(e->d_name))
+        if (!is_named(e->d_name, suffix))
             continue;
         if (out->count == capacity) {
             capacity = capacity ? 2 * capacity : 64;
@@ -48,6 +49,11 @@ int list_report_names(const char *dir, struct report_names *out)
     if (out->count)
         qsort(out->names, out->count, sizeof *out->names, by_name);
     return 0;
+}
+
+int list_report_names(const char *dir, struct report_names *out)
+{
+    return list_names_ending(dir, ".json", out);
 }
 
 int is_listed(const struct report_names *names, const char *name)

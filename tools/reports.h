@@ -16,6 +16,9 @@ struct report_names {
 
 /* 0, or -1 with errno set. */
 int list_report_names(const char *dir, struct report_names *out);
+/* The same for any other kind of file the library leaves there, by the
+ * end of its name (".registry"). */
+int list_names_ending(const char *dir, const char *suffix, struct report_names *out);
 int is_listed(const struct report_names *names, const char *name);
 void free_report_names(struct report_names *names);
 
