@@ -76,15 +76,6 @@ static void reap_leftover(long pid)
         kill((pid_t)pid, SIGKILL);
 }
 
-static json_t *child_entry(json_t *report, long pid)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(report, "children"), i, c)
-        if (json_integer_value(json_object_get(c, "pid")) == pid)
-            return c;
-    return NULL;
-}
 
 static const char *field(json_t *entry, const char *name)
 {
@@ -108,7 +99,7 @@ static json_t *entry_of(struct run *r, long pid, json_t **report)
 {
     *report = report_of(r, r->pid);
     cr_assert(*report, "no report: %s", r->err);
-    json_t *c = child_entry(*report, pid);
+    json_t *c = child_with_pid(*report, pid);
     cr_assert(c, "child %ld is not listed: %s", pid, json_dumps(*report, 0));
     return c;
 }
@@ -398,7 +389,7 @@ Test(children, a_reused_pid_of_a_child_reaped_unseen_is_never_signalled)
     /* the process under test is pid 2 of the namespace */
     json_t *rep = report_of(&r, 2);
     cr_assert(rep, "%s", r.err);
-    cr_assert_null(child_entry(rep, d), "%s", json_dumps(rep, 0));
+    cr_assert_null(child_with_pid(rep, d), "%s", json_dumps(rep, 0));
     remove_tree(r.dir);
     run_free(&r);
 }

@@ -8,15 +8,6 @@
 
 #include "harness.h"
 
-static void run_exitguard(struct run *r, char *const args[])
-{
-    char *argv[16] = {(char *)build_path("exitguard")};
-    int n = 1;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    run_plain(r, argv, NULL);
-}
 
 Test(command, summary_names_the_leaking_process_and_line)
 {
@@ -24,7 +15,7 @@ Test(command, summary_names_the_leaking_process_and_line)
     char script[512];
     snprintf(script, sizeof script, "%s; %s double-close; exit 3",
              build_path("tests/programs/leak_one"), build_path("tests/programs/misuse"));
-    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL});
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL}, NULL);
     cr_assert_eq(exit_code(&r), 3, "the command's own status");
     int line = number_after(r.out, "line ");
     char want[128];
@@ -42,12 +33,9 @@ Test(command, merged_json_holds_every_process_symbolized)
     char json[300];
     snprintf(json, sizeof json, "/tmp/exitguard-merged-%d.json", getpid());
     run_exitguard(&r, (char *[]){"--json", json, "--", "/bin/sh", "-c",
-                                 (char *)build_path("tests/programs/leak_one"), NULL});
+                                 (char *)build_path("tests/programs/leak_one"), NULL}, NULL);
     cr_assert_eq(exit_code(&r), 0);
-    json_error_t e;
-    json_t *doc = json_load_file(json, 0, &e);
-    unlink(json);
-    cr_assert(doc, "--json wrote no JSON: %s", e.text);
+    json_t *doc = take_json(json);
     cr_assert_eq(json_integer_value(json_object_get(doc, "exitguard")), 2);
     json_t *totals = json_object_get(doc, "totals");
     cr_assert_eq(json_integer_value(json_object_get(totals, "leaks")), 1);
@@ -68,10 +56,10 @@ Test(command, error_exitcode_when_something_leaked)
 {
     struct run r;
     run_exitguard(&r, (char *[]){"--error-exitcode", "9", "--quiet", "--",
-                                 (char *)build_path("tests/programs/leak_one"), NULL});
+                                 (char *)build_path("tests/programs/leak_one"), NULL}, NULL);
     cr_assert_eq(exit_code(&r), 9);
     run_free(&r);
-    run_exitguard(&r, (char *[]){"--error-exitcode", "9", "--", "/bin/sh", "-c", "exit 4", NULL});
+    run_exitguard(&r, (char *[]){"--error-exitcode", "9", "--", "/bin/sh", "-c", "exit 4", NULL}, NULL);
     cr_assert_eq(exit_code(&r), 4, "nothing leaked: the command's status");
     cr_assert(strstr(r.err, "no leaks"), "%s", r.err);
     run_free(&r);
@@ -80,7 +68,7 @@ Test(command, error_exitcode_when_something_leaked)
 Test(command, death_by_signal_is_128_plus_n)
 {
     struct run r;
-    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", "kill -TERM $$", NULL});
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", "kill -TERM $$", NULL}, NULL);
     cr_assert_eq(exit_code(&r), 128 + 15);
     run_free(&r);
 }
@@ -93,7 +81,7 @@ Test(command, bad_usage_is_one_line_and_status_2)
                         {NULL}};
     for (int i = 0; cases[i][0]; i++) {
         struct run r;
-        run_exitguard(&r, cases[i]);
+        run_exitguard(&r, cases[i], NULL);
         cr_assert_eq(exit_code(&r), 2, "%s", cases[i][0]);
         cr_assert(strncmp(r.err, "exitguard: ", 11) == 0, "%s", r.err);
         cr_assert(strstr(r.err, "\nusage: exitguard "), "%s", r.err);
@@ -101,7 +89,7 @@ Test(command, bad_usage_is_one_line_and_status_2)
         run_free(&r);
     }
     struct run r;
-    run_exitguard(&r, (char *[]){NULL});
+    run_exitguard(&r, (char *[]){NULL}, NULL);
     cr_assert_eq(exit_code(&r), 2, "no command");
     run_free(&r);
 }
@@ -109,7 +97,7 @@ Test(command, bad_usage_is_one_line_and_status_2)
 Test(command, missing_command_is_127_like_a_shell)
 {
     struct run r;
-    run_exitguard(&r, (char *[]){"--", "/nonexistent/program", NULL});
+    run_exitguard(&r, (char *[]){"--", "/nonexistent/program", NULL}, NULL);
     cr_assert_eq(exit_code(&r), 127);
     cr_assert(strstr(r.err, "exitguard: cannot run '/nonexistent/program': No such file or directory"),
               "%s", r.err);
@@ -120,7 +108,7 @@ Test(command, unwritable_json_path_loses_nothing)
 {
     struct run r;
     run_exitguard(&r, (char *[]){"--json", "/proc/version/x.json", "--", "/bin/sh", "-c",
-                                 "echo out; exit 5", NULL});
+                                 "echo out; exit 5", NULL}, NULL);
     cr_assert_eq(exit_code(&r), 5);
     cr_assert_str_eq(r.out, "out\n");
     cr_assert(strstr(r.err, "/proc/version/x.json"), "the path is named: %s", r.err);
@@ -133,7 +121,7 @@ Test(command, output_dir_keeps_one_report_per_process)
     char dir[200];
     snprintf(dir, sizeof dir, "/tmp/exitguard-output-%d", getpid());
     run_exitguard(&r, (char *[]){"--output", dir, "--", "/bin/sh", "-c",
-                                 "/bin/true | /bin/cat; /bin/true", NULL});
+                                 "/bin/true | /bin/cat; /bin/true", NULL}, NULL);
     cr_assert_eq(exit_code(&r), 0);
     json_t *all = reports_in(dir);
     cr_assert_geq(json_array_size(all), 4, "sh, true, cat, true: %zu", json_array_size(all));
@@ -151,7 +139,7 @@ Test(command, verbose_lists_the_inherited_fds_still_open)
     const char *modes[] = {"--verbose", "--color=never"}; /* the second: the default detail */
     for (int i = 0; i < 2; i++) {
         struct run r;
-        run_exitguard(&r, (char *[]){(char *)modes[i], "--", "/bin/sh", "-c", script, NULL});
+        run_exitguard(&r, (char *[]){(char *)modes[i], "--", "/bin/sh", "-c", script, NULL}, NULL);
         cr_assert_eq(exit_code(&r), 0, "%s", r.err);
         int listed = strstr(r.err, "inherited and still open (not leaks): fd 7 (/etc/hostname)\n") != NULL;
         cr_assert_eq(listed, i == 0, "%s: %s", modes[i], r.err);

@@ -21,20 +21,17 @@
 #define FAKE_PARENT 2000000100
 
 /* exitguard --json <r's json> ARGS...; extra_env: NAME=VALUE or NULL. */
-static json_t *run_exitguard(struct run *r, char *const args[], char *const extra_env[])
+static json_t *run_exitguard_json(struct run *r, char *const args[], char *const extra_env[])
 {
     char json[64];
     snprintf(json, sizeof json, "/tmp/exitguard-children-%d.json", getpid());
-    char *argv[24] = {(char *)build_path("exitguard"), "--json", json};
-    int n = 3;
-    for (; args[n - 3] && n < 23; n++)
-        argv[n] = args[n - 3];
+    char *argv[24] = {"--json", json};
+    int n = 2;
+    for (; args[n - 2] && n < 23; n++)
+        argv[n] = args[n - 2];
     argv[n] = NULL;
-    run_plain(r, argv, extra_env);
-    json_error_t e;
-    json_t *doc = json_load_file(json, 0, &e);
-    unlink(json);
-    cr_assert(doc, "--json wrote no JSON (%s): %s", e.text, r->err);
+    run_exitguard(r, argv, extra_env);
+    json_t *doc = take_json(json);
     return doc;
 }
 
@@ -62,18 +59,6 @@ static const char *action_of(json_t *item)
     return json_string_value(json_object_get(item, "action"));
 }
 
-/* Polls (bounded) until /proc/<pid> is gone: 1, or 0 if it stayed. */
-static int gone(int pid)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d", pid);
-    for (int i = 0; i < 500; i++) {
-        if (access(path, F_OK) != 0)
-            return 1;
-        nanosleep(&(struct timespec){0, 2000000}, NULL);
-    }
-    return 0;
-}
 
 static int is_sleep_100(int pid)
 {
@@ -121,14 +106,14 @@ static json_t *find_sleep(json_t *doc, int pid)
 Test(command_children, shell_background_job_is_terminated_by_default, .timeout = 30)
 {
     struct run r;
-    json_t *doc = run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", orphan_script, NULL}, NULL);
+    json_t *doc = run_exitguard_json(&r, (char *[]){"--", "/bin/sh", "-c", orphan_script, NULL}, NULL);
     cr_assert_eq(exit_code(&r), 0, "%s", r.err);
     int pid = number_after(r.out, "pid ");
     cr_assert_gt(pid, 0, "%s", r.out);
     json_t *sleep = find_sleep(doc, pid);
     cr_assert(argv_is(json_object_get(sleep, "argv"), "sleep", "100"));
     cr_assert_str_eq(action_of(sleep), "terminated", "%s", r.err);
-    cr_assert(gone(pid), "sleep %d still there", pid);
+    cr_assert(gone_within(pid, 1000), "sleep %d still there", pid);
     char want[128];
     /* one finding, shown under the subshell that left it */
     snprintf(want, sizeof want,
@@ -148,12 +133,12 @@ Test(command_children, a_daemon_outlives_the_step_that_started_it, .timeout = 30
      * closes last): a policy applied at its exit has been applied. */
     char *script = "p=$( (sleep 100 >/dev/null 2>&1 & echo $!) ); kill -0 $p && echo \"alive pid $p\"";
     struct run r;
-    json_t *doc = run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL}, NULL);
+    json_t *doc = run_exitguard_json(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL}, NULL);
     cr_assert_eq(exit_code(&r), 0, "%s", r.err);
     int pid = number_after(r.out, "alive pid ");
     cr_assert_gt(pid, 0, "the daemon died with its starter: %s%s", r.out, r.err);
     cr_assert_str_eq(action_of(leftover_with_pid(doc, pid)), "terminated", "%s", r.err);
-    cr_assert(gone(pid), "sleep %d still there", pid);
+    cr_assert(gone_within(pid, 1000), "sleep %d still there", pid);
     json_decref(doc);
     run_free(&r);
 }
@@ -161,7 +146,7 @@ Test(command_children, a_daemon_outlives_the_step_that_started_it, .timeout = 30
 Test(command_children, report_policy_lists_it_and_leaves_it_running, .timeout = 30)
 {
     struct run r;
-    json_t *doc = run_exitguard(
+    json_t *doc = run_exitguard_json(
         &r, (char *[]){"--children=report", "--", "/bin/sh", "-c", orphan_script, NULL}, NULL);
     cr_assert_eq(exit_code(&r), 0, "%s", r.err);
     int pid = number_after(r.out, "pid ");
@@ -195,7 +180,7 @@ static json_t *run_leftovers(struct run *r, const char *mode, const char *before
     args[n++] = (char *)build_path("tests/programs/leftovers");
     args[n++] = (char *)mode;
     args[n] = NULL;
-    return run_exitguard(r, args, NULL);
+    return run_exitguard_json(r, args, NULL);
 }
 
 Test(command_children, daemon_ignoring_sigterm_is_killed, .timeout = 30)
@@ -207,7 +192,7 @@ Test(command_children, daemon_ignoring_sigterm_is_killed, .timeout = 30)
     json_t *item = leftover_with_pid(doc, pid);
     cr_assert(argv_is(json_object_get(item, "argv"), "/bin/sleep", "100"));
     cr_assert_str_eq(action_of(item), "killed");
-    cr_assert(gone(pid), "sleep %d still there", pid);
+    cr_assert(gone_within(pid, 1000), "sleep %d still there", pid);
     assert_says(&r, "; killed (SIGKILL)\n");
     json_decref(doc);
     run_free(&r);
@@ -224,7 +209,7 @@ Test(command_children, double_forked_daemon_is_found_and_terminated, .timeout = 
     cr_assert_str_eq(action_of(item), "terminated");
     /* its parent exited before it was found, and no report names it */
     cr_assert_null(json_object_get(item, "started_by"));
-    cr_assert(gone(pid), "sleep %d still there", pid);
+    cr_assert(gone_within(pid, 1000), "sleep %d still there", pid);
     json_decref(doc);
     run_free(&r);
 }
@@ -246,7 +231,7 @@ Test(command_children, started_by_comes_from_the_report_that_lists_the_child, .t
                                 "ended: terminated (SIGTERM); started by fork at:\n",
              FAKE_PARENT, pid);
     assert_says(&r, want);
-    cr_assert(gone(pid), "sleep %d still there", pid);
+    cr_assert(gone_within(pid, 1000), "sleep %d still there", pid);
     json_decref(doc);
     run_free(&r);
 }
@@ -257,7 +242,7 @@ Test(command_children, error_exitcode_counts_a_leftover, .timeout = 30)
     json_t *doc = run_leftovers(&r, "daemon", (const char *[]){"--error-exitcode", "9", NULL});
     cr_assert_eq(exit_code(&r), 9, "%s", r.err);
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "leftovers")), 1);
-    cr_assert(gone(number_after(r.out, "pid ")));
+    cr_assert(gone_within(number_after(r.out, "pid "), 1000));
     json_decref(doc);
     run_free(&r);
 }
@@ -295,7 +280,7 @@ Test(command_children, policy_is_passed_on_and_the_users_key_wins, .timeout = 30
     cr_assert(!strstr(r.out, "children="), "each process keeps children=report: %s", r.out);
     run_free(&r);
 
-    json_t *doc = run_exitguard(&r, (char *[]){"--children=kill", "--", "/bin/sh", "-c",
+    json_t *doc = run_exitguard_json(&r, (char *[]){"--children=kill", "--", "/bin/sh", "-c",
                                                orphan_script, NULL},
                                 (char *[]){"EXITGUARD_OPTIONS=children=report", NULL});
     int pid = number_after(r.out, "pid ");
@@ -353,7 +338,7 @@ Test(command_children, sigint_is_forwarded_to_the_command, .timeout = 30)
 Test(command_children, summary_nests_a_leaking_child_under_its_leaking_parent, .timeout = 30)
 {
     struct run r;
-    json_t *doc = run_exitguard(
+    json_t *doc = run_exitguard_json(
         &r, (char *[]){"--", (char *)build_path("tests/programs/leak_tree"), NULL}, NULL);
     json_decref(doc);
     cr_assert_eq(exit_code(&r), 0);
@@ -381,7 +366,7 @@ Test(command_children, summary_nests_a_leaking_child_under_its_leaking_parent, .
 Test(command_children, summary_says_a_postmortem_process_wrote_no_report, .timeout = 30)
 {
     struct run r;
-    json_t *doc = run_exitguard(
+    json_t *doc = run_exitguard_json(
         &r, (char *[]){"--", (char *)build_path("tests/programs/fake_postmortem"), NULL}, NULL);
     cr_assert_eq(exit_code(&r), 0, "%s", r.err);
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "children")), 1);
@@ -399,7 +384,7 @@ Test(command_children, summary_says_a_postmortem_process_wrote_no_report, .timeo
 Test(command_children, an_exec_of_a_static_program_is_named_not_taken_for_a_death, .timeout = 30)
 {
     struct run r;
-    json_t *doc = run_exitguard(
+    json_t *doc = run_exitguard_json(
         &r, (char *[]){"--", "/bin/sh", "-c", "/sbin/ldconfig -p >/dev/null; echo done", NULL},
         NULL);
     cr_assert_eq(exit_code(&r), 0, "%s", r.err);

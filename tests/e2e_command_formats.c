@@ -51,16 +51,6 @@ static const char *write_file(const char *name, const char *text)
     return path;
 }
 
-/* exitguard ARGS... where ARGS ends with NULL; `env`: more NAME=VALUE. */
-static void run_exitguard(struct run *r, char *const args[], char *const env[])
-{
-    char *argv[32] = {(char *)build_path("exitguard")};
-    int n = 1;
-    for (; args[n - 1] && n < 31; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    run_plain(r, argv, env);
-}
 
 static void assert_says(struct run *r, const char *text)
 {

@@ -138,10 +138,7 @@ Test(command_reports, merged_json_keeps_the_new_sections_symbolized)
     args[1] = json;
     struct run r;
     run_fixtures(&r, args);
-    json_error_t e;
-    json_t *doc = json_load_file(json, 0, &e);
-    unlink(json);
-    cr_assert(doc, "--json wrote no JSON: %s", e.text);
+    json_t *doc = take_json(json);
     int line = number_after(r.out, "line ");
     cr_assert_eq(json_integer_value(json_object_get(doc, "exitguard")), 2);
 

@@ -84,15 +84,6 @@ static void assert_frame(char frames[][256], int n, int i, const char *want, con
     cr_assert_str_eq(frames[i], want, "frame #%d in:\n%s", i, text);
 }
 
-static json_t *load_json(const char *path)
-{
-    json_error_t e;
-    json_t *doc = json_load_file(path, 0, &e);
-    unlink(path);
-    cr_assert(doc, "--json wrote no JSON: %s", e.text);
-    return doc;
-}
-
 /* The stack of the leak of fd `fd` of the first process that has one. */
 static json_t *leak_stack(json_t *doc, int fd)
 {
@@ -161,7 +152,7 @@ Test(frames, summary_shows_inlined_functions_with_their_lines_and_the_call_site)
 
     /* JSON: one frame per function, the inlined ones marked; the start
      * code kept, marked hidden */
-    json_t *doc = load_json(json_path("inlined"));
+    json_t *doc = take_json(json_path("inlined"));
     json_t *stack = leak_stack(doc, 3);
     assert_json_frame(json_array_get(stack, 0), "open_config", l.open_config, 1);
     assert_json_frame(json_array_get(stack, 1), "read_settings", l.read_settings, 1);
@@ -220,7 +211,7 @@ Test(frames, plumbing_under_the_call_is_hidden_and_kept_in_the_json)
 
     /* every frame kept: exitguard's fopen, libc's _IO_file_open,
      * _IO_file_fopen and fopen, main, __libc_start_main, _start */
-    json_t *doc = load_json(json_path("plumbing"));
+    json_t *doc = take_json(json_path("plumbing"));
     json_t *stack = leak_stack(doc, 5);
     cr_assert_eq(json_array_size(stack), 7, "%s", json_dumps(stack, 0));
     for (size_t i = 0; i < 7; i++) {
@@ -260,7 +251,7 @@ Test(frames, stripped_binary_gives_module_offset_and_the_nearest_exported_functi
     char *program = (char *)build_path("tests/programs/inlined_stripped");
     run_command(&r, json_path("stripped"), (char *[]){"--", program, NULL});
     cr_assert_eq(exit_code(&r), 0, "%s", r.err);
-    json_t *doc = load_json(json_path("stripped"));
+    json_t *doc = take_json(json_path("stripped"));
     json_t *top = json_array_get(leak_stack(doc, 3), 0);
     const char *offset = json_string_value(json_object_get(top, "offset"));
     cr_assert(offset, "%s", json_dumps(top, 0));

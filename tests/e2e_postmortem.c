@@ -12,24 +12,6 @@
 
 #include "harness.h"
 
-static void run_exitguard(struct run *r, char *const args[], char *const env[])
-{
-    char *argv[16] = {(char *)build_path("exitguard")};
-    int n = 1;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    run_plain(r, argv, env);
-}
-
-static json_t *merged(const char *path)
-{
-    json_error_t e;
-    json_t *doc = json_load_file(path, 0, &e);
-    unlink(path);
-    cr_assert(doc, "--json wrote no JSON: %s", e.text);
-    return doc;
-}
 
 static json_t *process(json_t *doc, int pid, int postmortem)
 {
@@ -42,29 +24,7 @@ static json_t *process(json_t *doc, int pid, int postmortem)
     return NULL;
 }
 
-static json_t *child_with_pid(json_t *report, int pid)
-{
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(report, "children"), i, c)
-        if (json_integer_value(json_object_get(c, "pid")) == pid)
-            return c;
-    return NULL;
-}
 
-/* Polled with a bound: gone from /proc (reaped by the command). */
-static int gone_within(int pid, int ms)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d", pid);
-    for (int i = 0; i < ms; i++) {
-        if (access(path, F_OK) != 0)
-            return 1;
-        struct timespec tick = {0, 1000000};
-        nanosleep(&tick, NULL);
-    }
-    return 0;
-}
 
 static int registry_files(const char *dir)
 {
@@ -94,7 +54,7 @@ Test(postmortem, killed_process_reported_with_its_fd_tempfile_and_child)
     char temp[1024] = "";
     const char *t = strstr(r.out, "tempfile ");
     cr_assert(t && sscanf(t, "tempfile %1023s", temp) == 1, "%s", r.out);
-    json_t *doc = merged(json);
+    json_t *doc = take_json(json);
     json_t *p = process(doc, pid, 1);
     cr_assert(p, "no post-mortem of pid %d:\n%s", pid, r.err);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "end"), "how")),
@@ -132,7 +92,7 @@ Test(postmortem, killed_fork_child_gets_its_own_and_parent_stays_exact)
     cr_assert_eq(exit_code(&r), 0, "%s", r.err);
     int parent = number_after(r.out, "parent "), child = number_after(r.out, "child ");
     int a = number_after(r.out, "fd "), b = number_after(strstr(r.out, "child "), "fd ");
-    json_t *doc = merged(json);
+    json_t *doc = take_json(json);
     json_t *pp = process(doc, parent, 0), *pc = process(doc, child, 1);
     cr_assert(pp && pc, "parent %d reported, child %d post mortem:\n%s", parent, child, r.err);
     cr_assert_eq(json_array_size(json_object_get(pp, "leaks")), 1, "%s", json_dumps(pp, 0));

@@ -94,9 +94,8 @@ Test(process_edges, spawning_a_fifo_fails_at_once, .timeout = 30)
 Test(process_edges, a_clone_child_returning_writes_its_report, .timeout = 30)
 {
     struct run r;
-    char *argv[] = {(char *)build_path("exitguard"), "--",
-                    (char *)build_path("tests/programs/process_edges"), "clone-return", NULL};
-    run_plain(&r, argv, NULL);
+    run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/programs/process_edges"),
+                                 "clone-return", NULL}, NULL);
     cr_assert(strstr(r.out, "clone child: exit 0"), "%s", r.out);
     cr_assert(strstr(r.err, "exitguard: 2 processes, no leaks"), "%s", r.err);
     cr_assert(!strstr(r.err, "without writing a report"), "%s", r.err);

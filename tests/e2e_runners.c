@@ -32,14 +32,11 @@ static int marker_line(const char *file, const char *marker)
 
 /* exitguard ARGS..., with the build directory in the environment (the
  * python fixture finds its helper program there). */
-static void run_exitguard(struct run *r, char *const args[])
+static void run_suite(struct run *r, char *const args[])
 {
-    char *argv[24] = {(char *)build_path("exitguard")};
-    for (int n = 1; args[n - 1] && n < 23; n++)
-        argv[n] = args[n - 1];
     static char build_env[1100];
     snprintf(build_env, sizeof build_env, "EXITGUARD_BUILD=%s", build_path(""));
-    run_plain(r, argv, (char *[]){build_env, "PYTHONDONTWRITEBYTECODE=1", NULL});
+    run_exitguard(r, args, (char *[]){build_env, "PYTHONDONTWRITEBYTECODE=1", NULL});
 }
 
 static const char *cwd(void)
@@ -74,7 +71,7 @@ static void make_check(struct run *r, const char *first, const char *second, con
     if (extra)
         args[n++] = (char *)extra;
     args[n] = NULL;
-    run_exitguard(r, args);
+    run_suite(r, args);
 }
 
 Test(runners, make_check_names_the_leaking_test_and_its_line, .timeout = 30)
@@ -123,7 +120,7 @@ Test(runners, make_check_keeps_make_status_or_gives_the_error_exitcode, .timeout
 static void criterion_suite(const char *jobs)
 {
     struct run r;
-    run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/runners/criterion_suite"),
+    run_suite(&r, (char *[]){"--", (char *)build_path("tests/runners/criterion_suite"),
                                  "--jobs", (char *)jobs, NULL});
     cr_assert_eq(exit_code(&r), 0, "the suite passed:\n%s", r.err);
     assert_has(&r, "Synthesis: Tested: 3 | Passing: 3 | Failing: 0 | Crashing: 0");
@@ -151,11 +148,11 @@ Test(runners, criterion_runner_noise_is_suppressed_by_the_readmes_file, .timeout
     char suite[1024]; /* build_path's buffer is reused */
     snprintf(suite, sizeof suite, "%s", build_path("tests/runners/criterion_suite"));
     struct run r;
-    run_exitguard(&r, (char *[]){"--error-exitcode", "1", "--", suite, "--filter", "arith/*",
+    run_suite(&r, (char *[]){"--error-exitcode", "1", "--", suite, "--filter", "arith/*",
                                  NULL});
     cr_assert_eq(exit_code(&r), 1, "the runner's pipe and misuse are findings:\n%s", r.err);
     run_free(&r);
-    run_exitguard(&r, (char *[]){"--error-exitcode", "1", "--suppressions",
+    run_suite(&r, (char *[]){"--error-exitcode", "1", "--suppressions",
                                  "tests/runners/criterion/criterion.supp", "--", suite, "--filter",
                                  "arith/*", NULL});
     cr_assert_eq(exit_code(&r), 0, "nothing left after the suppressions:\n%s", r.err);
@@ -179,7 +176,7 @@ Test(runners, python_unittest_names_the_leaking_helper_and_the_child_left_runnin
 {
     struct run r;
     /* not the python3 on PATH: it may be a pyenv shim, a tree of its own */
-    run_exitguard(&r, (char *[]){"--", "/usr/bin/python3", "-m", "unittest",
+    run_suite(&r, (char *[]){"--", "/usr/bin/python3", "-m", "unittest",
                                  "tests.runners.pyunit.test_subprocesses", NULL});
     cr_assert_eq(exit_code(&r), 0, "the tests passed:\n%s", r.err);
     assert_has(&r, "Ran 3 tests");

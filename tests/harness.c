@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *build_path(const char *name)
@@ -195,6 +196,47 @@ int stack_has(json_t *stack, const char *fn, const char *file, int line)
             (!file || (fl >= ql && strcmp(sym.file + fl - ql, file) == 0)) &&
             (!line || sym.line == line))
             return 1;
+    }
+    return 0;
+}
+
+void run_exitguard(struct run *r, char *const args[], char *const extra_env[])
+{
+    char *argv[32] = {(char *)build_path("exitguard")};
+    int n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    run_plain(r, argv, extra_env);
+}
+
+json_t *take_json(const char *path)
+{
+    json_error_t e;
+    json_t *doc = json_load_file(path, 0, &e);
+    unlink(path);
+    cr_assert(doc, "no JSON in %s: %s", path, e.text);
+    return doc;
+}
+
+json_t *child_with_pid(json_t *report, long pid)
+{
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(report, "children"), i, c)
+        if (json_integer_value(json_object_get(c, "pid")) == pid)
+            return c;
+    return NULL;
+}
+
+int gone_within(pid_t pid, int ms)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d", (int)pid);
+    for (int i = 0; i < ms; i++) {
+        if (access(path, F_OK) != 0)
+            return 1;
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
     }
     return 0;
 }

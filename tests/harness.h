@@ -28,6 +28,9 @@ void run_preloaded(struct run *r, const char *options, char *const argv[],
 /* Runs argv[0] without the library (the exitguard command itself). */
 void run_plain(struct run *r, char *const argv[], char *const extra_env[]);
 
+/* Runs the exitguard command with `args` (NULL-terminated) after it. */
+void run_exitguard(struct run *r, char *const args[], char *const extra_env[]);
+
 /* Gives r a report directory without running anything (for tests that
  * start the program themselves). */
 void run_scratch(struct run *r);
@@ -39,7 +42,12 @@ json_t *all_reports(struct run *r);
 json_t *reports_in(const char *dir);
 void remove_tree(const char *dir);
 
+/* The JSON document at `path` (asserted), the file removed. */
+json_t *take_json(const char *path);
+
 json_t *leak_with_fd(json_t *report, int fd);
+/* The entry of report's "children" with this pid, or NULL. */
+json_t *child_with_pid(json_t *report, long pid);
 json_t *error_of_kind(json_t *report, const char *kind, int fd);
 /* 1 if a frame of `stack` is in function `fn`, at source `file` (a suffix)
  * and `line`; NULL or 0 matches anything.  Raw frames (module+offset, as
@@ -52,6 +60,10 @@ int exit_code(struct run *r);
 
 /* The number after `key` in text like "key 12" (-1 if absent). */
 int number_after(const char *text, const char *key);
+
+/* Polls (bounded by `ms`) until /proc/<pid> is gone: 1, or 0 if it
+ * stayed. */
+int gone_within(pid_t pid, int ms);
 
 void run_free(struct run *r);
 
