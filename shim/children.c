@@ -119,6 +119,16 @@ void eg_child_reaped(pid_t pid, int status)
     }
 }
 
+int eg_wait_status_of(const siginfo_t *si)
+{
+    switch (si->si_code) {
+    case CLD_EXITED: return (si->si_status & 0xff) << 8;
+    case CLD_KILLED: return si->si_status & 0x7f;
+    case CLD_DUMPED: return (si->si_status & 0x7f) | 0x80;
+    default: return -1;
+    }
+}
+
 struct eg_child *eg_child_of_stream(const void *stream)
 {
     if (!stream || !atomic_load_explicit(&open_streams, memory_order_relaxed))

@@ -8,6 +8,7 @@
 #ifndef EXITGUARD_CHILDREN_H
 #define EXITGUARD_CHILDREN_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "region.h"
@@ -22,6 +23,11 @@ struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
 /* A wait call collected pid with wait `status`.  Async-signal-safe (a
  * SIGCHLD handler reaps): a walk and a store, nothing else. */
 void eg_child_reaped(pid_t pid, int status);
+
+/* The wait status (as waitpid gives it) of a child waitid reported ended:
+ * si_code CLD_EXITED, CLD_KILLED or CLD_DUMPED; -1 for anything else (a
+ * stop, a continue). */
+int eg_wait_status_of(const siginfo_t *si);
 
 /* This process's unreaped popen child reading or writing `stream`, or NULL;
  * cheap when no popen stream is open. */

@@ -48,9 +48,7 @@ static int ask_kernel(pid_t pid, int *status)
     if (si.si_pid != pid)
         return RUNNING;
     if (status)
-        *status = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8
-                  : si.si_code == CLD_DUMPED ? (si.si_status & 0x7f) | 0x80
-                                             : si.si_status & 0x7f;
+        *status = eg_wait_status_of(&si);
     return EXITED;
 }
 

@@ -61,12 +61,8 @@ EG_EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
     siginfo_t own;
     siginfo_t *si = info ? info : &own; /* Linux accepts NULL: we need it */
     int ret = REAL(waitid)(idtype, id, si, options);
-    if (ret == 0 && !(options & WNOWAIT) && si->si_pid > 0) {
-        switch (si->si_code) {
-        case CLD_EXITED: eg_child_reaped(si->si_pid, (si->si_status & 0xff) << 8); break;
-        case CLD_KILLED: eg_child_reaped(si->si_pid, si->si_status & 0x7f); break;
-        case CLD_DUMPED: eg_child_reaped(si->si_pid, (si->si_status & 0x7f) | 0x80); break;
-        }
-    }
+    int status = ret == 0 && !(options & WNOWAIT) && si->si_pid > 0 ? eg_wait_status_of(si) : -1;
+    if (status >= 0)
+        eg_child_reaped(si->si_pid, status);
     return ret;
 }
