@@ -18,8 +18,8 @@ CORE_SRC = shim/region.c shim/depot.c shim/registry.c shim/stack.c \
            shim/report_stack.c shim/report_threads.c shim/report_tempfiles.c \
            shim/report_children.c \
            shim/report_finalizers.c \
-           shim/symbolize.c shim/real.c
-CMD_SRC = $(wildcard tools/*.c) shim/symbolize.c
+           shim/symbolize.c shim/real.c shim/duration.c
+CMD_SRC = $(wildcard tools/*.c) shim/symbolize.c shim/duration.c
 
 UNIT_SRC = $(wildcard tests/unit_*.c)
 E2E_SRC = $(wildcard tests/e2e_*.c)
@@ -98,7 +98,8 @@ check-compat: all
 # hand-made reports: the tools' sources without main, in a binary of their
 # own (tests/unit_*.c link the library's core, not the tools).
 TOOLS_TEST_SRC = $(wildcard tests/tools/*.c)
-TOOLS_LIB_SRC = $(filter-out tools/exitguard.c,$(wildcard tools/*.c)) shim/symbolize.c
+TOOLS_LIB_SRC = $(filter-out tools/exitguard.c,$(wildcard tools/*.c)) shim/symbolize.c \
+                shim/duration.c
 $(B)/tests/unit-tools: $(TOOLS_TEST_SRC) $(wildcard tests/tools/*.h) $(TOOLS_LIB_SRC) \
                        $(wildcard tools/*.h) $(SHIM_HDR) | $(B)/tests
 	$(CC) $(BASE_CFLAGS) -Itools -Itests/tools -o $@ $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \

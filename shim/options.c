@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "duration.h"
 #include "writer.h"
 
 struct eg_options eg_options;
@@ -112,29 +113,6 @@ static int choice_index(const char *choices, const char *v, size_t vlen)
     }
 }
 
-/* "5", "0.25", "5s" or "250ms", in milliseconds; -1 if malformed. */
-static long parse_duration(const char *v, size_t vlen)
-{
-    long ms = 0, scale = 1000;
-    size_t i = 0, digits = 0;
-    for (; i < vlen && v[i] >= '0' && v[i] <= '9' && ms < 100000000; i++, digits++)
-        ms = ms * 10 + (v[i] - '0');
-    ms *= 1000;
-    if (i < vlen && v[i] == '.') {
-        for (i++; i < vlen && v[i] >= '0' && v[i] <= '9'; i++, digits++)
-            if (scale /= 10)
-                ms += (v[i] - '0') * scale;
-    }
-    size_t rest = vlen - i;
-    if (!digits || ms < 0)
-        return -1;
-    if (rest == 2 && v[i] == 'm' && v[i + 1] == 's')
-        return ms / 1000 ? ms / 1000 : (ms ? 1 : 0);
-    if (rest == 0 || (rest == 1 && v[i] == 's'))
-        return ms;
-    return -1;
-}
-
 static int set_value(const struct option_info *o, const char *v, size_t vlen,
                      const char *key, size_t klen)
 {
@@ -175,7 +153,7 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
         return 0;
     }
     case DURATION: {
-        long ms = parse_duration(v, vlen);
+        long ms = eg_duration_ms(v, vlen);
         if (ms < 0 || ms > o->max) {
             complain("bad value", key, klen, v, vlen,
                      "expected a duration such as 5, 0.5s or 250ms, at most a day");

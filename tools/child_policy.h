@@ -19,8 +19,4 @@ enum child_policy { CHILDREN_REPORT, CHILDREN_TERM, CHILDREN_KILL, CHILDREN_GROU
 int child_policy_parse(const char *word, size_t len);
 const char *child_policy_name(enum child_policy policy);
 
-/* "5", "0.25", "5s" or "250ms", as the library reads a duration, in
- * milliseconds; -1 if malformed. */
-long duration_ms_parse(const char *text, size_t len);
-
 #endif

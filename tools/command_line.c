@@ -6,6 +6,7 @@
 
 #include "child_policy.h"
 #include "messages.h"
+#include "duration.h"
 
 /* X(id, name, value, description): value is NULL for a flag, and starts
  * with "[=" when it is optional (then given only as --name=VALUE: the
@@ -154,7 +155,7 @@ static enum parse_result apply(enum option_id id, const char *value, struct comm
             return bad_usage("--children: '%s' is not one of " CHILD_POLICY_WORDS, value);
         break;
     case OPT_KILL_GRACE:
-        out->kill_grace_ms = duration_ms_parse(value, strlen(value));
+        out->kill_grace_ms = eg_duration_ms(value, strlen(value));
         if (out->kill_grace_ms < 0 || out->kill_grace_ms > KILL_GRACE_MAX_MS)
             return bad_usage("--kill-grace: '%s' is not a duration from 0 to 60 seconds "
                              "(such as 2, 0.5 or 250ms)", value);

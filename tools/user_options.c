@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "child_policy.h"
+#include "duration.h"
 
 /* The library ignores a report= value it does not know and keeps the one
  * before, so only these replace it. */
@@ -48,7 +49,7 @@ void read_user_options(const char *text, struct user_options *out)
                      (policy = child_policy_parse(value, len)) >= 0)
                 out->children = policy;
             else if (key_is(item, key_len, "kill_grace") &&
-                     (ms = duration_ms_parse(value, len)) >= 0 && ms <= KILL_GRACE_MAX_MS)
+                     (ms = eg_duration_ms(value, len)) >= 0 && ms <= KILL_GRACE_MAX_MS)
                 out->kill_grace_ms = ms;
             else if (key_is(item, key_len, "suppressions") && len)
                 replace(&out->suppressions, value, len);
