@@ -68,26 +68,19 @@ static int take_one(json_t *counts, const char *identity)
     return 1;
 }
 
+/* A leak the baseline still has one of. */
+static int in_baseline(enum leak_kind kind, json_t *leak, void *counts)
+{
+    char *identity = leak_identity(kind, leak);
+    int found = identity && take_one(counts, identity);
+    free(identity);
+    return found;
+}
+
 size_t subtract_baseline(json_t *reports, json_t *baseline)
 {
     json_t *counts = count_identities(baseline);
-    size_t removed = 0, r;
-    json_t *report;
-    json_array_foreach(reports, r, report) {
-        for (int kind = 0; kind < LEAK_KINDS; kind++) {
-            json_t *leaks = leak_array(report, (enum leak_kind)kind);
-            for (size_t i = 0; i < json_array_size(leaks);) {
-                char *identity = leak_identity((enum leak_kind)kind, json_array_get(leaks, i));
-                if (identity && take_one(counts, identity)) {
-                    json_array_remove(leaks, i);
-                    removed++;
-                } else {
-                    i++;
-                }
-                free(identity);
-            }
-        }
-    }
+    size_t removed = remove_leaks(reports, in_baseline, counts);
     json_decref(counts);
     return removed;
 }

@@ -129,3 +129,24 @@ json_t *first_own_frame(json_t *stack)
             return frame;
     return NULL;
 }
+
+size_t remove_leaks(json_t *reports, int (*drop)(enum leak_kind kind, json_t *leak, void *ctx),
+                    void *ctx)
+{
+    size_t removed = 0, r;
+    json_t *report;
+    json_array_foreach(reports, r, report) {
+        for (int kind = 0; kind < LEAK_KINDS; kind++) {
+            json_t *leaks = leak_array(report, (enum leak_kind)kind);
+            for (size_t i = 0; i < json_array_size(leaks);) {
+                if (drop((enum leak_kind)kind, json_array_get(leaks, i), ctx)) {
+                    json_array_remove(leaks, i);
+                    removed++;
+                } else {
+                    i++;
+                }
+            }
+        }
+    }
+    return removed;
+}

@@ -31,6 +31,11 @@ int leak_kind_parse(const char *name, size_t len, enum leak_kind *kind);
 /* The array of `report` holding its leaks of `kind` (NULL if it has none). */
 json_t *leak_array(json_t *report, enum leak_kind kind);
 
+/* Removes from every report's leak arrays each leak `drop` says yes to
+ * (suppressions, the baseline); returns how many. */
+size_t remove_leaks(json_t *reports, int (*drop)(enum leak_kind kind, json_t *leak, void *ctx),
+                    void *ctx);
+
 /* The identity above, one line per part, kind first; malloc'd. */
 char *leak_identity(enum leak_kind kind, json_t *leak);
 /* The same for anything with a stack (an fd misuse): `prefix`, then the

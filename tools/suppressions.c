@@ -254,13 +254,13 @@ static size_t suppress_misuse(struct suppressions *rules, json_t *report)
         for (size_t k = 0; !rule && k < rules->count; k++)
             if (misuse_matches(&rules->rules[k], json_array_get(errors, i)))
                 rule = &rules->rules[k];
-        if (!rule) {
+        if (rule) {
+            rule->suppressed++;
+            removed++;
+            json_array_remove(errors, i);
+        } else {
             i++;
-            continue;
         }
-        rule->suppressed++;
-        removed++;
-        json_array_remove(errors, i);
     }
     return removed;
 }
@@ -274,27 +274,21 @@ struct suppression *suppression_for(struct suppressions *rules, enum leak_kind k
     return NULL;
 }
 
+/* A leak a rule takes out, counted for the first rule that does. */
+static int suppressed(enum leak_kind kind, json_t *leak, void *rules)
+{
+    struct suppression *rule = suppression_for(rules, kind, leak);
+    if (rule)
+        rule->suppressed++;
+    return rule != NULL;
+}
+
 size_t apply_suppressions(struct suppressions *rules, json_t *reports)
 {
-    size_t removed = 0, r;
+    size_t removed = remove_leaks(reports, suppressed, rules), r;
     json_t *report;
-    json_array_foreach(reports, r, report) {
-        for (int kind = 0; kind < LEAK_KINDS; kind++) {
-            json_t *leaks = leak_array(report, (enum leak_kind)kind);
-            for (size_t i = 0; i < json_array_size(leaks);) {
-                struct suppression *rule =
-                    suppression_for(rules, (enum leak_kind)kind, json_array_get(leaks, i));
-                if (!rule) {
-                    i++;
-                    continue;
-                }
-                rule->suppressed++;
-                removed++;
-                json_array_remove(leaks, i);
-            }
-        }
+    json_array_foreach(reports, r, report)
         removed += suppress_misuse(rules, report);
-    }
     return removed;
 }
 
