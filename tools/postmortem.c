@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "messages.h"
+#include "proc_scan.h"
 #include "region.h"
 #include "reports.h"
 #include "wait_status.h"
@@ -103,23 +104,11 @@ static int still_mapped(int pid, const struct stat *st)
     return found;
 }
 
-/* This process's start time, from /proc (field 22 of stat); 0 if gone. */
+/* This process's start time, from /proc; 0 if gone. */
 static unsigned long long start_time_of(int pid)
 {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');
-    unsigned long long t = 0;
-    if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-                           "%*d %*d %*d %llu", &t) != 1)
-        t = 0;
-    return t;
+    struct proc_entry e;
+    return read_proc_stat(pid, &e) == 0 ? e.start_time : 0;
 }
 
 /* Still running: its report may yet come.  Either it maps the file, or it

@@ -42,9 +42,9 @@ static char *read_small(const char *path, size_t *len)
 
 /* "PID (comm) S PPID PGRP ...": comm may hold spaces and parentheses, so
  * the fields are counted from its last ')'. */
-static int parse_stat(pid_t pid, struct proc_entry *out)
+int read_proc_stat(pid_t pid, struct proc_entry *out)
 {
-    char path[64], text[512];
+    char path[64], text[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -57,9 +57,12 @@ static int parse_stat(pid_t pid, struct proc_entry *out)
     char *close_paren = strrchr(text, ')');
     char state;
     int ppid, pgid;
-    if (!close_paren || sscanf(close_paren + 1, " %c %d %d", &state, &ppid, &pgid) != 3)
+    unsigned long long start = 0;
+    if (!close_paren ||
+        sscanf(close_paren + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+                                "%*d %*d %*d %llu", &state, &ppid, &pgid, &start) < 3)
         return -1;
-    *out = (struct proc_entry){pid, ppid, pgid, state == 'Z' || state == 'X'};
+    *out = (struct proc_entry){pid, ppid, pgid, state == 'Z' || state == 'X', start};
     return 0;
 }
 
@@ -77,7 +80,7 @@ size_t scan_processes(struct proc_entry **out)
         if (*end || pid <= 0)
             continue;
         struct proc_entry entry;
-        if (parse_stat((pid_t)pid, &entry) != 0)
+        if (read_proc_stat((pid_t)pid, &entry) != 0)
             continue; /* gone meanwhile */
         if (n == capacity) {
             capacity = capacity ? 2 * capacity : 256;

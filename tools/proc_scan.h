@@ -11,7 +11,11 @@
 struct proc_entry {
     pid_t pid, ppid, pgid;
     int zombie; /* ended, not yet reaped by its parent */
+    unsigned long long start_time; /* field 22 of stat: kept across exec */
 };
+
+/* One process's entry, from /proc/PID/stat: 0, or -1 if it is gone. */
+int read_proc_stat(pid_t pid, struct proc_entry *out);
 
 /* Every process, in *out (to free); returns how many, 0 on failure. */
 size_t scan_processes(struct proc_entry **out);
