@@ -72,9 +72,7 @@ static int initialise(void)
     eg_pid = (int)syscall(SYS_getpid);
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
-    eg_region->children_policy = (uint32_t)eg_options.children;
     eg_region->tempfiles_policy = (uint32_t)eg_options.tempfiles;
-    eg_region->kill_grace_ms = (uint32_t)eg_options.kill_grace;
     eg_region->stack_depth = (uint32_t)eg_options.stack_depth;
     eg_stack_init();
     eg_fd_seed_inherited();

@@ -239,12 +239,11 @@ struct eg_region {
     _Atomic uint32_t tempfiles;    /* offset of the newest temp file */
     _Atomic uint32_t dropped;      /* records lost: the region was full */
     _Atomic uint32_t children;     /* offset of the newest child record */
-    /* the policies this process runs with (enum values of options.h), so
-     * that the exitguard command can apply them from outside when the
-     * process died without running its exit sequence */
-    uint32_t children_policy;
+    /* the tempfiles option this process runs with (0 report, 1 unlink),
+     * so that the exitguard command can apply it from outside when the
+     * process died without running its exit sequence (its children are
+     * the command's then, and --children decides) */
     uint32_t tempfiles_policy;
-    uint32_t kill_grace_ms;
     /* the registry file (README, "Registry file") */
     _Atomic uint32_t modules;     /* offset of the newest struct eg_module */
     _Atomic uint32_t reported;    /* 1: the final report is written; the file

@@ -281,10 +281,9 @@ static json_t *children(const struct registry *g, const struct leftovers *left)
                                  ? "none"
                                  : leftover_action_name(found->action);
         json_array_append_new(
-            list, json_pack("{s:i, s:s, s:o, s:b, s:o, s:s, s:s}", "pid", c->pid, "via",
-                            via_name(c->via), "argv", argv, "group", g->r->children_policy == 3,
-                            "stack", stack(g, c->stack), "state", found ? "running" : "gone",
-                            "action", action));
+            list, json_pack("{s:i, s:s, s:o, s:o, s:s, s:s}", "pid", c->pid, "via",
+                            via_name(c->via), "argv", argv, "stack", stack(g, c->stack), "state",
+                            found ? "running" : "gone", "action", action));
     }
     return list;
 }
