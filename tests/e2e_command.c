@@ -147,3 +147,18 @@ Test(command, verbose_lists_the_inherited_fds_still_open)
         run_free(&r);
     }
 }
+
+/* An fd closed by a raw syscall is no leak; the summary says so. */
+Test(command, verbose_names_fds_closed_behind_exitguards_back)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--verbose", "--", (char *)build_path("tests/programs/raw_close"),
+                                 NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    char want[128];
+    snprintf(want, sizeof want,
+             "  closed without exitguard seeing it (a raw close syscall?): fd %d\n",
+             number_after(r.out, "raw "));
+    cr_assert(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
+    run_free(&r);
+}

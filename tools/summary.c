@@ -59,31 +59,17 @@ static void print_end(FILE *to, json_t *end)
     }
 }
 
-/* fds the registry thought open that the kernel had closed (a raw close
- * syscall no interposer sees): not leaks, but worth knowing about. */
-static void print_closed_unseen(FILE *to, json_t *fds)
+/* "  <what>: fd 3, fd 9 (/etc/hostname)": fd numbers, or {"fd","target"}. */
+static void print_fd_list(FILE *to, const char *what, json_t *fds)
 {
     if (!json_array_size(fds))
         return;
-    fputs("  closed without exitguard seeing it (a raw close syscall?): fd", to);
-    size_t i;
-    json_t *fd;
-    json_array_foreach(fds, i, fd)
-        fprintf(to, "%s %lld", i ? "," : "", (long long)json_integer_value(fd));
-    fputc('\n', to);
-}
-
-/* --verbose: fds open when the process started and still open at its end
- * (its parent's, the shell's): never leaks, but what it ran with. */
-static void print_inherited(FILE *to, json_t *fds)
-{
-    if (!json_array_size(fds))
-        return;
-    fputs("  inherited and still open (not leaks):", to);
+    fprintf(to, "  %s:", what);
     size_t i;
     json_t *fd;
     json_array_foreach(fds, i, fd) {
-        fprintf(to, "%s fd %lld", i ? "," : "", (long long)json_integer_value(json_object_get(fd, "fd")));
+        json_t *number = json_is_object(fd) ? json_object_get(fd, "fd") : fd;
+        fprintf(to, "%s fd %lld", i ? "," : "", (long long)json_integer_value(number));
         const char *target = json_string_value(json_object_get(fd, "target"));
         if (target)
             fprintf(to, " (%s)", target);
@@ -290,9 +276,14 @@ static void print_items(FILE *to, struct summary *s, long node, json_t *report)
             print_item(to, print_finalizer, item, depth, NULL, 0);
     EACH(report, "threads", i, item)
         print_leak_item(to, s, node, LEAK_THREAD, print_thread, item, depth);
-    print_closed_unseen(to, json_object_get(report, "closed_unseen"));
+    /* fds the registry thought open that the kernel had closed (a raw
+     * close syscall no interposer sees): not leaks, worth knowing about */
+    print_fd_list(to, "closed without exitguard seeing it (a raw close syscall?)",
+                  json_object_get(report, "closed_unseen"));
+    /* open when the process started (its parent's): never leaks */
     if (s->verbose)
-        print_inherited(to, json_object_get(report, "inherited"));
+        print_fd_list(to, "inherited and still open (not leaks)",
+                      json_object_get(report, "inherited"));
 }
 
 /* Each line of `text` after `spaces` spaces (blank lines stay blank). */
