@@ -123,7 +123,6 @@ Test(children, a_forked_child_left_running_is_reported_with_its_argv_and_stack)
               "%s", json_dumps(c, 0));
     cr_assert(running(pid), "children=report must leave it running");
     reap_leftover(pid);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -139,7 +138,6 @@ Test(children, the_text_report_names_the_child_and_where_it_was_started)
     cr_assert(strstr(r.err, " in start_sleeper tests/programs/children.c:"), "%s", r.err);
     cr_assert(strstr(r.err, ", 1 child process left, "), "%s", r.err);
     reap_leftover(pid);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -152,7 +150,6 @@ Test(children, term_ends_the_child_and_says_so)
     json_t *rep, *c = entry_of(&r, pid, &rep);
     cr_assert_str_eq(field(c, "action"), "terminated");
     cr_assert_eq(exit_code(&r), 0);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -169,7 +166,6 @@ Test(children, a_child_ignoring_sigterm_is_killed_after_kill_grace)
     cr_assert_str_eq(field(c, "action"), "killed");
     double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     cr_assert_geq(took, 0.2, "SIGKILL came before kill_grace was over (%.3fs)", took);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -181,7 +177,6 @@ Test(children, kill_sends_sigkill_at_once)
     cr_assert(ends_soon(pid), "child %ld still running", pid);
     json_t *rep, *c = entry_of(&r, pid, &rep);
     cr_assert_str_eq(field(c, "action"), "killed");
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -196,7 +191,6 @@ Test(children, group_ends_the_grandchild_in_the_childs_process_group)
     json_t *rep, *c = entry_of(&r, pid, &rep);
     cr_assert(json_is_true(json_object_get(c, "group")), "%s", json_dumps(c, 0));
     cr_assert_str_eq(field(c, "action"), "killed"); /* it ignores SIGTERM */
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -209,7 +203,6 @@ Test(children, children_the_program_waited_for_are_counted_not_listed)
     cr_assert(rep, "%s", r.err);
     cr_assert_eq(json_array_size(json_object_get(rep, "children")), 0, "%s", json_dumps(rep, 0));
     cr_assert_eq(json_integer_value(json_object_get(rep, "children_reaped")), 3);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -221,7 +214,6 @@ Test(children, with_sigchld_ignored_the_kernel_reaps_and_nothing_is_left)
     json_t *rep = report_of(&r, r.pid);
     cr_assert(rep, "%s", r.err);
     cr_assert_eq(json_array_size(json_object_get(rep, "children")), 0, "%s", json_dumps(rep, 0));
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -233,7 +225,6 @@ Test(children, a_child_never_waited_for_is_reported_as_a_zombie)
     json_t *rep, *c = entry_of(&r, pid, &rep);
     cr_assert_str_eq(field(c, "state"), "zombie");
     cr_assert_str_eq(field(c, "action"), "none");
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -252,7 +243,6 @@ Test(children, a_popen_never_closed_leaves_its_shell_reported_and_term_ends_it)
     cr_assert_str_eq(field(c, "action"), "terminated");
     cr_assert(ends_soon(json_integer_value(json_object_get(c, "pid"))));
     cr_assert(stack_has(json_object_get(c, "stack"), "popen_left", "children.c", 0));
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -270,7 +260,6 @@ Test(children, pclose_waits_and_returns_the_status_as_glibc_does)
     cr_assert_eq(json_array_size(json_object_get(rep, "children")), 0, "%s", json_dumps(rep, 0));
     cr_assert_eq(json_integer_value(json_object_get(rep, "children_reaped")), 2);
     cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 0, "%s", json_dumps(rep, 0));
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -300,7 +289,6 @@ Test(children, posix_spawn_children_run_under_exitguard_and_are_recorded)
     cr_assert_str_eq(field(c, "action"), "terminated");
     cr_assert(ends_soon(pid));
     cr_assert_eq(json_integer_value(json_object_get(rep, "children_reaped")), 1);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -332,7 +320,6 @@ Test(children, system_returns_the_status_and_its_command_runs_under_exitguard)
     json_t *rep = report_of(&r, r.pid);
     cr_assert_eq(json_array_size(json_object_get(rep, "children")), 0, "%s", json_dumps(rep, 0));
     cr_assert_eq(json_integer_value(json_object_get(rep, "children_reaped")), 3);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -347,7 +334,6 @@ Test(children, a_grandchild_of_a_double_fork_is_not_ours_to_signal)
     json_t *rep = report_of(&r, r.pid);
     cr_assert_eq(json_array_size(json_object_get(rep, "children")), 0, "%s", json_dumps(rep, 0));
     reap_leftover(grandchild);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -360,7 +346,6 @@ Test(children, a_crash_still_ends_the_children)
     cr_assert(ends_soon(pid), "child %ld still running", pid);
     json_t *rep, *c = entry_of(&r, pid, &rep);
     cr_assert_str_eq(field(c, "action"), "terminated");
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -390,7 +375,6 @@ Test(children, a_reused_pid_of_a_child_reaped_unseen_is_never_signalled)
     json_t *rep = report_of(&r, 2);
     cr_assert(rep, "%s", r.err);
     cr_assert_null(child_with_pid(rep, d), "%s", json_dumps(rep, 0));
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -404,7 +388,6 @@ Test(children, the_exec_report_says_a_static_program_runs_unchecked)
     json_t *end = json_object_get(rep, "end");
     cr_assert_str_eq(field(end, "how"), "exec");
     cr_assert_str_eq(field(end, "unchecked"), "static");
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -416,7 +399,6 @@ Test(children, a_posix_spawned_static_program_is_marked_unchecked)
     json_t *rep, *c = entry_of(&r, pid, &rep);
     cr_assert_str_eq(field(c, "unchecked"), "static");
     cr_assert_str_eq(field(c, "state"), "zombie");
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -434,6 +416,5 @@ Test(children, a_clone_child_reports_as_itself_and_is_recorded)
     cr_assert_str_eq(field(c, "state"), "zombie");
     cr_assert_eq(json_integer_value(json_object_get(rep, "children_reaped")), 1);
     cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 0, "the child's leak is not ours");
-    remove_tree(r.dir);
     run_free(&r);
 }

@@ -125,7 +125,6 @@ Test(postmortem, normal_exits_and_execs_leave_no_registry_file)
     json_t *reports = all_reports(&r);
     cr_assert_geq(json_array_size(reports), 3);
     json_decref(reports);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
@@ -138,7 +137,6 @@ Test(postmortem, unusable_log_dir_still_runs_the_program)
     cr_assert(strstr(r.out, "fd 3"), "%s", r.out);
     cr_assert(strstr(r.err, "exitguard: cannot create registry file '/nonexistent/exitguard/"),
               "%s", r.err);
-    remove_tree(r.dir);
     run_free(&r);
 }
 
