@@ -87,11 +87,6 @@ static void end_now(enum eg_end_how how, int code, int in_signal_handler)
     errno = saved;
 }
 
-void eg_process_ends(enum eg_end_how how, int code)
-{
-    end_now(how, code, 0);
-}
-
 void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext)
 {
     (void)ucontext;

@@ -19,10 +19,6 @@ void eg_exit_arm(void);
 /* In a forked child: the child ends on its own. */
 void eg_exit_forked(void);
 
-/* The process is ending by exit, _exit or quick_exit: run what is left of
- * the exit sequence, once, whoever calls first. */
-void eg_process_ends(enum eg_end_how how, int code);
-
 /* A signal whose disposition the program left at the default arrived:
  * the handler in signals.c calls this.  It runs the exit sequence
  * (signal-safe finalizers only), restores SIG_DFL and re-raises or lets

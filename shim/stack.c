@@ -102,11 +102,6 @@ static unsigned unwind(uint64_t *pcs, uint64_t *cfas, unsigned max, int *signal_
     return w.n;
 }
 
-unsigned eg_stack_capture(uint64_t *pcs, unsigned max)
-{
-    return unwind(pcs, NULL, max, NULL);
-}
-
 /* ---- the per-thread cache ----
  *
  * Unwinding through DWARF costs some 100 ns a frame, and programs acquire

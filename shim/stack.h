@@ -13,9 +13,6 @@ void eg_stack_init(void);
 /* In a forked child: an unwinder load in flight in the parent is not. */
 void eg_stack_forked(void);
 
-/* Captures at most `max` frames; returns how many. */
-unsigned eg_stack_capture(uint64_t *pcs, unsigned max);
-
 /* Captures stack_depth frames and interns them; 0 when stacks are off. */
 uint32_t eg_stack_here(void);
 

@@ -15,11 +15,6 @@ void choose_colors(enum color_mode mode, int fd)
          (mode == COLOR_AUTO && isatty(fd) && !(no_color && *no_color));
 }
 
-int colors_on(void)
-{
-    return on;
-}
-
 static const char *const codes[] = {
     [COLOR_HEADER] = "\033[1m",      [COLOR_KIND] = "\033[1;35m",
     [COLOR_ERROR] = "\033[1;31m",    [COLOR_FUNCTION] = "\033[1;32m",

@@ -20,7 +20,6 @@ enum color {
 
 /* Decides once, from the mode and whether `fd` is a terminal. */
 void choose_colors(enum color_mode mode, int fd);
-int colors_on(void);
 
 void color_start(FILE *to, enum color color);
 void color_end(FILE *to);
