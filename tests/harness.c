@@ -151,14 +151,20 @@ json_t *reports_in(const char *dir)
     return all;
 }
 
-json_t *leak_with_fd(json_t *report, int fd)
+/* The first entry of report[section] whose `key` is `value`, or NULL. */
+static json_t *entry_with(json_t *report, const char *section, const char *key, long value)
 {
     size_t i;
-    json_t *leak;
-    json_array_foreach(json_object_get(report, "leaks"), i, leak)
-        if (json_integer_value(json_object_get(leak, "fd")) == fd)
-            return leak;
+    json_t *entry;
+    json_array_foreach(json_object_get(report, section), i, entry)
+        if (json_integer_value(json_object_get(entry, key)) == value)
+            return entry;
     return NULL;
+}
+
+json_t *leak_with_fd(json_t *report, int fd)
+{
+    return entry_with(report, "leaks", "fd", fd);
 }
 
 json_t *error_of_kind(json_t *report, const char *kind, int fd)
@@ -221,12 +227,7 @@ json_t *take_json(const char *path)
 
 json_t *child_with_pid(json_t *report, long pid)
 {
-    size_t i;
-    json_t *c;
-    json_array_foreach(json_object_get(report, "children"), i, c)
-        if (json_integer_value(json_object_get(c, "pid")) == pid)
-            return c;
-    return NULL;
+    return entry_with(report, "children", "pid", pid);
 }
 
 int gone_within(pid_t pid, int ms)
