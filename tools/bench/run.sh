@@ -36,6 +36,8 @@ have() { command -v "$1" >/dev/null; }
 LABELS=() CMDS=()
 add() { LABELS+=("$1"); CMDS+=("$2"); }
 printf -v PRE 'LD_PRELOAD=%q' "$LIB"
+printf -v CMD '%q --quiet --' "$PWD/build/exitguard"
+QUIET="2>/dev/null" # the command's summary line and Criterion's are expected
 fd_group() { [ "$1" = 1 ] && echo "fd-heavy 1 thread" || echo "fd-heavy $1 threads"; }
 for t in 1 2; do
     g=$(fd_group $t)
@@ -43,16 +45,31 @@ for t in 1 2; do
     add "$g|exitguard stacks on" "$PRE $FDB -t $t -n $N"
     add "$g|exitguard stacks off" "EXITGUARD_OPTIONS=stack_depth=0 $PRE $FDB -t $t -n $N"
 done
-loop() { echo "bash -c 'for i in \$(seq $1); do /bin/true; done'"; }
-add "spawn-heavy|native" "$(loop "$SPAWN")"
-add "spawn-heavy|exitguard" "$PRE $(loop "$SPAWN")"
-# what the exitguard command passes: every process writes its JSON report
-# and keeps its registry in a file there (fork copies it, exec replaces it)
-# where the command puts its reports when TMPDIR is unset (tools/report_dir.c)
-LOGDIR=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
-trap 'rm -rf "$LOGDIR"' EXIT
-add "spawn-heavy|exitguard log_dir" \
-    "EXITGUARD_OPTIONS=log_dir=$LOGDIR:report=json $PRE $(loop "$SPAWN"); rm -f $LOGDIR/*"
+# dash vforks every command; bash forks
+SHELLS="dash bash"
+loop() { echo "$1 -c 'for i in \$(seq $2); do /bin/true; done'"; }
+for sh in $SHELLS; do
+    add "spawn-heavy $sh|native" "$(loop "$sh" "$SPAWN")"
+    add "spawn-heavy $sh|exitguard" "$PRE $(loop "$sh" "$SPAWN")"
+    add "spawn-heavy $sh|exitguard --" "$CMD $(loop "$sh" "$SPAWN") $QUIET"
+done
+# what users run: a Criterion binary (a worker process per test) and a
+# parallel build of many small programs
+CRIT=$OUT/criterion_suite
+have_criterion=0
+if cc -std=gnu11 -O2 tools/bench/criterion_suite.c -o "$CRIT" -lcriterion 2>/dev/null; then
+    have_criterion=1
+    add "criterion --jobs 2|native" "$CRIT --jobs 2 $QUIET"
+    add "criterion --jobs 2|exitguard --" "$CMD $CRIT --jobs 2 $QUIET"
+fi
+MAKEJ=$OUT/makej
+rm -rf "$MAKEJ" && mkdir -p "$MAKEJ"
+for i in $(seq 24); do printf 'int main(void) { return %d - %d; }\n' "$i" "$i" >"$MAKEJ/p$i.c"; done
+printf 'all: %s\n%%: %%.c\n\t@cc -O0 -o $@ $<\n' "$(cd "$MAKEJ" && ls p*.c | sed 's/\.c$//' | tr '\n' ' ')" \
+    >"$MAKEJ/Makefile"
+makej() { echo "make -s -j2 -C $MAKEJ -B all"; }
+add "make -j2|native" "$(makej)"
+add "make -j2|exitguard --" "$CMD $(makej) $QUIET"
 
 # Sets US to the wall time of eval "$1", in microseconds (no fork to time it).
 time_us() {
@@ -92,11 +109,11 @@ report() {
 
 echo "exitguard bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
     "$ROUNDS rounds round-robin, median wall time ± half its spread"
-echo "fd-heavy: $N iterations per thread; spawn-heavy: $SPAWN x /bin/true from bash"
+echo "fd-heavy: $N iterations per thread; spawn-heavy: $SPAWN x /bin/true from dash and bash"
 for t in 1 2; do
     g=$(fd_group $t)
     report "$g" native "${MEDIAN[$g|native]}"
-    report "$g" "exitguard stacks on" "${MEDIAN[$g|exitguard stacks on]}" 1.10
+    report "$g" "exitguard stacks on" "${MEDIAN[$g|exitguard stacks on]}" 1.05
     report "$g" "exitguard stacks off" "${MEDIAN[$g|exitguard stacks off]}" 1.03
     if have valgrind; then
         time_us "valgrind --track-fds=yes $FDB -t $t -n $N" /dev/null
@@ -108,15 +125,31 @@ for t in 1 2; do
             "1 run of $((N / STRACE_DIV)) iterations, x$STRACE_DIV"
     fi
 done
-report spawn-heavy native "${MEDIAN[spawn-heavy|native]}"
-report spawn-heavy exitguard "${MEDIAN[spawn-heavy|exitguard]}" 1.20
-report spawn-heavy "exitguard log_dir" "${MEDIAN[spawn-heavy|exitguard log_dir]}" "" \
-    "registry files, a JSON report per process"
+for sh in $SHELLS; do
+    g="spawn-heavy $sh"
+    report "$g" native "${MEDIAN[$g|native]}"
+    report "$g" exitguard "${MEDIAN[$g|exitguard]}" 1.15
+    report "$g" "exitguard --" "${MEDIAN[$g|exitguard --]}" 1.25
+done
 if have valgrind; then
-    time_us "valgrind --trace-children=yes --track-fds=yes $(loop "$VG_SPAWN")" /dev/null
-    report spawn-heavy "valgrind --trace-children" "$((US * SPAWN / VG_SPAWN))" "" \
+    time_us "valgrind --trace-children=yes --track-fds=yes $(loop bash "$VG_SPAWN")" /dev/null
+    report "spawn-heavy bash" "valgrind --trace-children" "$((US * SPAWN / VG_SPAWN))" "" \
         "1 run of $VG_SPAWN, x$((SPAWN / VG_SPAWN))"
 fi
+if [ $have_criterion = 1 ]; then
+    report "criterion --jobs 2" native "${MEDIAN[criterion --jobs 2|native]}"
+    report "criterion --jobs 2" "exitguard --" "${MEDIAN[criterion --jobs 2|exitguard --]}" "" \
+        "30 tests"
+fi
+report "make -j2" native "${MEDIAN[make -j2|native]}"
+report "make -j2" "exitguard --" "${MEDIAN[make -j2|exitguard --]}" "" "24 small programs"
+
+# The start-up and exit cost of one process that acquires nothing: CPU
+# time and minor faults of the children alone, from their rusage.
+cc -std=gnu11 -O2 -Wall -Wextra -Werror tools/bench/spawnbench.c -o "$OUT/spawnbench"
+echo 'int exitguard_bench_empty;' | cc -x c -shared -fPIC -o "$OUT/empty.so" -
+"$OUT/spawnbench" -n "$SPAWN" -r "$ROUNDS" native "empty .so=LD_PRELOAD=$PWD/$OUT/empty.so" \
+    "exitguard=LD_PRELOAD=$LIB" | sed 's/$/  (target: exitguard <= +70 us)/; 1s/  (target.*//; 2s/  (target.*//'
 
 # Peak memory of the whole process, exit report included when time is there.
 if [ -x /usr/bin/time ]; then
