@@ -213,10 +213,14 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
 {
     int saved = errno;
     if (eg_enter()) {
-        if (runnable(dirfd, path, at_flags) && eg_ensure_init()) {
-            /* a program that cannot run under us is worth a report */
-            eg_exec_next_unchecked = eg_exec_unchecked(dirfd, path, at_flags);
-            eg_report_exec(shown);
+        if (runnable(dirfd, path, at_flags)) {
+            /* a process that acquired nothing hands nothing on by accident;
+             * a program that cannot run under us is worth a report anyway */
+            enum eg_unchecked unchecked = eg_exec_unchecked(dirfd, path, at_flags);
+            if ((eg_materialised() || unchecked != EG_UNCHECKED_NO) && eg_ensure_init()) {
+                eg_exec_next_unchecked = unchecked;
+                eg_report_exec(shown);
+            }
         }
         eg_leave();
     }

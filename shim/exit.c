@@ -66,8 +66,8 @@ static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
 
 static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
-    if (!is_us())
-        return;
+    if (!eg_region || !is_us())
+        return; /* never materialised: nothing held, nothing to say */
     /* a second thread in exit proper must not run beside the first */
     if (!claim(how != EG_END_EXIT))
         wait_for_the_end();

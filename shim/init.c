@@ -1,11 +1,18 @@
-/* Start of a process: options, the registry, the inherited fds.
+/* Start of a process: options in the constructor; the registry, the
+ * inherited fds and the signal handlers on first need.
  *
- * Kept lean on purpose: a wrapped test suite starts thousands of short
- * processes, and everything done here is paid by each of them.  Anything
- * expensive (libunwind, libdw) is loaded on first use instead. */
+ * A wrapped test suite starts thousands of short processes, most of which
+ * (a /bin/true, a sed in a pipeline) acquire nothing exitguard tracks: they
+ * have nothing to report and nothing to clean up, so they pay for the
+ * options and two exit hooks only.  The first acquisition (an fd, a child,
+ * a temp file, a thread, a finalizer) or misuse "materialises" the
+ * process: maps the registry, seeds it with the fds open at that moment as
+ * inherited (none was acquired through us before), and installs the
+ * fatal-signal handlers, which from then on have something to save. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -25,6 +32,9 @@
 
 enum { UNINITIALISED, INITIALISING, READY, BROKEN };
 static _Atomic int init_state = UNINITIALISED;
+static _Atomic int options_loaded;
+static int start_argc; /* as the constructor was given them */
+static char **start_argv;
 
 static void save_argv(int argc, char **argv)
 {
@@ -41,8 +51,13 @@ static void save_argv(int argc, char **argv)
 
 void eg_after_fork_in_child(void)
 {
+    /* forked while another thread was materialising: that thread is not
+     * here to finish, and what it made is the parent's */
+    int s = INITIALISING;
+    if (atomic_compare_exchange_strong(&init_state, &s, UNINITIALISED))
+        eg_region = 0;
     if (!eg_region)
-        return; /* exitguard could not start here: nothing to make ours */
+        return; /* nothing materialised (or could not be): nothing to make ours */
     /* A registry file is still the parent's here: the child's own copy
      * first, then the first write.  Until eg_pid is ours, a signal kills
      * the child without a report (exit.c): were eg_pid set first, its exit
@@ -57,13 +72,22 @@ void eg_after_fork_in_child(void)
     eg_threads_forked();
 }
 
-static int initialise(void)
+/* Once, however early the first call comes (another preloaded library's
+ * constructor may open a file before ours runs). */
+static void load_options(void)
 {
+    if (atomic_load_explicit(&options_loaded, memory_order_acquire) ||
+        atomic_exchange(&options_loaded, 1))
+        return;
     eg_real_resolve();
-    const char *text = secure_getenv("EXITGUARD_OPTIONS");
-    eg_options_parse(text);
+    eg_options_parse(secure_getenv("EXITGUARD_OPTIONS"));
     if (eg_options.help)
         eg_options_print_help(2);
+}
+
+static int materialise(void)
+{
+    load_options();
     eg_region = eg_region_create();
     if (!eg_region || !eg_depot_init()) {
         eg_warn("cannot map its registry; this process is not checked", 0, 0, 0);
@@ -74,8 +98,10 @@ static int initialise(void)
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_region->tempfiles_policy = (uint32_t)eg_options.tempfiles;
     eg_region->stack_depth = (uint32_t)eg_options.stack_depth;
+    save_argv(start_argc, start_argv);
     eg_stack_init();
     eg_fd_seed_inherited();
+    eg_signals_init();
     return 1;
 }
 
@@ -87,15 +113,25 @@ int eg_ensure_init(void)
     if (s == UNINITIALISED) {
         int expected = UNINITIALISED;
         if (atomic_compare_exchange_strong(&init_state, &expected, INITIALISING)) {
-            s = initialise() ? READY : BROKEN;
+            /* a signal handler's acquisition would wait here forever */
+            sigset_t all, before;
+            sigfillset(&all);
+            pthread_sigmask(SIG_SETMASK, &all, &before);
+            s = materialise() ? READY : BROKEN;
             atomic_store_explicit(&init_state, s, memory_order_release);
+            pthread_sigmask(SIG_SETMASK, &before, 0);
             return s == READY;
         }
     }
-    /* another thread is initialising (before main, a rare race): wait */
+    /* another thread is materialising (a rare race): wait */
     while ((s = atomic_load_explicit(&init_state, memory_order_acquire)) == INITIALISING)
         sched_yield();
     return s == READY;
+}
+
+int eg_materialised(void)
+{
+    return atomic_load_explicit(&init_state, memory_order_acquire) == READY;
 }
 
 /* glibc passes argc, argv and envp to ELF constructors. */
@@ -104,12 +140,17 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     (void)envp;
     int saved = errno;
     int outer = eg_enter();
-    if (eg_ensure_init()) {
-        save_argv(argc, argv);
-        pthread_atfork(eg_region_fork_prepare, eg_region_fork_parent, eg_after_fork_in_child);
-        eg_exit_arm();
-        eg_signals_init();
-    }
+    start_argc = argc;
+    start_argv = argv;
+    load_options();
+    if (eg_materialised())
+        save_argv(argc, argv); /* materialised before us: argv was unknown */
+    pthread_atfork(eg_region_fork_prepare, eg_region_fork_parent, eg_after_fork_in_child);
+    eg_exit_arm();
+    /* Under the command every process reports (it counts them): until a
+     * cheaper record exists, a process there materialises at once. */
+    if (eg_options.log_dir[0])
+        eg_ensure_init();
     if (outer)
         eg_leave();
     errno = saved;

@@ -47,6 +47,8 @@ struct eg_release {
     uint32_t stack;
     unsigned stream; /* EG_FD_FILE/DIR: a stream's fd, released behind it */
     uint32_t stream_stack; /* where that stream was opened */
+    int deferred;  /* before the registry existed: settled after the call */
+    int by_stream;
 };
 
 /* `by_stream`: the release comes from fclose/closedir/freopen, so closing

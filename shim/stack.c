@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unwind.h>
 
 #include "depot.h"
@@ -119,8 +120,10 @@ static unsigned unwind(uint64_t *pcs, uint64_t *cfas, unsigned max, int *signal_
  * slots: that chain would be taken for this one.  The price of not
  * unwinding; the program's rbp cannot be part of the key, as code built
  * without frame pointers uses it as an ordinary register. */
-/* 32 call sites of up to 24 frames (the default depth): 13 KiB of TLS a
- * thread. */
+/* 32 call sites of up to 24 frames (the default depth): 13 KiB a thread,
+ * mapped on the thread's first capture and reached from one TLS pointer.
+ * Not static TLS: glibc carves that out of every thread's stack, and a
+ * thread started with a PTHREAD_STACK_MIN stack would fail with EINVAL. */
 enum { CACHE_ENTRIES = 32, CACHE_DEPTH = 24 };
 
 struct cached {
@@ -132,8 +135,41 @@ struct cached {
     uintptr_t slots[CACHE_DEPTH]; /* slots[i] holds pcs[i + 1] */
 };
 
-static __thread struct cached cache[CACHE_ENTRIES] __attribute__((tls_model("initial-exec")));
-static __thread unsigned cache_victim __attribute__((tls_model("initial-exec")));
+struct cache {
+    struct cached entries[CACHE_ENTRIES];
+    unsigned victim;
+};
+
+static __thread struct cache *cache __attribute__((tls_model("initial-exec")));
+/* A thread past its end (TLS destructors may still close fds) captures
+ * uncached rather than map a block nobody would unmap. */
+#define ENDED ((struct cache *)1)
+
+/* mmap, not malloc: a capture may run in a signal handler.  A handler
+ * that interrupts this on the same thread maps a block of its own, and one
+ * of the two is dropped: once per thread at most. */
+static struct cache *thread_cache(void)
+{
+    if (cache)
+        return cache == ENDED ? 0 : cache;
+    void *p = mmap(0, sizeof(struct cache), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return 0;
+    if (cache)
+        munmap(p, sizeof(struct cache));
+    else
+        cache = p;
+    return cache;
+}
+
+void eg_stack_thread_ends(void)
+{
+    struct cache *c = cache;
+    cache = ENDED;
+    if (c && c != ENDED)
+        munmap(c, sizeof *c);
+}
 
 /* The program's call site, found by walking exitguard's own frames by
  * frame pointer (the library is built with them); gives up, rather than
@@ -185,15 +221,16 @@ uint32_t eg_stack_here(void)
     uint64_t pc0 = 0;
     uintptr_t slot0 = 0;
     struct cached *c = 0;
-    if (call_site(&pc0, &slot0)) {
+    struct cache *tc;
+    if (call_site(&pc0, &slot0) && (tc = thread_cache())) {
         /* four ways: a handful of call sites would collide in a direct map */
         unsigned set = (unsigned)(((pc0 ^ slot0) * 0x9e3779b97f4a7c15ull) >> 59) & ~3u;
         for (unsigned way = 0; way < 4; way++) {
-            struct cached *e = &cache[set + way];
+            struct cached *e = &tc->entries[set + way];
             if (e->pc0 == pc0 && e->slot0 == slot0 && e->max == max && still_valid(e))
                 return e->id;
         }
-        c = &cache[set + cache_victim++ % 4];
+        c = &tc->entries[set + tc->victim++ % 4];
     }
     uint64_t pcs[EG_MAX_FRAMES], cfas[EG_MAX_FRAMES];
     int signal_frame;

@@ -13,6 +13,9 @@ void eg_stack_init(void);
 /* In a forked child: an unwinder load in flight in the parent is not. */
 void eg_stack_forked(void);
 
+/* A thread we started is ending: its capture cache goes. */
+void eg_stack_thread_ends(void);
+
 /* Captures stack_depth frames and interns them; 0 when stacks are off. */
 uint32_t eg_stack_here(void);
 

@@ -72,6 +72,7 @@ static void thread_ends(void *arg)
     struct running *r = arg;
     int outer = eg_enter();
     eg_altstack_take_back(r->altstack);
+    eg_stack_thread_ends();
     if (outer)
         eg_leave();
     self = 0;

@@ -39,24 +39,38 @@ void eg_track_adopt(int fd, enum eg_via via, unsigned flags)
         GUARDED(eg_fd_adopted(fd, via, flags));
 }
 
+/* Before the process has materialised, a release has nothing to clear:
+ * it is settled after the call, and only a failed one (misuse) counts. */
 void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream)
 {
     r->active = 0;
+    r->deferred = 0;
     if (fd < 0)
         return;
     eg_finalizers_fd_closing(fd); /* while the fd is still there to use */
+    if (!eg_materialised()) {
+        r->deferred = 1;
+        r->fd = fd;
+        r->via = via;
+        r->by_stream = by_stream;
+        return;
+    }
     GUARDED(eg_fd_release_begin(r, fd, via, by_stream));
 }
 
 void eg_track_release_end(struct eg_release *r, int not_open, int kept)
 {
+    if (r->deferred && not_open)
+        GUARDED((eg_fd_release_begin(r, r->fd, r->via, r->by_stream),
+                 eg_fd_release_end(r, not_open, kept)));
     /* the common case: we forgot an open fd and the call released it */
-    if (r->active && !(r->after && !kept && !r->stream))
+    else if (r->active && !(r->after && !kept && !r->stream))
         GUARDED(eg_fd_release_end(r, not_open, kept));
 }
 
 void eg_track_release_range(unsigned first, unsigned last, enum eg_via via)
 {
     eg_finalizers_range_closing(first, last);
-    GUARDED(eg_fd_release_range(first, last, via));
+    if (eg_materialised())
+        GUARDED(eg_fd_release_range(first, last, via));
 }

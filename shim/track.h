@@ -11,6 +11,10 @@
  * constructor); returns 0 if exitguard cannot work in this process. */
 int eg_ensure_init(void);
 
+/* Whether the registry exists yet: before the first acquisition it does
+ * not, and there is nothing to report or clean up. */
+int eg_materialised(void);
+
 /* In a new child process (fork's atfork handler, _Fork). */
 void eg_after_fork_in_child(void);
 
