@@ -27,9 +27,11 @@
 #include "exit.h"
 #include "guard.h"
 #include "real.h"
+#include "report.h"
 #include "registry.h"
 #include "sequence.h"
 #include "signals.h"
+#include "track.h"
 
 enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
 static _Atomic int owner;   /* tid running the sequence, 0 before */
@@ -66,8 +68,21 @@ static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
 
 static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
-    if (!eg_region || !is_us())
-        return; /* never materialised: nothing held, nothing to say */
+    if (!eg_region) {
+        /* never materialised: nothing held; under the command, counted */
+        if (eg_report_wants_record() && how != EG_END_SIGNAL) {
+            int outer = eg_enter();
+            struct eg_end end = {how, code, 0};
+            char argv[EG_ARGV_MAX];
+            uint32_t len = eg_pack_start_argv(argv, sizeof argv);
+            eg_report_record_unmaterialised(&end, argv, len);
+            if (outer)
+                eg_leave();
+        }
+        return;
+    }
+    if (!is_us())
+        return;
     /* a second thread in exit proper must not run beside the first */
     if (!claim(how != EG_END_EXIT))
         wait_for_the_end();

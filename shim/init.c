@@ -36,17 +36,22 @@ static _Atomic int options_loaded;
 static int start_argc; /* as the constructor was given them */
 static char **start_argv;
 
-static void save_argv(int argc, char **argv)
+uint32_t eg_pack_start_argv(char *to, uint32_t max)
 {
     uint32_t n = 0;
-    for (int i = 0; argv && i < argc && argv[i]; i++) {
-        size_t len = strlen(argv[i]) + 1;
-        if (n + len > EG_ARGV_MAX)
+    for (int i = 0; start_argv && i < start_argc && start_argv[i]; i++) {
+        size_t len = strlen(start_argv[i]) + 1;
+        if (n + len > max)
             break;
-        memcpy(eg_region->argv + n, argv[i], len);
+        memcpy(to + n, start_argv[i], len);
         n += (uint32_t)len;
     }
-    eg_region->argv_len = n;
+    return n;
+}
+
+static void save_argv(void)
+{
+    eg_region->argv_len = eg_pack_start_argv(eg_region->argv, EG_ARGV_MAX);
 }
 
 void eg_after_fork_in_child(void)
@@ -98,7 +103,7 @@ static int materialise(void)
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_region->tempfiles_policy = (uint32_t)eg_options.tempfiles;
     eg_region->stack_depth = (uint32_t)eg_options.stack_depth;
-    save_argv(start_argc, start_argv);
+    save_argv();
     eg_stack_init();
     eg_fd_seed_inherited();
     eg_signals_init();
@@ -144,13 +149,9 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     start_argv = argv;
     load_options();
     if (eg_materialised())
-        save_argv(argc, argv); /* materialised before us: argv was unknown */
+        save_argv(); /* materialised before us: argv was unknown */
     pthread_atfork(eg_region_fork_prepare, eg_region_fork_parent, eg_after_fork_in_child);
     eg_exit_arm();
-    /* Under the command every process reports (it counts them): until a
-     * cheaper record exists, a process there materialises at once. */
-    if (eg_options.log_dir[0])
-        eg_ensure_init();
     if (outer)
         eg_leave();
     errno = saved;

@@ -413,6 +413,23 @@ void eg_region_reported(int exec, int written)
     file_path[0] = 0;
 }
 
+void eg_region_drop_predecessor(int pid)
+{
+    if (!set_dir())
+        return;
+    for (int n = 0; n < NAME_TRIES; n++) {
+        name_file(pid, n);
+        errno = 0;
+        if (is_old_image(file_path, pid)) {
+            sys_unlink(file_path);
+            break;
+        }
+        if (errno == ENOENT)
+            break; /* names are taken in order: none further */
+    }
+    file_path[0] = 0;
+}
+
 /* ---- modules ---- */
 
 static int module_known(uint64_t pc)

@@ -21,6 +21,11 @@ void eg_region_fork_parent(void);
  * log_dir) or, for an exec, is about to be superseded by a new image. */
 void eg_region_reported(int exec, int written);
 
+/* The end of an image that never made a registry file: the file an
+ * earlier image of this process (before its exec) left is removed, as a
+ * new registry file would have taken its place. */
+void eg_region_drop_predecessor(int pid);
+
 /* A new stack entered the depot: note the modules its PCs lie in. */
 void eg_region_note_modules(const uint64_t *pcs, unsigned depth);
 

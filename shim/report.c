@@ -267,7 +267,7 @@ static const char *error_name(uint32_t kind)
     }
 }
 
-static void json_end(struct eg_writer *w, const struct eg_end *end)
+void eg_json_end(struct eg_writer *w, const struct eg_end *end)
 {
     static const char *const how[] = {"exit", "_exit", "quick_exit", "signal", "exec"};
     eg_w_str(w, "{\"how\":\"");
@@ -309,7 +309,7 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
         off += (uint32_t)strlen(eg_region->argv + off) + 1;
     }
     eg_w_str(w, "],\"end\":");
-    json_end(w, end);
+    eg_json_end(w, end);
     eg_w_str(w, ",\"stack_depth\":");
     eg_w_i64(w, eg_options.stack_depth);
     eg_w_str(w, ",\n \"leaks\":[");
@@ -584,7 +584,7 @@ static int stderr_is_ours(void)
 
 struct eg_plan eg_report_plan(const struct eg_end *end)
 {
-    struct eg_plan p = {eg_options.report, 0, 0, 0};
+    struct eg_plan p = {eg_options.report, 0, 0, 0, 0};
     if (!eg_region)
         return p;
     /* the stock is taken even for report=none: fds=close acts on it */
@@ -599,10 +599,11 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
                 !eg_report_children_count();
     else
         quiet = quiet && !eg_exec_next_unchecked;
-    /* In log_dir every process gets a JSON document at its end (the command
-     * counts processes); elsewhere, and at exec, a process with nothing to
-     * say says nothing. */
-    p.document = to_dir && (p.format == EG_REPORT_JSON ? end->how != EG_END_EXEC || !quiet : !quiet);
+    /* In log_dir every process leaves a JSON document at its end (the
+     * command counts processes), a quiet one as a line of processes.jsonl;
+     * elsewhere, and at exec, a process with nothing to say says nothing. */
+    p.document = to_dir && !quiet;
+    p.record = to_dir && quiet && p.format == EG_REPORT_JSON && end->how != EG_END_EXEC;
     p.to_stderr = !quiet && stderr_is_ours();
     /* Symbolizing allocates and dlopens libdw: only on the normal exit path.
      * _exit and quick_exit may be called from a signal handler, exec from a
@@ -614,7 +615,9 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
 void eg_report(const struct eg_end *end, const struct eg_plan *p)
 {
     int format = p->format, filed = 0;
-    if (p->document) {
+    if (p->record && (filed = eg_report_record(end)))
+        goto done;
+    if (p->document || p->record) {
         if ((filed = write_file(end, format == EG_REPORT_JSON, p->symbolize)))
             goto done;
         format = EG_REPORT_TEXT; /* the findings are not lost: stderr */

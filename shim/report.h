@@ -16,13 +16,17 @@ struct eg_plan {
     int document;  /* a file in log_dir */
     int to_stderr; /* on stderr (or after a failed document, as text) */
     int symbolize;
+    int record;    /* quiet in log_dir: one line in processes.jsonl */
 };
 
 /* Takes stock of the fds (before anything of ours opens one), then
  * decides: a process with nothing to say may write nothing at all. */
 struct eg_plan eg_report_plan(const struct eg_end *end);
 
-static inline int eg_report_writes(const struct eg_plan *p) { return p->document || p->to_stderr; }
+static inline int eg_report_writes(const struct eg_plan *p)
+{
+    return p->document || p->to_stderr || p->record;
+}
 
 /* Writes the report as planned. */
 void eg_report(const struct eg_end *end, const struct eg_plan *plan);
@@ -44,5 +48,16 @@ unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx)
  * if any.  Finalizers do not run at exec, as atexit handlers do not. */
 void eg_report_exec(const char *path);
 unsigned eg_report_count_errors(void);
+
+/* report_record.c: whether this process's end goes to log_dir as JSON;
+ * then the one line of a process that has nothing to report, written
+ * once, materialised or not. */
+int eg_report_wants_record(void);
+/* 0: it did not fit in one line (write a document instead) */
+int eg_report_record(const struct eg_end *end);
+/* The same for a process that never made a registry: its identity from
+ * the system, argv as it started (NUL-separated). */
+void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
+                                     uint32_t argv_len);
 
 #endif

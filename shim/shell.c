@@ -93,6 +93,15 @@ static void system_cancelled(void *p)
 
 static int run_shell(const char *line)
 {
+    /* Materialised before SIGINT and SIGQUIT are ignored behind the
+     * signal records' back: materialising in the middle would take the
+     * ignored disposition for the program's. */
+    int saved_errno = errno;
+    if (eg_enter()) {
+        eg_ensure_init();
+        eg_leave();
+    }
+    errno = saved_errno;
     /* glibc's own sigaction: as glibc's system does, past anyone's
      * interposer (ours answers queries with the program's settings) */
     struct sigaction ignore = {0};

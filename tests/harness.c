@@ -117,6 +117,29 @@ void run_plain(struct run *r, char *const argv[], char *const extra_env[])
     spawn(r, argv, make_env(NULL, NULL, r->dir, extra_env));
 }
 
+/* The one-line reports of quiet processes (shim/report_record.c), each
+ * a report document of its own. */
+static void append_records(json_t *all, const char *dir)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/processes.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t size = 0;
+    ssize_t len;
+    while (f && (len = getline(&line, &size, f)) > 0) {
+        if (len == 1)
+            continue;
+        json_error_t err;
+        json_t *doc = json_loadb(line, (size_t)len, 0, &err);
+        cr_assert(doc, "%s: a line is not valid JSON: %s: %s", path, err.text, line);
+        json_array_append_new(all, doc);
+    }
+    free(line);
+    if (f)
+        fclose(f);
+}
+
 json_t *report_of(struct run *r, pid_t pid)
 {
     char path[400];
@@ -125,7 +148,17 @@ json_t *report_of(struct run *r, pid_t pid)
     json_t *doc = json_load_file(path, 0, &e);
     if (!doc && access(path, F_OK) == 0)
         cr_log_error("%s: %s (line %d)", path, e.text, e.line);
-    return doc;
+    if (doc)
+        return doc;
+    json_t *records = json_array(), *rec, *found = NULL;
+    size_t i;
+    append_records(records, r->dir);
+    json_array_foreach(records, i, rec)
+        if (json_integer_value(json_object_get(rec, "pid")) == pid)
+            found = rec;
+    json_incref(found);
+    json_decref(records);
+    return found;
 }
 
 json_t *all_reports(struct run *r) { return reports_in(r->dir); }
@@ -133,6 +166,7 @@ json_t *all_reports(struct run *r) { return reports_in(r->dir); }
 json_t *reports_in(const char *dir)
 {
     json_t *all = json_array();
+    append_records(all, dir);
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d))) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "messages.h"
@@ -53,7 +54,12 @@ int list_names_ending(const char *dir, const char *suffix, struct report_names *
 
 int list_report_names(const char *dir, struct report_names *out)
 {
-    return list_names_ending(dir, ".json", out);
+    int ret = list_names_ending(dir, ".json", out);
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, RECORDS_NAME);
+    out->records_from = lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : 0;
+    return ret;
 }
 
 int is_listed(const struct report_names *names, const char *name)
@@ -70,24 +76,49 @@ void free_report_names(struct report_names *names)
     *names = (struct report_names){0};
 }
 
-/* A parsed report and the name it came in. */
+/* A parsed report and the name it came in; a record, its line instead. */
 struct loaded {
     json_t *report;
-    const char *name;
+    const char *name; /* NULL for a record */
+    size_t line;
     json_int_t pid;
 };
 
 /* By pid; for one pid, <pid>.json came before <pid>.1.json, <pid>.2.json
- * (an exec, or a reused pid), and a shorter name sorts first. */
+ * (an exec, or a reused pid), and a shorter name sorts first; a record
+ * (always the end of a process) after the files, in the order written. */
 static int by_pid(const void *a, const void *b)
 {
     const struct loaded *x = a, *y = b;
     if (x->pid != y->pid)
         return x->pid < y->pid ? -1 : 1;
+    if (!x->name || !y->name) {
+        if (x->name || y->name)
+            return x->name ? -1 : 1;
+        return x->line < y->line ? -1 : x->line > y->line;
+    }
     size_t lx = strlen(x->name), ly = strlen(y->name);
     if (lx != ly)
         return lx < ly ? -1 : 1;
     return strcmp(x->name, y->name);
+}
+
+/* The report if it is one of ours, or NULL after one line naming
+ * `path` (and `where` in it). */
+static json_t *checked(json_t *report, const char *path, const char *where)
+{
+    json_t *version = json_object_get(report, "exitguard_report");
+    if (!json_is_object(report) || !json_is_integer(version) ||
+        !json_is_integer(json_object_get(report, "pid"))) {
+        complain("cannot read report '%s'%s: not an exitguard report", path, where);
+    } else if (json_integer_value(version) != REPORT_SCHEMA) {
+        complain("cannot read report '%s'%s: schema version %lld; this exitguard reads %d",
+                 path, where, (long long)json_integer_value(version), REPORT_SCHEMA);
+    } else {
+        return report;
+    }
+    json_decref(report);
+    return NULL;
 }
 
 /* The report, or NULL after one line naming the file. */
@@ -114,17 +145,68 @@ static json_t *read_report(const char *dir, const char *name)
         complain("cannot read report '%s': line %d: %s", path, error.line, error.text);
         return NULL;
     }
-    json_t *version = json_object_get(report, "exitguard_report");
-    if (!json_is_integer(version) || !json_is_integer(json_object_get(report, "pid"))) {
-        complain("cannot read report '%s': not an exitguard report", path);
-    } else if (json_integer_value(version) != REPORT_SCHEMA) {
-        complain("cannot read report '%s': schema version %lld; this exitguard reads %d",
-                 path, (long long)json_integer_value(version), REPORT_SCHEMA);
-    } else {
-        return report;
+    return checked(report, path, "");
+}
+
+/* Appends to `loaded` the records of RECORDS_NAME from offset `from`; each
+ * line that is not a report is named and counted in *unreadable (a
+ * process killed in the middle of its write leaves half a line). */
+static void read_records(const char *dir, long long from, struct loaded **loaded, size_t *n,
+                         size_t *cap, size_t *unreadable)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, RECORDS_NAME);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        lseek(fd, (off_t)from, SEEK_SET) < 0) {
+        if (fd >= 0 || errno != ENOENT)
+            complain("cannot read records '%s': %s", path,
+                     fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return;
     }
-    json_decref(report);
-    return NULL;
+    FILE *file = fdopen(fd, "r");
+    if (!file) {
+        close(fd);
+        return;
+    }
+    char *text = NULL;
+    size_t size = 0;
+    ssize_t len;
+    for (size_t line = 1; (len = getline(&text, &size, file)) > 0; line++) {
+        if (len == 1 && text[0] == '\n')
+            continue;
+        json_error_t error;
+        json_t *report = json_loadb(text, (size_t)len, JSON_REJECT_DUPLICATES, &error);
+        char where[64];
+        snprintf(where, sizeof where, " line %zu", line);
+        if (!report) {
+            complain("cannot read records '%s':%s: %s", path, where, error.text);
+            ++*unreadable;
+            continue;
+        }
+        if (!(report = checked(report, path, where))) {
+            ++*unreadable;
+            continue;
+        }
+        if (*n == *cap) {
+            size_t grown_cap = *cap ? 2 * *cap : 64;
+            struct loaded *grown = realloc(*loaded, grown_cap * sizeof *grown);
+            if (!grown) {
+                json_decref(report);
+                complain("cannot read records '%s': out of memory", path);
+                break;
+            }
+            *loaded = grown;
+            *cap = grown_cap;
+        }
+        (*loaded)[(*n)++] = (struct loaded){report, NULL, line,
+                                            json_integer_value(json_object_get(report, "pid"))};
+    }
+    free(text);
+    fclose(file);
 }
 
 json_t *load_reports(const char *dir, const struct report_names *skip, size_t *unreadable)
@@ -135,7 +217,8 @@ json_t *load_reports(const char *dir, const struct report_names *skip, size_t *u
         complain("cannot read reports from '%s': %s", dir, strerror(errno));
         return NULL;
     }
-    struct loaded *loaded = calloc(names.count ? names.count : 1, sizeof *loaded);
+    size_t cap = names.count ? names.count : 1;
+    struct loaded *loaded = calloc(cap, sizeof *loaded);
     json_t *reports = json_array();
     size_t n = 0;
     if (!loaded || !reports)
@@ -148,9 +231,11 @@ json_t *load_reports(const char *dir, const struct report_names *skip, size_t *u
             ++*unreadable;
             continue;
         }
-        loaded[n++] = (struct loaded){report, names.names[i],
+        loaded[n++] = (struct loaded){report, names.names[i], 0,
                                       json_integer_value(json_object_get(report, "pid"))};
     }
+    if (loaded && reports)
+        read_records(dir, skip ? skip->records_from : 0, &loaded, &n, &cap, unreadable);
     if (n)
         qsort(loaded, n, sizeof *loaded, by_pid);
     for (size_t i = 0; i < n; i++)

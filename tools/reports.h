@@ -12,7 +12,12 @@
 struct report_names {
     char **names; /* sorted with strcmp */
     size_t count;
+    long long records_from; /* list_report_names: the size of RECORDS_NAME */
 };
+
+/* The run-wide file of one-line reports of quiet processes (the library's
+ * shim/report_record.c). */
+#define RECORDS_NAME "processes.jsonl"
 
 /* 0, or -1 with errno set. */
 int list_report_names(const char *dir, struct report_names *out);
@@ -23,7 +28,8 @@ int is_listed(const struct report_names *names, const char *name);
 void free_report_names(struct report_names *names);
 
 /* Every report in `dir` not in `skip` (reports from before the command
- * ran), as a JSON array sorted by pid.  A report that cannot be read gets
+ * ran), and every record of RECORDS_NAME past skip->records_from, as a
+ * JSON array sorted by pid.  A report that cannot be read gets
  * one line on stderr and is counted in *unreadable.  NULL, after one line
  * on stderr, if the directory itself cannot be read. */
 json_t *load_reports(const char *dir, const struct report_names *skip, size_t *unreadable);

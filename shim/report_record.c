@@ -1,0 +1,131 @@
+/* The one line a quiet process leaves in log_dir.
+ *
+ * Under the command most processes of a test suite hold nothing at their
+ * end.  Each still has to be counted and placed in the tree, but a file
+ * of its own (create, write, rename) costs more than the process itself:
+ * instead it appends one line to DIR/processes.jsonl, a report document
+ * of the usual schema with every list empty.  One write(2) of at most
+ * 4096 bytes with O_APPEND: concurrent writers never interleave on a
+ * local file system; a write cut short by SIGKILL leaves a broken line
+ * that the reader names and skips (the next record starts a line of its
+ * own, after the newline every record begins with). */
+#define _GNU_SOURCE
+#include "report_parts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "region.h"
+#include "region_file.h"
+#include "registry.h"
+#include "report.h"
+
+#define RECORDS "processes.jsonl"
+
+enum { ARG_MAX_SHOWN = 256, ARGV_BUDGET = 2600 };
+
+static _Atomic int recorded;
+
+int eg_report_wants_record(void)
+{
+    return eg_options.log_dir[0] &&
+           (eg_options.report == EG_REPORT_AUTO || eg_options.report == EG_REPORT_JSON);
+}
+
+/* argv last, each string cut to ARG_MAX_SHOWN bytes and the list cut at
+ * ARGV_BUDGET, so that the line fits in one write of the writer's buffer. */
+static void json_argv(struct eg_writer *w, const char *argv, uint32_t len)
+{
+    eg_w_str(w, ",\"argv\":[");
+    for (uint32_t off = 0; off < len && w->n < ARGV_BUDGET;) {
+        char arg[ARG_MAX_SHOWN + 1];
+        size_t n = strnlen(argv + off, len - off);
+        memcpy(arg, argv + off, n < ARG_MAX_SHOWN ? n : ARG_MAX_SHOWN);
+        arg[n < ARG_MAX_SHOWN ? n : ARG_MAX_SHOWN] = 0;
+        if (off)
+            eg_w_char(w, ',');
+        eg_w_json_str(w, arg);
+        off += (uint32_t)n + 1;
+    }
+    eg_w_char(w, ']');
+}
+
+/* Appends the record in w (one document, '\n' first and last, none
+ * inside: the writer escapes newlines within strings). */
+static int append(struct eg_writer *w)
+{
+    char path[EG_PATH_MAX + 32];
+    size_t dir = strlen(eg_options.log_dir);
+    if (w->failed || dir + sizeof "/" RECORDS > sizeof path)
+        return 0; /* did not fit in one write */
+    for (size_t i = 1; i + 1 < w->n; i++)
+        if (w->buf[i] == '\n')
+            w->buf[i] = ' ';
+    memcpy(path, eg_options.log_dir, dir);
+    strcpy(path + dir, "/" RECORDS);
+    /* raw: no interposer may see exitguard's own fd */
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+                          O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        eg_warn("cannot write its record in log_dir '", eg_options.log_dir, "': ",
+                strerrordesc_np(errno));
+        return 0;
+    }
+    ssize_t n;
+    do
+        n = syscall(SYS_write, fd, w->buf, w->n);
+    while (n < 0 && errno == EINTR);
+    int error = errno;
+    syscall(SYS_close, fd);
+    if (n != (ssize_t)w->n) {
+        eg_warn("cannot write its record in '", path, "': ",
+                n < 0 ? strerrordesc_np(error) : "short write");
+        return 0;
+    }
+    return 1;
+}
+
+int eg_report_record(const struct eg_end *end)
+{
+    struct eg_writer w;
+    eg_w_init(&w, -1);
+    eg_w_char(&w, '\n');
+    eg_report_json(&w, end);
+    return append(&w);
+}
+
+/* Once per process: an exit handler may end it again (_exit from an
+ * atexit handler). */
+void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
+                                     uint32_t argv_len)
+{
+    if (atomic_exchange(&recorded, 1))
+        return;
+    int pid = (int)syscall(SYS_getpid);
+    eg_region_drop_predecessor(pid); /* this image's end supersedes it */
+    struct eg_writer w;
+    eg_w_init(&w, -1);
+    eg_w_str(&w, "\n{\"exitguard_report\":");
+    eg_w_i64(&w, EG_REPORT_SCHEMA);
+    eg_w_str(&w, ",\"pid\":");
+    eg_w_i64(&w, pid);
+    eg_w_str(&w, ",\"ppid\":");
+    eg_w_i64(&w, (int)syscall(SYS_getppid));
+    eg_w_str(&w, ",\"exe\":");
+    eg_w_json_str(&w, eg_self_exe());
+    eg_w_str(&w, ",\"end\":");
+    eg_json_end(&w, end);
+    eg_w_str(&w, ",\"stack_depth\":");
+    eg_w_i64(&w, eg_options.stack_depth);
+    eg_w_str(&w, ",\"leaks\":[],\"closed_unseen\":[],\"tempfiles\":[],\"finalizers\":[],"
+                 "\"children\":[],\"children_reaped\":0,\"threads\":[],\"errors\":[],"
+                 "\"errors_dropped\":0");
+    json_argv(&w, argv, argv_len);
+    eg_w_str(&w, "}\n");
+    append(&w);
+}
