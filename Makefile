@@ -9,7 +9,8 @@ B = build
 VERSION = 0.1.0
 
 SHIM_SRC = $(wildcard shim/*.c)
-SHIM_OBJ = $(SHIM_SRC:shim/%.c=$(B)/shim/%.o)
+SHIM_ASM = $(wildcard shim/*_$(shell uname -m).S)
+SHIM_OBJ = $(SHIM_SRC:shim/%.c=$(B)/shim/%.o) $(SHIM_ASM:shim/%.S=$(B)/shim/%.o)
 SHIM_HDR = $(wildcard shim/*.h shim/*.def include/*.h)
 # The registry, depot, options, report and symbolizer, without interposers,
 # constructor or exit hooks: what unit tests link directly.
@@ -17,7 +18,7 @@ CORE_SRC = shim/region.c shim/depot.c shim/registry.c shim/stack.c \
            shim/options.c shim/writer.c shim/describe.c shim/report.c \
            shim/report_stack.c shim/report_threads.c shim/report_tempfiles.c \
            shim/report_children.c \
-           shim/report_finalizers.c shim/report_record.c \
+           shim/report_finalizers.c shim/report_record.c shim/vfork.c shim/guard.c \
            shim/symbolize.c shim/real.c shim/duration.c
 CMD_SRC = $(wildcard tools/*.c) shim/symbolize.c shim/duration.c
 
@@ -35,6 +36,8 @@ all: $(B)/libexitguard.so $(B)/exitguard
 SHIM_CFLAGS = $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
               -fno-omit-frame-pointer
 $(B)/shim/%.o: shim/%.c $(SHIM_HDR) Makefile | $(B)/shim
+	$(CC) $(SHIM_CFLAGS) -c $< -o $@
+$(B)/shim/%.o: shim/%.S Makefile | $(B)/shim
 	$(CC) $(SHIM_CFLAGS) -c $< -o $@
 
 # Depends on libc alone: the unwinder and libdw are loaded when first needed.

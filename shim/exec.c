@@ -28,6 +28,7 @@
 #include "report.h"
 #include "report_parts.h"
 #include "track.h"
+#include "vfork.h"
 
 #define PRELOAD "LD_PRELOAD="
 #define OPTIONS "EXITGUARD_OPTIONS="
@@ -212,17 +213,22 @@ static int runnable(int dirfd, const char *path, int at_flags)
 static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown)
 {
     int saved = errno;
-    if (eg_enter()) {
+    /* a vfork child runs with the flag raised (vfork.c) and reports from
+     * its parent's registry as it is: it cannot make one of its own */
+    int vfork_child = eg_in_vfork_child;
+    if (vfork_child || eg_enter()) {
         if (runnable(dirfd, path, at_flags)) {
             /* a process that acquired nothing hands nothing on by accident;
              * a program that cannot run under us is worth a report anyway */
             enum eg_unchecked unchecked = eg_exec_unchecked(dirfd, path, at_flags);
-            if ((eg_materialised() || unchecked != EG_UNCHECKED_NO) && eg_ensure_init()) {
+            if ((eg_materialised() || unchecked != EG_UNCHECKED_NO) &&
+                (vfork_child ? eg_materialised() : eg_ensure_init())) {
                 eg_exec_next_unchecked = unchecked;
                 eg_report_exec(shown);
             }
         }
-        eg_leave();
+        if (!vfork_child)
+            eg_leave();
     }
     errno = saved;
 }

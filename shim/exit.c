@@ -32,6 +32,7 @@
 #include "sequence.h"
 #include "signals.h"
 #include "track.h"
+#include "vfork.h"
 
 enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
 static _Atomic int owner;   /* tid running the sequence, 0 before */
@@ -68,6 +69,8 @@ static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
 
 static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
+    if (eg_in_vfork_child)
+        return; /* the parent's memory: nothing of ours to end here */
     if (!eg_region) {
         /* never materialised: nothing held; under the command, counted */
         if (eg_report_wants_record() && how != EG_END_SIGNAL) {

@@ -19,6 +19,7 @@
 #include "guard.h"
 #include "real.h"
 #include "track.h"
+#include "vfork.h"
 
 /* Fortified builds (-D_FORTIFY_SOURCE) call these names instead of open. */
 int __open_2(const char *path, int flags);
@@ -142,6 +143,8 @@ static int dup_onto(int (*real)(int, int, int), int is_dup2, int old, int new,
     /* A number chosen by the program, without O_CLOEXEC: the way a child
      * is handed an fd on purpose, so exec does not call it a leak. */
     eg_track_fd(ret, via, flags & O_CLOEXEC ? 0 : EG_FD_PASSED); /* dup2: flags 0 */
+    if (eg_in_vfork_child && ret >= 0 && !(flags & O_CLOEXEC))
+        eg_vfork_child_passed(ret);
     return ret;
 }
 

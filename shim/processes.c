@@ -3,6 +3,7 @@
  * learns it is a new process from the atfork handler (init.c), or here
  * where glibc runs none. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pty.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include "guard.h"
 #include "real.h"
 #include "track.h"
+#include "vfork.h"
 
 EG_EXPORT pid_t fork(void)
 {
@@ -21,13 +23,26 @@ EG_EXPORT pid_t fork(void)
     return pid;
 }
 
-/* A vfork child shares its parent's memory until it execs or exits: every
- * close or dup2 it makes before exec would rewrite the parent's registry,
- * and its _exit would report as the parent.  A C wrapper cannot return
- * twice into a shared stack (PITFALLS.md), so vfork runs as fork: the
- * child gets its own memory, which POSIX allows -- a program may not rely
- * on the sharing.  (posix_spawn and system use clone(CLONE_VM) internally,
- * but their children call no interposed function before exec.) */
+/* vfork is vfork_x86_64.S and vfork.c.  Elsewhere a C wrapper cannot
+ * return twice into a shared stack (PITFALLS.md): vfork runs as fork,
+ * which POSIX allows, though programs that probe for the sharing (libuv)
+ * then take another path. */
+#ifdef __x86_64__
+int eg_vfork_parent(int ret)
+{
+    eg_vfork_child_end();
+    if (ret < 0)
+        return eg_vfork_failed(ret);
+    eg_track_child(ret, EG_VIA_vfork, 0, 0, EG_UNCHECKED_NO);
+    return ret;
+}
+
+int eg_vfork_failed(int ret)
+{
+    errno = -ret;
+    return -1;
+}
+#else
 EG_EXPORT pid_t vfork(void)
 {
     pid_t pid = REAL(fork)();
@@ -35,6 +50,7 @@ EG_EXPORT pid_t vfork(void)
         eg_track_child(pid, EG_VIA_vfork, 0, 0, EG_UNCHECKED_NO);
     return pid;
 }
+#endif
 
 /* _Fork runs no atfork handlers: the child learns it is a child here. */
 EG_EXPORT pid_t _Fork(void)

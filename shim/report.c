@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "registry.h"
 #include "report_parts.h"
 #include "symbolize.h"
+#include "vfork.h"
 
 /* ---- walking the registry ---- */
 
@@ -29,6 +31,18 @@ static int stock_at_exec; /* the stock is for an exec, not for the end */
 
 /* At exec, an fd the parent acquired and a forked child carries into the
  * new program is the commonest leak of all: the pid does not matter. */
+/* Whose report this is: an exec report written in a vfork child is the
+ * child's, computed from the parent's registry it borrows (vfork.c). */
+int eg_report_pid(void)
+{
+    return eg_in_vfork_child ? (int)syscall(SYS_getpid) : eg_pid;
+}
+
+static int report_ppid(void)
+{
+    return eg_in_vfork_child ? eg_pid : eg_region->ppid;
+}
+
 static int is_held(int fd, struct eg_fd_slot *s)
 {
     uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
@@ -109,7 +123,8 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
         uint64_t bit = 1ull << (fd % 64);
         int fdflags = fcntl(fd, F_GETFD);
         int crosses = !(fdflags & FD_CLOEXEC) &&
-                      !(EG_WORD_FLAGS(atomic_load(&s->word)) & EG_FD_PASSED);
+                      !(EG_WORD_FLAGS(atomic_load(&s->word)) & EG_FD_PASSED) &&
+                      !eg_vfork_child_passes(fd);
         if (fdflags >= 0 && (end->how != EG_END_EXEC || crosses))
             open_in_kernel[fd / 64] |= bit;
         else
@@ -136,7 +151,7 @@ static unsigned count_leaks(void) { return each_leak(0, 0); }
  * this process's are [errors_first, errors_end). */
 static unsigned errors_first(void)
 {
-    unsigned n = eg_region->errors_inherited;
+    unsigned n = eg_in_vfork_child ? atomic_load(&eg_region->nerrors) : eg_region->errors_inherited;
     return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
 }
 
@@ -148,6 +163,8 @@ static unsigned errors_end(void)
 
 unsigned eg_report_count_errors(void)
 {
+    if (eg_in_vfork_child)
+        return 0; /* its misuse is not recorded; the rest is its parent's */
     return atomic_load_explicit(&eg_region->nerrors, memory_order_acquire) -
            eg_region->errors_inherited;
 }
@@ -296,9 +313,9 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
     eg_w_str(w, "{\"exitguard_report\":");
     eg_w_i64(w, EG_REPORT_SCHEMA);
     eg_w_str(w, ",\"pid\":");
-    eg_w_i64(w, eg_pid);
+    eg_w_i64(w, eg_report_pid());
     eg_w_str(w, ",\"ppid\":");
-    eg_w_i64(w, eg_region->ppid);
+    eg_w_i64(w, report_ppid());
     eg_w_str(w, ",\"exe\":");
     eg_w_json_str(w, eg_self_exe());
     eg_w_str(w, ",\"argv\":[");
@@ -466,7 +483,7 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
     eg_w_str(w, "exitguard: ");
     eg_w_str(w, eg_region->argv_len ? eg_region->argv : eg_self_exe());
     eg_w_str(w, " (pid ");
-    eg_w_i64(w, eg_pid);
+    eg_w_i64(w, eg_report_pid());
     eg_w_str(w, ") ");
     text_how(w, end);
     eg_w_str(w, !leaks                     ? "\n"
@@ -527,7 +544,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     strcpy(tmp, dir);
     strcat(tmp, "/.");
-    append_num(tmp + strlen(tmp), eg_pid);
+    append_num(tmp + strlen(tmp), eg_report_pid());
     strcat(tmp, ".");
     append_num(tmp + strlen(tmp), ts.tv_nsec);
     strcat(tmp, ".tmp");
@@ -552,7 +569,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     for (int n = 0; n < 1000; n++) {
         strcpy(final, dir);
         strcat(final, "/");
-        append_num(final + strlen(final), eg_pid);
+        append_num(final + strlen(final), eg_report_pid());
         if (n) {
             strcat(final, ".");
             append_num(final + strlen(final), n);
@@ -634,7 +651,8 @@ void eg_report(const struct eg_end *end, const struct eg_plan *p)
 done:
     /* A program that cannot run under us never takes the registry file
      * over: this exec report is the process's last word. */
-    eg_region_reported(end->how == EG_END_EXEC && !eg_exec_next_unchecked, filed);
+    if (!eg_in_vfork_child) /* the registry is the parent's */
+        eg_region_reported(end->how == EG_END_EXEC && !eg_exec_next_unchecked, filed);
     if (p->symbolize)
         eg_symbolize_end();
 }

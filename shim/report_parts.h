@@ -10,6 +10,8 @@
 #include "writer.h"
 
 const char *eg_self_exe(void);
+/* The pid the report speaks for (a vfork child's, in one). */
+int eg_report_pid(void);
 const char *eg_signal_name(int sig, char *buf); /* buf: 20 bytes */
 
 /* {"pc":"0x..","module":"..","offset":"0x.."} */

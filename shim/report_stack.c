@@ -93,7 +93,7 @@ void eg_json_stack(struct eg_writer *w, uint32_t id)
 void eg_text_prefix(struct eg_writer *w)
 {
     eg_w_str(w, "==");
-    eg_w_i64(w, eg_pid);
+    eg_w_i64(w, eg_report_pid());
     eg_w_str(w, "== ");
 }
 

@@ -5,8 +5,6 @@
 #include "finalizers.h"
 #include "guard.h"
 
-__thread int eg_busy __attribute__((tls_model("initial-exec")));
-
 /* Runs `call` under the reentrancy guard, once the library is initialised,
  * leaving errno as it was: a call made while exitguard itself is working
  * is exitguard's, and is only forwarded. */

@@ -301,6 +301,51 @@ Test(fds, a_vfork_child_cannot_erase_or_speak_for_its_parent)
     run_free(&r);
 }
 
+/* libuv's probe: a real vfork, the child's store seen by the parent, as
+ * natively; with and without a registry file. */
+Test(fds, a_vfork_child_shares_its_parents_memory)
+{
+    const char *options[] = {NULL, "log_dir={dir}"};
+    for (int i = 0; i < 2; i++) {
+        struct run r;
+        char *argv[] = {(char *)build_path("tests/programs/vforks"), "shares", NULL};
+        run_preloaded(&r, options[i], argv, NULL);
+        cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "shared 1\n", "%s", options[i] ? options[i] : "stderr");
+        run_free(&r);
+    }
+}
+
+/* The child's exec report comes from the parent's registry, under the
+ * child's pid: the parent's fd without O_CLOEXEC crosses (with where the
+ * parent opened it), the one the child dup2'ed into place does not. */
+Test(fds, a_vfork_child_reports_what_its_exec_hands_on)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/vforks"), "exec", NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int child = number_after(r.out, "child "), leak = number_after(r.out, "leak ");
+    cr_assert_eq(number_after(r.out, "status "), 0, "%s", r.out);
+    json_t *rep = report_of(&r, child);
+    cr_assert(rep, "no exec report of the vfork child %d: %s", child, r.err);
+    json_t *end = json_object_get(rep, "end");
+    cr_assert_str_eq(json_string_value(json_object_get(end, "how")), "exec");
+    cr_assert_eq(json_integer_value(json_object_get(rep, "ppid")), r.pid);
+    json_t *crossing = leak_with_fd(rep, leak);
+    cr_assert(crossing, "%s", json_dumps(rep, 0));
+    cr_assert(stack_has(json_object_get(crossing, "stack"), "exec_report", "vforks.c", 0));
+    cr_assert_null(leak_with_fd(rep, number_after(r.out, "passed ")), "dup2'ed into place: %s",
+                   json_dumps(rep, 0));
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 1, "%s", json_dumps(rep, 0));
+    json_t *parent = report_of(&r, r.pid);
+    cr_assert(parent, "%s", r.err);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(parent, "end"), "how")),
+                     "exit", "the parent's end is its own");
+    cr_assert_eq(json_array_size(json_object_get(parent, "leaks")), 0, "%s", json_dumps(parent, 0));
+    run_free(&r);
+}
+
 Test(fds, fclose_of_a_stream_without_fd_leaves_errno_alone)
 {
     struct run r;

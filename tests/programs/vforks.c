@@ -1,14 +1,62 @@
-/* The parent leaks a file, then starts a child with vfork that closes the
- * leaked number and dup2s onto another before exec -- in the child's own
- * fd table.  The parent's report must still show its leak, and come from
- * the parent.  Prints "leak <fd>". */
+/* vfork children under exitguard.
+ *
+ * No argument: the parent leaks a file, then starts a child with vfork
+ * that closes the leaked number and dup2s onto another before exec -- in
+ * the child's own fd table.  The parent's report must still show its
+ * leak, and come from the parent.  Prints "leak <fd>".
+ *
+ * "shares": the probe libuv runs before it trusts posix_spawn -- a store
+ * by the vfork child is seen by the parent.  Prints "shared <0|1>".
+ *
+ * "exec": the parent holds two fds without O_CLOEXEC; its vfork child
+ * dup2s a third onto the second for the new program and execs /bin/true.
+ * Prints "child <pid> leak <fd> passed <fd> status <n>". */
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int main(void)
+static int shares(void)
 {
+    volatile int stored = 0;
+    pid_t pid = vfork();
+    if (pid == 0) {
+        stored = 1;
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    printf("shared %d\n", stored);
+    return 0;
+}
+
+static int exec_report(void)
+{
+    int leak = open("/etc/passwd", O_RDONLY);
+    int target = open("/dev/null", O_RDONLY);
+    int passed = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+    pid_t pid = vfork();
+    if (pid == 0) {
+        dup2(passed, target);
+        execl("/bin/true", "true", (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf("child %d leak %d passed %d status %d\n", (int)pid, leak, target,
+           WEXITSTATUS(status));
+    close(leak);
+    close(target);
+    close(passed);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "shares"))
+        return shares();
+    if (argc > 1 && !strcmp(argv[1], "exec"))
+        return exec_report();
     int fd = open("/etc/passwd", O_RDONLY);
     printf("leak %d\n", fd);
     fflush(stdout);

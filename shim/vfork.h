@@ -1,0 +1,25 @@
+/* vfork child mode (vfork.c). */
+#ifndef EXITGUARD_VFORK_H
+#define EXITGUARD_VFORK_H
+
+enum { EG_VFORK_PASSED = 16 };
+
+/* Nonzero in a vfork child, until it execs or exits. */
+extern __thread int eg_in_vfork_child __attribute__((tls_model("initial-exec")));
+
+/* Around the system call (vfork_x86_64.S): the mode on, for the child;
+ * off again in the parent, once the child has exec'd or exited. */
+void eg_vfork_child_begin(void);
+void eg_vfork_child_end(void);
+
+/* The parent's side (processes.c): records the child, or sets errno
+ * from a failed call's -errno and returns -1. */
+int eg_vfork_parent(int ret);
+int eg_vfork_failed(int ret);
+
+/* The child dup2'ed onto fd for the program it is about to exec (the
+ * first EG_VFORK_PASSED of them); whether it did. */
+void eg_vfork_child_passed(int fd);
+int eg_vfork_child_passes(int fd);
+
+#endif

@@ -1,0 +1,72 @@
+/* vfork as vfork: the child borrows the parent's memory and stack until
+ * it execs or exits, so nothing of ours may live on the stack across the
+ * system call -- the child returns and runs over it.  The return address
+ * waits in thread-local storage (eg_vfork_return), which the child only
+ * reads: its thread's TLS is the parent thread's, and that thread sleeps
+ * in vfork until the child is gone.  The child runs in "vfork child" mode
+ * (shim/vfork.c): the reentrancy flag raised, so every interposer passes
+ * straight through, but exec still reports.  The parent, once resumed,
+ * puts the return address back on the stack, builds a frame (so that the
+ * child's record gets the program's call site) and records the child.
+ *
+ * A vfork inside a vfork child (POSIX allows only exec and _exit there)
+ * must not overwrite the saved address: it is done as glibc does, the
+ * return address held in a register the system call keeps. */
+    .text
+    .globl vfork
+    .type vfork, @function
+vfork:
+    .cfi_startproc
+    endbr64
+    movq eg_in_vfork_child@gottpoff(%rip), %rcx
+    cmpl $0, %fs:(%rcx)
+    jne .Lnested
+    movq eg_vfork_return@gottpoff(%rip), %rcx
+    popq %fs:(%rcx)
+    .cfi_adjust_cfa_offset -8
+    .cfi_undefined rip
+    call eg_vfork_child_begin
+    movl $58, %eax /* SYS_vfork */
+    syscall
+    testl %eax, %eax
+    jz .Lchild
+    /* the parent (or a failed call): back to an ordinary frame */
+    .cfi_remember_state
+    movq eg_vfork_return@gottpoff(%rip), %rcx
+    pushq %fs:(%rcx)
+    .cfi_adjust_cfa_offset 8
+    .cfi_offset rip, -8
+    pushq %rbp
+    .cfi_adjust_cfa_offset 8
+    .cfi_offset rbp, -16
+    movq %rsp, %rbp
+    .cfi_def_cfa_register rbp
+    movl %eax, %edi
+    call eg_vfork_parent
+    popq %rbp
+    .cfi_def_cfa rsp, 8
+    .cfi_restore rbp
+    ret
+    .cfi_restore_state
+.Lchild:
+    movq eg_vfork_return@gottpoff(%rip), %rcx
+    jmp *%fs:(%rcx)
+.Lnested:
+    popq %rdx
+    .cfi_adjust_cfa_offset -8
+    .cfi_register rip, rdx
+    movl $58, %eax
+    syscall
+    pushq %rdx
+    .cfi_adjust_cfa_offset 8
+    .cfi_offset rip, -8
+    cmpl $-4095, %eax
+    jae .Lnested_failed
+    ret
+.Lnested_failed:
+    movl %eax, %edi
+    jmp eg_vfork_failed
+    .cfi_endproc
+    .size vfork, .-vfork
+
+    .section .note.GNU-stack, "", @progbits
