@@ -221,8 +221,9 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
             /* a process that acquired nothing hands nothing on by accident;
              * a program that cannot run under us is worth a report anyway */
             enum eg_unchecked unchecked = eg_exec_unchecked(dirfd, path, at_flags);
-            if ((eg_materialised() || unchecked != EG_UNCHECKED_NO) &&
-                (vfork_child ? eg_materialised() : eg_ensure_init())) {
+            int readable = eg_registry_readable(); /* a borrowed one is read as is */
+            if ((readable || unchecked != EG_UNCHECKED_NO) &&
+                (readable || (!vfork_child && eg_ensure_init()))) {
                 eg_exec_next_unchecked = unchecked;
                 eg_report_exec(shown);
             }

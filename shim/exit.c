@@ -26,7 +26,9 @@
 
 #include "exit.h"
 #include "guard.h"
+#include "finalizers.h"
 #include "real.h"
+#include "region.h"
 #include "report.h"
 #include "registry.h"
 #include "sequence.h"
@@ -71,9 +73,13 @@ static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
     if (eg_in_vfork_child)
         return; /* the parent's memory: nothing of ours to end here */
-    if (!eg_region) {
-        /* never materialised: nothing held; under the command, counted */
-        if (eg_report_wants_record() && how != EG_END_SIGNAL) {
+    if (eg_region_borrowed && eg_finalizers_for_children())
+        eg_ensure_init(); /* the parent's, to run here too: ours first */
+    if (!eg_region || eg_region_borrowed) {
+        /* never materialised: nothing held; under the command, counted
+         * (a signal reaches a borrowing child's handlers, not one that
+         * never installed them) */
+        if (eg_report_wants_record() && (how != EG_END_SIGNAL || eg_region)) {
             int outer = eg_enter();
             struct eg_end end = {how, code, 0};
             char argv[EG_ARGV_MAX];

@@ -139,9 +139,31 @@ static void run_claimed(struct eg_finalizer *f)
     eg_finalizer_done(f, EG_FIN_CALLED, 0);
 }
 
+/* A forked child changing a finalizer its parent registered changes its
+ * own copy: the borrowed registry (region_file.h) is copied first, at the
+ * same address, so the handle stays good. */
+static void own_registry(void)
+{
+    if (eg_region_borrowed) {
+        int saved = errno;
+        eg_ensure_init();
+        errno = saved;
+    }
+}
+
+int eg_finalizers_for_children(void)
+{
+    for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f))
+        if ((f->flags & EXITGUARD_IN_CHILDREN) && atomic_load(&f->state) == EG_FIN_ALIVE &&
+            atomic_load(&f->atexit))
+            return 1;
+    return 0;
+}
+
 EG_EXPORT int exitguard_call(exitguard_finalizer *handle)
 {
     struct eg_finalizer *f = (struct eg_finalizer *)handle;
+    own_registry();
     if (!f || !eg_finalizer_claim(f))
         return 0;
     run_claimed(f);
@@ -152,6 +174,7 @@ EG_EXPORT int exitguard_detach(exitguard_finalizer *handle, void **obj, void (**
                                void **arg)
 {
     struct eg_finalizer *f = (struct eg_finalizer *)handle;
+    own_registry();
     uint32_t alive = EG_FIN_ALIVE;
     if (!f || !atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_DEAD))
         return 0;
@@ -189,6 +212,7 @@ EG_EXPORT int exitguard_alive(const exitguard_finalizer *handle)
 EG_EXPORT void exitguard_set_atexit(exitguard_finalizer *handle, int on)
 {
     struct eg_finalizer *f = (struct eg_finalizer *)handle;
+    own_registry();
     if (f)
         atomic_store(&f->atexit, on != 0);
 }
@@ -225,6 +249,7 @@ EG_EXPORT int exitguard_release(void *obj)
 {
     if (!eg_region || !atomic_load(&eg_region->finalizers))
         return 0;
+    own_registry();
     _Atomic uint32_t *head = bucket((uint64_t)(uintptr_t)obj, 0);
     return head ? run_owned(head, owned_by_obj, obj) : 0;
 }
@@ -244,6 +269,7 @@ void eg_finalizers_fd_closing(int fd)
 {
     if (!atomic_load_explicit(&fd_finalizers, memory_order_relaxed) || eg_busy)
         return;
+    own_registry();
     struct eg_fd_slot *slot = eg_fd_slot(fd, 0);
     _Atomic uint32_t *head = slot ? bucket((uint64_t)fd, 1) : 0;
     if (!head)
@@ -258,6 +284,7 @@ void eg_finalizers_range_closing(unsigned first, unsigned last)
 {
     if (!atomic_load_explicit(&fd_finalizers, memory_order_relaxed) || eg_busy)
         return;
+    own_registry();
     int saved = errno;
     /* newest first across the range: the global list is in that order */
     for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f)) {

@@ -9,6 +9,8 @@
 /* The program is about to close fd (or every fd in [first, last]): runs
  * the live finalizers tied to it, newest first.  Cheap when there are none. */
 void eg_finalizers_fd_closing(int fd);
+/* A live finalizer that runs in children too (EXITGUARD_IN_CHILDREN) and at exit. */
+int eg_finalizers_for_children(void);
 void eg_finalizers_range_closing(unsigned first, unsigned last);
 
 /* The newest finalizer, then older ones: NULL at the end. */

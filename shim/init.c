@@ -30,7 +30,9 @@
 #include "track.h"
 #include "writer.h"
 
-enum { UNINITIALISED, INITIALISING, READY, BROKEN };
+/* BORROWED: a forked child reading its parent's registry file (region_file.h)
+ * until its first acquisition. */
+enum { UNINITIALISED, INITIALISING, READY, BROKEN, BORROWED };
 static _Atomic int init_state = UNINITIALISED;
 static _Atomic int options_loaded;
 static int start_argc; /* as the constructor was given them */
@@ -54,6 +56,15 @@ static void save_argv(void)
     eg_region->argv_len = eg_pack_start_argv(eg_region->argv, EG_ARGV_MAX);
 }
 
+/* The region, a copy of the parent's, becomes this child's. */
+static void make_ours(void)
+{
+    eg_region->pid = eg_pid;
+    eg_region->ppid = (int)syscall(SYS_getppid);
+    eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
+    eg_threads_forked();
+}
+
 void eg_after_fork_in_child(void)
 {
     /* forked while another thread was materialising: that thread is not
@@ -63,18 +74,13 @@ void eg_after_fork_in_child(void)
         eg_region = 0;
     if (!eg_region)
         return; /* nothing materialised (or could not be): nothing to make ours */
-    /* A registry file is still the parent's here: the child's own copy
-     * first, then the first write.  Until eg_pid is ours, a signal kills
-     * the child without a report (exit.c): were eg_pid set first, its exit
-     * sequence would write into the parent's file, and mark it reported. */
-    eg_region_forked();
     eg_pid = (int)syscall(SYS_getpid);
-    eg_region->pid = eg_pid;
-    eg_region->ppid = (int)syscall(SYS_getppid);
-    eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
     eg_stack_forked();
     eg_exit_forked();
-    eg_threads_forked();
+    if (eg_region_forked())
+        atomic_store(&init_state, BORROWED); /* the parent's file: not a byte written */
+    else
+        make_ours();
 }
 
 /* Once, however early the first call comes (another preloaded library's
@@ -115,14 +121,20 @@ int eg_ensure_init(void)
     int s = atomic_load_explicit(&init_state, memory_order_acquire);
     if (s == READY)
         return 1;
-    if (s == UNINITIALISED) {
-        int expected = UNINITIALISED;
+    if (s == UNINITIALISED || s == BORROWED) {
+        int expected = s;
         if (atomic_compare_exchange_strong(&init_state, &expected, INITIALISING)) {
             /* a signal handler's acquisition would wait here forever */
             sigset_t all, before;
             sigfillset(&all);
             pthread_sigmask(SIG_SETMASK, &all, &before);
-            s = materialise() ? READY : BROKEN;
+            if (s == BORROWED) {
+                eg_region_own_copy();
+                make_ours();
+                s = READY;
+            } else {
+                s = materialise() ? READY : BROKEN;
+            }
             atomic_store_explicit(&init_state, s, memory_order_release);
             pthread_sigmask(SIG_SETMASK, &before, 0);
             return s == READY;
@@ -139,6 +151,12 @@ int eg_materialised(void)
     return atomic_load_explicit(&init_state, memory_order_acquire) == READY;
 }
 
+int eg_registry_readable(void)
+{
+    int s = atomic_load_explicit(&init_state, memory_order_acquire);
+    return s == READY || s == BORROWED;
+}
+
 /* glibc passes argc, argv and envp to ELF constructors. */
 __attribute__((constructor)) static void eg_start(int argc, char **argv, char **envp)
 {
@@ -150,7 +168,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     load_options();
     if (eg_materialised())
         save_argv(); /* materialised before us: argv was unknown */
-    pthread_atfork(eg_region_fork_prepare, eg_region_fork_parent, eg_after_fork_in_child);
+    pthread_atfork(eg_region_fork_prepare, 0, eg_after_fork_in_child);
     eg_exit_arm();
     if (outer)
         eg_leave();

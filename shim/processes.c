@@ -12,6 +12,7 @@
 #include "children.h"
 #include "guard.h"
 #include "real.h"
+#include "region_file.h"
 #include "track.h"
 #include "vfork.h"
 
@@ -55,6 +56,7 @@ EG_EXPORT pid_t vfork(void)
 /* _Fork runs no atfork handlers: the child learns it is a child here. */
 EG_EXPORT pid_t _Fork(void)
 {
+    eg_region_fork_prepare();
     pid_t pid = REAL(_Fork)();
     if (pid == 0)
         eg_after_fork_in_child();
@@ -116,6 +118,8 @@ EG_EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
     int shared = (flags & CLONE_VM) && (flags & CLONE_VFORK) && !(flags & CLONE_THREAD) &&
                  !(flags & CLONE_SETTLS);
     int quiet = shared && eg_enter();
+    if (copy)
+        eg_region_fork_prepare();
     int pid = copy ? REAL(clone)(clone_child, stack, flags, &s, parent_tid, tls, child_tid)
                    : REAL(clone)(fn, stack, flags, arg, parent_tid, tls, child_tid);
     if (quiet)

@@ -329,38 +329,27 @@ static void go_private(uint64_t used)
         munmap(copy, EG_REGION_SIZE);
 }
 
-static __thread uint32_t copies_seen; /* forks_copied before this fork */
+int eg_region_borrowed;
+uint64_t eg_fork_seq = UINT64_MAX;
 
 void eg_region_fork_prepare(void)
 {
+    if (eg_region)
+        eg_fork_seq = atomic_load_explicit(&eg_region->seq, memory_order_acquire);
+}
+
+int eg_region_forked(void)
+{
     if (eg_region && file_path[0])
-        copies_seen = atomic_load(&eg_region->forks_copied);
+        eg_region_borrowed = 1;
+    return eg_region_borrowed;
 }
 
-void eg_region_fork_parent(void)
+void eg_region_own_copy(void)
 {
-    if (!eg_region || !file_path[0])
+    if (!eg_region_borrowed)
         return;
-    /* bounded: a failed fork, or a child stopped before it copied, costs
-     * this much once; another thread's child may answer for ours (then
-     * ours is fuzzy, as with any concurrent change) */
-    struct timespec limit = {0, 50 * 1000000};
-    while (atomic_load(&eg_region->forks_copied) == copies_seen &&
-           syscall(SYS_futex, &eg_region->forks_copied, FUTEX_WAIT, copies_seen, &limit, 0, 0) == 0)
-        ;
-}
-
-/* The parent may be waiting: our copy is made (or failed). */
-static void tell_parent(void)
-{
-    atomic_fetch_add(&eg_region->forks_copied, 1);
-    syscall(SYS_futex, &eg_region->forks_copied, FUTEX_WAKE, 1 << 30, 0, 0, 0);
-}
-
-void eg_region_forked(void)
-{
-    if (!eg_region || !file_path[0])
-        return;
+    eg_region_borrowed = 0;
     char parent[sizeof file_path];
     strcpy(parent, file_path);
     dev_t dev = file_dev;
@@ -376,7 +365,6 @@ void eg_region_forked(void)
         sys_unlink(file_path);
         fd = -1;
     }
-    tell_parent(); /* into its file still: the last write there */
     if (fd >= 0) {
         void *p = mmap(eg_region, EG_REGION_SIZE, PROT_READ | PROT_WRITE,
                        MAP_SHARED | MAP_FIXED | MAP_NORESERVE, fd, 0);

@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 3,
+    EG_REGION_VERSION = 4,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -252,13 +252,21 @@ struct eg_region {
                                      its start time (/proc/<pid>/stat field
                                      22), which exec keeps; 0 before */
     uint32_t stack_depth;         /* the stack_depth option: 0, no stacks */
-    _Atomic uint32_t forks_copied; /* bumped by each forked child once it has
-                                      its own copy: its parent waits for it */
     uint32_t errors_inherited;    /* nerrors when this process was forked:
                                      the misuse before that is its parent's */
 };
 
 extern struct eg_region *eg_region;
+
+/* The region is another process's, read here and never written: a forked
+ * child's view of its parent's registry file until its first acquisition
+ * makes it a copy of its own (region_file.h). */
+extern int eg_region_borrowed;
+
+/* The creation sequence when this process was forked (or vforked): the
+ * parent's records up to it are what the child started with.  Before any
+ * fork, every record is. */
+extern uint64_t eg_fork_seq;
 
 static inline void *eg_at(uint64_t offset) { return (char *)eg_region + offset; }
 

@@ -6,16 +6,21 @@
 
 #include <stdint.h>
 
-/* In a forked child, before anything is written into the region: the child
- * gets a file of its own holding a copy of the parent's registry, mapped at
- * the same address.  Nothing to do when the region is anonymous. */
-void eg_region_forked(void);
+/* In a forked child: an anonymous region is the child's own copy already;
+ * a registry file is its parent's, and stays borrowed (read, never
+ * written) until the child acquires something -- most children only exec
+ * or exit, and a copy of the parent's file would cost more than they do.
+ * Returns whether the region is borrowed. */
+int eg_region_forked(void);
 
-/* atfork prepare and parent handlers: the parent waits (bounded) until its
- * child has copied the registry, so that what the forking thread does next
- * (a close right after fork) is not in the child's copy. */
+/* The borrowed region becomes the child's own: a file of its own holding
+ * a copy of what the parent's holds now, mapped at the same address (the
+ * finalizer handles the program holds are pointers into it), or an
+ * anonymous copy if no file can be made. */
+void eg_region_own_copy(void);
+
+/* Before fork, _Fork or clone: notes eg_fork_seq. */
 void eg_region_fork_prepare(void);
-void eg_region_fork_parent(void);
 
 /* The report of the process's end was written (`written`: the document in
  * log_dir) or, for an exec, is about to be superseded by a new image. */

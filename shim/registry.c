@@ -143,8 +143,10 @@ void eg_record_error(enum eg_error_kind kind, int fd, enum eg_via via,
     atomic_store_explicit((_Atomic uint32_t *)&e->kind, kind, memory_order_release);
 }
 
-/* Marks an open slot closed, keeping the uncertain mark; returns the word
- * stored, or 0 if the slot was not open.  *before gets the word it held. */
+/* Marks an open slot closed, keeping its flags (a forked child reading its
+ * parent's record of an fd closed after the fork still sees whether it
+ * was inherited or handed over); returns the word stored, or 0 if the
+ * slot was not open.  *before gets the word it held. */
 static uint64_t mark_closed(struct eg_fd_slot *s, uint64_t *before)
 {
     uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
@@ -152,8 +154,8 @@ static uint64_t mark_closed(struct eg_fd_slot *s, uint64_t *before)
         *before = old;
         if (EG_WORD_STATE(old) != EG_FD_OPEN)
             return 0;
-        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old) & EG_FD_UNCERTAIN,
-                                EG_WORD_VIA(old), EG_FD_CLOSED);
+        uint64_t next = EG_WORD(EG_WORD_GEN(old) + 1, EG_WORD_FLAGS(old), EG_WORD_VIA(old),
+                                EG_FD_CLOSED);
         if (atomic_compare_exchange_weak_explicit(&s->word, &old, next,
                                                   memory_order_acq_rel,
                                                   memory_order_relaxed))

@@ -38,15 +38,42 @@ int eg_report_pid(void)
     return eg_in_vfork_child ? (int)syscall(SYS_getpid) : eg_pid;
 }
 
+/* The registry read is another process's (a forked child's borrowed
+ * view, or a vfork child's): nothing in it is this process's doing. */
+static int borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
+
 static int report_ppid(void)
 {
-    return eg_in_vfork_child ? eg_pid : eg_region->ppid;
+    return borrowed() ? eg_region->pid : eg_region->ppid;
+}
+
+/* A record of the process this one was forked from, for an fd that was
+ * open there at the fork and is not the parent's own hand-over: the
+ * child got a copy of it.  The parent may have closed it since (the
+ * record then says closed, and still where it was opened); a record
+ * rewritten after the fork no longer tells, and is left out. */
+static int held_at_fork(struct eg_fd_slot *s)
+{
+    for (int tries = 0; tries < 4; tries++) {
+        uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
+        uint64_t seq = EG_GET(s->seq);
+        if (atomic_load_explicit(&s->word, memory_order_acquire) != w)
+            continue; /* the parent is changing it: read again */
+        enum eg_fd_state state = EG_WORD_STATE(w);
+        return state != EG_FD_EMPTY && seq && seq <= eg_fork_seq &&
+               !(EG_WORD_FLAGS(w) & (EG_FD_INHERITED | EG_FD_PASSED));
+    }
+    return 0;
 }
 
 static int is_held(int fd, struct eg_fd_slot *s)
 {
+    if (fd <= 2)
+        return 0;
+    if (stock_at_exec && (borrowed() || EG_GET(s->pid) != eg_pid))
+        return held_at_fork(s);
     uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
-    return fd > 2 && EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
+    return EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
            (stock_at_exec || EG_GET(s->pid) == eg_pid);
 }
 
@@ -151,7 +178,7 @@ static unsigned count_leaks(void) { return each_leak(0, 0); }
  * this process's are [errors_first, errors_end). */
 static unsigned errors_first(void)
 {
-    unsigned n = eg_in_vfork_child ? atomic_load(&eg_region->nerrors) : eg_region->errors_inherited;
+    unsigned n = borrowed() ? atomic_load(&eg_region->nerrors) : eg_region->errors_inherited;
     return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
 }
 
@@ -163,7 +190,7 @@ static unsigned errors_end(void)
 
 unsigned eg_report_count_errors(void)
 {
-    if (eg_in_vfork_child)
+    if (borrowed())
         return 0; /* its misuse is not recorded; the rest is its parent's */
     return atomic_load_explicit(&eg_region->nerrors, memory_order_acquire) -
            eg_region->errors_inherited;
@@ -651,7 +678,7 @@ void eg_report(const struct eg_end *end, const struct eg_plan *p)
 done:
     /* A program that cannot run under us never takes the registry file
      * over: this exec report is the process's last word. */
-    if (!eg_in_vfork_child) /* the registry is the parent's */
+    if (!borrowed()) /* the registry is the parent's */
         eg_region_reported(end->how == EG_END_EXEC && !eg_exec_next_unchecked, filed);
     if (p->symbolize)
         eg_symbolize_end();

@@ -107,7 +107,8 @@ void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
     if (atomic_exchange(&recorded, 1))
         return;
     int pid = (int)syscall(SYS_getpid);
-    eg_region_drop_predecessor(pid); /* this image's end supersedes it */
+    if (!eg_region)
+        eg_region_drop_predecessor(pid); /* this image's end supersedes it */
     struct eg_writer w;
     eg_w_init(&w, -1);
     eg_w_str(&w, "\n{\"exitguard_report\":");
@@ -115,7 +116,7 @@ void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
     eg_w_str(&w, ",\"pid\":");
     eg_w_i64(&w, pid);
     eg_w_str(&w, ",\"ppid\":");
-    eg_w_i64(&w, (int)syscall(SYS_getppid));
+    eg_w_i64(&w, eg_region ? eg_region->pid : (int)syscall(SYS_getppid));
     eg_w_str(&w, ",\"exe\":");
     eg_w_json_str(&w, eg_self_exe());
     eg_w_str(&w, ",\"end\":");

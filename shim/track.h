@@ -15,6 +15,10 @@ int eg_ensure_init(void);
  * not, and there is nothing to report or clean up. */
 int eg_materialised(void);
 
+/* Materialised, or a forked child's borrowed view of its parent's
+ * registry (region_file.h): there is a registry to read. */
+int eg_registry_readable(void);
+
 /* The argv the process started with, as NUL-separated strings cut to
  * fit `max` bytes; returns the length used. */
 uint32_t eg_pack_start_argv(char *to, uint32_t max);

@@ -12,6 +12,7 @@
 #include "vfork.h"
 
 #include "guard.h"
+#include "region.h"
 
 __thread int eg_in_vfork_child __attribute__((tls_model("initial-exec")));
 __thread void *eg_vfork_return __attribute__((tls_model("initial-exec")));
@@ -24,6 +25,8 @@ void eg_vfork_child_begin(void)
     busy_before = eg_busy;
     eg_busy = 1;
     npassed = 0;
+    if (eg_region)
+        eg_fork_seq = atomic_load_explicit(&eg_region->seq, memory_order_acquire);
     eg_in_vfork_child = 1; /* read only by the child: we sleep meanwhile */
 }
 
