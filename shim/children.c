@@ -1,8 +1,15 @@
-/* The child registry: one record per child process started, pushed on a
- * list that only grows (region.h).  Records are never reused -- a pid is:
- * the kernel hands a pid out again only after its process was reaped, so
- * a new child with the pid of an unreaped record proves that record's
- * child was reaped unseen (a raw syscall, a library's internal wait). */
+/* The child registry: one record per child process started, on a list
+ * that only grows (region.h).  The kernel hands a pid out again only
+ * after its process was reaped, so a new child with the pid of an
+ * unreaped record proves that record's child was reaped unseen (a raw
+ * syscall, a library's internal wait).
+ *
+ * The record of a child reaped through us is reused for a later child, in
+ * place: a shell running thousands of commands would otherwise grow its
+ * registry by a record each, and every fork copies the page tables of all
+ * of it.  Only this process's own records are reused, so that they stay
+ * the list's prefix; a reader skips a record that is not UNREAPED before
+ * it reads the rest, and the rewrite publishes UNREAPED last. */
 #define _GNU_SOURCE
 #include "children.h"
 
@@ -24,6 +31,37 @@ static _Atomic int open_streams;
  * end of its own records instead, which is as short. */
 static _Atomic unsigned unreaped_here;
 
+/* Offsets of reaped own records, ready for reuse (0: empty).  A slot is
+ * taken with an exchange, so two threads never get the same record. */
+enum { SPARES = 16 };
+static _Atomic uint32_t spares[SPARES];
+
+static void keep_spare(struct eg_child *c)
+{
+    uint32_t off = (uint32_t)((char *)c - (char *)eg_region);
+    for (unsigned i = 0; i < SPARES; i++) {
+        uint32_t empty = 0;
+        if (atomic_compare_exchange_strong(&spares[i], &empty, off))
+            return;
+    }
+}
+
+static struct eg_child *take_spare(void)
+{
+    for (unsigned i = 0; i < SPARES; i++) {
+        uint32_t off = atomic_load_explicit(&spares[i], memory_order_relaxed);
+        if (off && (off = atomic_exchange(&spares[i], 0)))
+            return eg_at(off);
+    }
+    return 0;
+}
+
+void eg_children_forked(void)
+{
+    for (unsigned i = 0; i < SPARES; i++)
+        atomic_store(&spares[i], 0); /* the parent's records, not ours */
+}
+
 struct eg_child *eg_child_newest(void)
 {
     uint32_t off = eg_region ? atomic_load_explicit(&eg_region->children, memory_order_acquire) : 0;
@@ -38,6 +76,9 @@ static int mark_reaped(struct eg_child *c)
     if (!atomic_compare_exchange_strong(&c->state, &expected, EG_CHILD_REAPED))
         return 0;
     atomic_fetch_sub_explicit(&unreaped_here, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&eg_region->children_reaped, 1, memory_order_relaxed);
+    if (c->parent == eg_pid && !atomic_load(&c->stream))
+        keep_spare(c);
     return 1;
 }
 
@@ -59,31 +100,39 @@ static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
 {
     unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
     for (struct eg_child *o = eg_child_newest(); o && left; o = eg_child_older(o)) {
-        if (atomic_load_explicit(&o->state, memory_order_relaxed) != EG_CHILD_UNREAPED)
+        if (atomic_load_explicit(&o->state, memory_order_acquire) != EG_CHILD_UNREAPED)
             continue;
         left--;
         if (o->pid == pid)
             mark_reaped(o); /* see the top */
     }
-    uint64_t off = eg_region_alloc(sizeof(struct eg_child));
-    if (!off) {
-        atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
-        return 0;
+    struct eg_child *c = take_spare();
+    uint64_t off = 0;
+    if (!c) {
+        off = eg_region_alloc(sizeof(struct eg_child));
+        if (!off) {
+            atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
+            return 0;
+        }
+        c = eg_at(off);
     }
-    struct eg_child *c = eg_at(off);
     c->seq = eg_next_seq();
     c->pid = pid;
     c->parent = eg_pid;
     c->stack = eg_stack_here();
     c->via = via;
-    atomic_store_explicit(&c->state, EG_CHILD_UNREAPED, memory_order_relaxed);
     atomic_store_explicit(&c->stream, (uint64_t)(uintptr_t)stream, memory_order_relaxed);
     atomic_store_explicit(&c->unchecked, unchecked, memory_order_relaxed);
+    atomic_store_explicit(&c->outcome, EG_CHILD_PENDING, memory_order_relaxed);
+    atomic_store_explicit(&c->status, 0, memory_order_relaxed);
+    atomic_store_explicit(&c->pgid, 0, memory_order_relaxed);
     copy_argv(c, argv);
     if (stream)
         atomic_fetch_add(&open_streams, 1);
     atomic_fetch_add_explicit(&unreaped_here, 1, memory_order_relaxed);
-    eg_list_push(&eg_region->children, &c->next, (uint32_t)off);
+    atomic_store_explicit(&c->state, EG_CHILD_UNREAPED, memory_order_release);
+    if (off)
+        eg_list_push(&eg_region->children, &c->next, (uint32_t)off);
     return c;
 }
 
@@ -108,7 +157,7 @@ void eg_child_reaped(pid_t pid, int status)
     /* newest first: the one reaped is nearly always among the last started */
     unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
     for (struct eg_child *c = eg_child_newest(); c && left; c = eg_child_older(c)) {
-        if (atomic_load_explicit(&c->state, memory_order_relaxed) != EG_CHILD_UNREAPED)
+        if (atomic_load_explicit(&c->state, memory_order_acquire) != EG_CHILD_UNREAPED)
             continue;
         left--;
         if (c->pid == pid) {

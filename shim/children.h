@@ -41,6 +41,9 @@ int eg_child_stream_done(struct eg_child *c);
  * another process -- a child never pays for its parent's history, and an
  * ancestor whose pid we were given is not taken for us. */
 struct eg_child *eg_child_newest(void);
+
+/* In a forked child, as its registry becomes its own. */
+void eg_children_forked(void);
 static inline struct eg_child *eg_child_older(const struct eg_child *c)
 {
     extern int eg_pid;

@@ -14,6 +14,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,15 +96,18 @@ __attribute__((constructor)) static void capture_start_env(int argc, char **argv
     (void)argc;
     (void)argv;
     int saved = errno;
-    Dl_info info;
-    /* an absolute name is the loader's own: no realpath (syscalls in every
-     * process of a spawn-heavy suite) */
-    if (dladdr((void *)capture_start_env, &info) && info.dli_fname &&
-        (info.dli_fname[0] == '/' && strlen(info.dli_fname) < sizeof self_path
-             ? strcpy(self_path, info.dli_fname)
-             : realpath(info.dli_fname, self_path))) {
-        const char *slash = strrchr(info.dli_fname, '/');
-        self_base = slash ? slash + 1 : info.dli_fname;
+    /* _dl_find_object, not dladdr: a tenth of the cost, paid by every
+     * process.  An absolute name is the loader's own: no realpath
+     * (syscalls in every process of a spawn-heavy suite) */
+    struct dl_find_object obj;
+    const char *name = _dl_find_object((void *)capture_start_env, &obj) == 0 && obj.dlfo_link_map
+                           ? obj.dlfo_link_map->l_name
+                           : 0;
+    if (name && name[0] &&
+        (name[0] == '/' && strlen(name) < sizeof self_path ? strcpy(self_path, name)
+                                                           : realpath(name, self_path))) {
+        const char *slash = strrchr(name, '/');
+        self_base = slash ? slash + 1 : name;
     } else {
         self_path[0] = 0;
     }

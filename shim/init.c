@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "depot.h"
 #include "exit.h"
 #include "guard.h"
@@ -62,6 +63,8 @@ static void make_ours(void)
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
+    atomic_store(&eg_region->children_reaped, 0);
+    eg_children_forked();
     eg_threads_forked();
 }
 

@@ -340,7 +340,7 @@ void eg_region_fork_prepare(void)
 
 int eg_region_forked(void)
 {
-    if (eg_region && file_path[0])
+    if (eg_region)
         eg_region_borrowed = 1;
     return eg_region_borrowed;
 }
@@ -350,6 +350,8 @@ void eg_region_own_copy(void)
     if (!eg_region_borrowed)
         return;
     eg_region_borrowed = 0;
+    if (!file_path[0])
+        return; /* anonymous: fork made the copy already */
     char parent[sizeof file_path];
     strcpy(parent, file_path);
     dev_t dev = file_dev;

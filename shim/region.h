@@ -19,7 +19,7 @@ enum {
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
     EG_FD_LIMIT = 1 << 20, /* the kernel's nr_open ceiling */
     EG_FD_CHUNKS = EG_FD_LIMIT / EG_FD_CHUNK,
-    EG_DEPOT_BUCKETS = 1 << 16,
+    EG_DEPOT_BUCKETS = 1 << 12, /* 16 KiB: every page of it a fork copies */
     EG_MAX_FRAMES = 64,
     EG_MAX_ERRORS = 256,
     EG_ARGV_MAX = 4096,
@@ -254,6 +254,8 @@ struct eg_region {
     uint32_t stack_depth;         /* the stack_depth option: 0, no stacks */
     uint32_t errors_inherited;    /* nerrors when this process was forked:
                                      the misuse before that is its parent's */
+    _Atomic uint32_t children_reaped; /* by this process; their records are
+                                         reused (children.c) */
 };
 
 extern struct eg_region *eg_region;

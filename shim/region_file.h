@@ -6,11 +6,11 @@
 
 #include <stdint.h>
 
-/* In a forked child: an anonymous region is the child's own copy already;
- * a registry file is its parent's, and stays borrowed (read, never
- * written) until the child acquires something -- most children only exec
- * or exit, and a copy of the parent's file would cost more than they do.
- * Returns whether the region is borrowed. */
+/* In a forked child: the region stays borrowed (read, never written)
+ * until the child acquires something.  Most children only exec or exit:
+ * a copy of the parent's registry file would cost more than they do, and
+ * even the copy fork made of an anonymous one costs a page fault for each
+ * page written.  Returns whether the region is borrowed. */
 int eg_region_forked(void);
 
 /* The borrowed region becomes the child's own: a file of its own holding

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "registry.h"
 #include "report_parts.h"
+#include "vfork.h"
 
 unsigned eg_exec_next_unchecked;
 
@@ -58,10 +59,9 @@ unsigned eg_report_children_count(void)
 
 static unsigned reaped(void)
 {
-    unsigned n = 0;
-    for (const struct eg_child *c = first(); c; c = next(c))
-        n += c->parent == eg_pid && atomic_load(&c->state) == EG_CHILD_REAPED;
-    return n;
+    if (eg_region_borrowed || eg_in_vfork_child)
+        return 0; /* the count is the parent's */
+    return atomic_load(&eg_region->children_reaped);
 }
 
 static const char *action(const struct eg_child *c)
