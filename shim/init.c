@@ -31,10 +31,7 @@
 #include "track.h"
 #include "writer.h"
 
-/* BORROWED: a forked child reading its parent's registry file (region_file.h)
- * until its first acquisition. */
-enum { UNINITIALISED, INITIALISING, READY, BROKEN, BORROWED };
-static _Atomic int init_state = UNINITIALISED;
+_Atomic int eg_init_state = EG_UNINITIALISED;
 static _Atomic int options_loaded;
 static int start_argc; /* as the constructor was given them */
 static char **start_argv;
@@ -72,8 +69,8 @@ void eg_after_fork_in_child(void)
 {
     /* forked while another thread was materialising: that thread is not
      * here to finish, and what it made is the parent's */
-    int s = INITIALISING;
-    if (atomic_compare_exchange_strong(&init_state, &s, UNINITIALISED))
+    int s = EG_INITIALISING;
+    if (atomic_compare_exchange_strong(&eg_init_state, &s, EG_UNINITIALISED))
         eg_region = 0;
     if (!eg_region)
         return; /* nothing materialised (or could not be): nothing to make ours */
@@ -81,7 +78,7 @@ void eg_after_fork_in_child(void)
     eg_stack_forked();
     eg_exit_forked();
     if (eg_region_forked())
-        atomic_store(&init_state, BORROWED); /* the parent's file: not a byte written */
+        atomic_store(&eg_init_state, EG_BORROWED); /* the parent's file: not a byte written */
     else
         make_ours();
 }
@@ -119,45 +116,40 @@ static int materialise(void)
     return 1;
 }
 
-int eg_ensure_init(void)
+int eg_ensure_init_slow(void)
 {
-    int s = atomic_load_explicit(&init_state, memory_order_acquire);
-    if (s == READY)
+    int s = atomic_load_explicit(&eg_init_state, memory_order_acquire);
+    if (s == EG_READY)
         return 1;
-    if (s == UNINITIALISED || s == BORROWED) {
+    if (s == EG_UNINITIALISED || s == EG_BORROWED) {
         int expected = s;
-        if (atomic_compare_exchange_strong(&init_state, &expected, INITIALISING)) {
+        if (atomic_compare_exchange_strong(&eg_init_state, &expected, EG_INITIALISING)) {
             /* a signal handler's acquisition would wait here forever */
             sigset_t all, before;
             sigfillset(&all);
             pthread_sigmask(SIG_SETMASK, &all, &before);
-            if (s == BORROWED) {
+            if (s == EG_BORROWED) {
                 eg_region_own_copy();
                 make_ours();
-                s = READY;
+                s = EG_READY;
             } else {
-                s = materialise() ? READY : BROKEN;
+                s = materialise() ? EG_READY : EG_BROKEN;
             }
-            atomic_store_explicit(&init_state, s, memory_order_release);
+            atomic_store_explicit(&eg_init_state, s, memory_order_release);
             pthread_sigmask(SIG_SETMASK, &before, 0);
-            return s == READY;
+            return s == EG_READY;
         }
     }
     /* another thread is materialising (a rare race): wait */
-    while ((s = atomic_load_explicit(&init_state, memory_order_acquire)) == INITIALISING)
+    while ((s = atomic_load_explicit(&eg_init_state, memory_order_acquire)) == EG_INITIALISING)
         sched_yield();
-    return s == READY;
-}
-
-int eg_materialised(void)
-{
-    return atomic_load_explicit(&init_state, memory_order_acquire) == READY;
+    return s == EG_READY;
 }
 
 int eg_registry_readable(void)
 {
-    int s = atomic_load_explicit(&init_state, memory_order_acquire);
-    return s == READY || s == BORROWED;
+    int s = atomic_load_explicit(&eg_init_state, memory_order_acquire);
+    return s == EG_READY || s == EG_BORROWED;
 }
 
 /* glibc passes argc, argv and envp to ELF constructors. */

@@ -10,15 +10,11 @@
 
 int eg_pid;
 
-struct eg_fd_slot *eg_fd_slot(int fd, int create)
+struct eg_fd_slot *eg_fd_slot_create(int fd)
 {
-    if (fd < 0 || fd >= EG_FD_LIMIT || !eg_region)
-        return 0;
     _Atomic uint32_t *chunk = &eg_region->fd_chunks[fd >> EG_FD_CHUNK_BITS];
     uint32_t off = atomic_load_explicit(chunk, memory_order_acquire);
     if (!off) {
-        if (!create)
-            return 0;
         uint64_t fresh = eg_region_alloc(EG_FD_CHUNK * sizeof(struct eg_fd_slot));
         if (!fresh)
             return 0;

@@ -15,7 +15,20 @@
 /* Process id as seen by the registry (refreshed in a forked child). */
 extern int eg_pid;
 
-struct eg_fd_slot *eg_fd_slot(int fd, int create);
+/* The slot of fd; with `create`, its chunk is made if missing.  NULL
+ * beyond the table, or before the registry exists.  Inline: every
+ * interposed fd call looks one up. */
+struct eg_fd_slot *eg_fd_slot_create(int fd);
+static inline struct eg_fd_slot *eg_fd_slot(int fd, int create)
+{
+    if ((unsigned)fd >= EG_FD_LIMIT || !eg_region)
+        return 0;
+    uint32_t off = atomic_load_explicit(&eg_region->fd_chunks[fd >> EG_FD_CHUNK_BITS],
+                                        memory_order_acquire);
+    if (!off)
+        return create ? eg_fd_slot_create(fd) : 0;
+    return (struct eg_fd_slot *)eg_at(off) + (fd & (EG_FD_CHUNK - 1));
+}
 
 /* Calls fn for each fd in [first, last] that has a slot, in order, up to
  * the highest fd ever recorded; stops at the first nonzero fn returns and

@@ -213,7 +213,7 @@ RAW_STACK_READ static int still_valid(const struct cached *c)
     return 1;
 }
 
-uint32_t eg_stack_here(void)
+uint32_t eg_stack_capture(void)
 {
     unsigned max = (unsigned)eg_options.stack_depth;
     if (!max)

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "options.h"
+
 /* Call once from init (cheap: no libunwind yet). */
 void eg_stack_init(void);
 
@@ -16,7 +18,12 @@ void eg_stack_forked(void);
 /* A thread we started is ending: its capture cache goes. */
 void eg_stack_thread_ends(void);
 
-/* Captures stack_depth frames and interns them; 0 when stacks are off. */
-uint32_t eg_stack_here(void);
+/* Captures stack_depth frames and interns them; 0 when stacks are off
+ * (checked inline: with stack_depth=0 an fd call pays a load). */
+uint32_t eg_stack_capture(void);
+static inline uint32_t eg_stack_here(void)
+{
+    return eg_options.stack_depth ? eg_stack_capture() : 0;
+}
 
 #endif

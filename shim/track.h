@@ -7,13 +7,29 @@
 
 #include "registry.h"
 
-/* Initialises the library once (also when an interposer runs before our
- * constructor); returns 0 if exitguard cannot work in this process. */
-int eg_ensure_init(void);
+#include <stdatomic.h>
+
+/* Where the process stands (init.c).  BORROWED: a forked child reading
+ * its parent's registry (region_file.h) until its first acquisition. */
+enum { EG_UNINITIALISED, EG_INITIALISING, EG_READY, EG_BROKEN, EG_BORROWED };
+extern _Atomic int eg_init_state;
+
+/* Materialises the registry once (also when an interposer runs before
+ * our constructor); returns 0 if exitguard cannot work in this process.
+ * Inline: every acquisition asks. */
+int eg_ensure_init_slow(void);
+static inline int eg_ensure_init(void)
+{
+    return atomic_load_explicit(&eg_init_state, memory_order_acquire) == EG_READY ||
+           eg_ensure_init_slow();
+}
 
 /* Whether the registry exists yet: before the first acquisition it does
  * not, and there is nothing to report or clean up. */
-int eg_materialised(void);
+static inline int eg_materialised(void)
+{
+    return atomic_load_explicit(&eg_init_state, memory_order_acquire) == EG_READY;
+}
 
 /* Materialised, or a forked child's borrowed view of its parent's
  * registry (region_file.h): there is a registry to read. */
