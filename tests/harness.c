@@ -54,7 +54,12 @@ static void spawn(struct run *r, char *const argv[], char **envp)
         dup2(e, 2);
         /* the program under test starts with 0, 1, 2 only */
         close_range(3, ~0u, 0);
-        execve(argv[0], argv, envp);
+        char *args[64];
+        int n = 0;
+        for (; argv[n] && n < 63; n++)
+            args[n] = strcmp(argv[n], "{dir}") == 0 ? r->dir : argv[n];
+        args[n] = NULL;
+        execve(args[0], args, envp);
         _exit(127);
     }
     cr_assert(waitpid(r->pid, &r->status, 0) == r->pid);

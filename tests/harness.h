@@ -20,7 +20,8 @@ struct run {
 const char *build_path(const char *name);
 
 /* Runs argv[0] (a path) with LD_PRELOAD=libexitguard.so and
- * EXITGUARD_OPTIONS=`options`, where "{dir}" stands for r->dir.  `options`
+ * EXITGUARD_OPTIONS=`options`, where "{dir}" stands for r->dir (as does
+ * an argument that is "{dir}").  `options`
  * NULL: the variable is not set.  extra_env: more NAME=VALUE, or NULL. */
 void run_preloaded(struct run *r, const char *options, char *const argv[],
                    char *const extra_env[]);

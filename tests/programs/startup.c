@@ -1,0 +1,104 @@
+/* How a process starts under exitguard: nothing until its first
+ * acquisition, and then everything.  argv[1] is the mode, argv[2] the
+ * report directory (log_dir) where a mode looks for registry files.
+ *
+ *   quiet DIR        acquires nothing; prints "registry <0|1>" (whether
+ *                    DIR/<pid>.registry exists), exits 4
+ *   first DIR        prints "before <0|1>", opens /etc/passwd (kept: a
+ *                    leak at line "leak LINE"), prints "after <0|1>"
+ *   misuse           the very first call closes fd 77, never opened
+ *   handler          sets a SIGUSR1 handler before any acquisition, opens
+ *                    a file, checks the handler is still what a query
+ *                    returns and runs; then SIG_DFL and SIGUSR1 again:
+ *                    dies of it, with the leak reported
+ *   small-stack      a thread with a PTHREAD_STACK_MIN stack: "thread ok"
+ *   fork DIR         a forked child that acquires nothing prints
+ *                    "child <pid> borrowed <1 if no registry file of its
+ *                    own>", then opens a file: "own <1 if it has one now>",
+ *                    closes it and exits 5 */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int has_registry(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%d.registry", dir, (int)getpid());
+    return access(path, F_OK) == 0;
+}
+
+static void say(const char *what, int n)
+{
+    printf("%s %d\n", what, n);
+    fflush(stdout);
+}
+
+static volatile sig_atomic_t handled;
+static void on_usr1(int sig) { handled = sig; }
+
+static void *thread_main(void *arg) { return arg; }
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "";
+    const char *dir = argc > 2 ? argv[2] : ".";
+    if (!strcmp(mode, "quiet")) {
+        say("registry", has_registry(dir));
+        return 4;
+    }
+    if (!strcmp(mode, "first")) {
+        say("before", has_registry(dir));
+        int fd = open("/etc/passwd", O_RDONLY); say("leak", __LINE__);
+        say("after", fd >= 0 && has_registry(dir));
+        return 0;
+    }
+    if (!strcmp(mode, "misuse")) {
+        int ret = close(77); say("line", __LINE__);
+        return ret == -1 ? 0 : 1;
+    }
+    if (!strcmp(mode, "handler")) {
+        signal(SIGUSR1, on_usr1);
+        int fd = open("/etc/passwd", O_RDONLY); say("leak", __LINE__);
+        struct sigaction now;
+        sigaction(SIGUSR1, NULL, &now);
+        say("query", now.sa_handler == on_usr1);
+        raise(SIGUSR1);
+        say("handled", handled == SIGUSR1);
+        signal(SIGUSR1, SIG_DFL);
+        raise(SIGUSR1);
+        return fd; /* not reached */
+    }
+    if (!strcmp(mode, "small-stack")) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
+        pthread_t t;
+        int err = pthread_create(&t, &attr, thread_main, NULL);
+        if (!err)
+            pthread_join(t, NULL);
+        printf("thread %s\n", err ? strerror(err) : "ok");
+        return 0;
+    }
+    if (!strcmp(mode, "fork")) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            printf("child %d borrowed %d\n", (int)getpid(), !has_registry(dir));
+            fflush(stdout);
+            int fd = open("/etc/hostname", O_RDONLY);
+            say("own", has_registry(dir));
+            close(fd);
+            _exit(5);
+        }
+        int status;
+        waitpid(pid, &status, 0);
+        return WEXITSTATUS(status) == 5 ? 0 : 1;
+    }
+    return 2;
+}
