@@ -223,6 +223,10 @@ struct eg_region {
     /* written by every acquisition in every thread: a cache line of its
      * own, so that reading the fields below does not miss each time */
     _Alignas(64) _Atomic uint64_t seq;
+    /* by this process; their records are reused (children.c).  Beside seq:
+     * a shell writes both at every command, and after each fork a page
+     * written is a fault */
+    _Atomic uint32_t children_reaped;
     _Alignas(64) int32_t pid;
     int32_t ppid;
     uint32_t depot_buckets; /* offset of EG_DEPOT_BUCKETS uint32 heads */
@@ -254,8 +258,6 @@ struct eg_region {
     uint32_t stack_depth;         /* the stack_depth option: 0, no stacks */
     uint32_t errors_inherited;    /* nerrors when this process was forked:
                                      the misuse before that is its parent's */
-    _Atomic uint32_t children_reaped; /* by this process; their records are
-                                         reused (children.c) */
 };
 
 extern struct eg_region *eg_region;
