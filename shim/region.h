@@ -258,6 +258,10 @@ struct eg_region {
     uint32_t stack_depth;         /* the stack_depth option: 0, no stacks */
     uint32_t errors_inherited;    /* nerrors when this process was forked:
                                      the misuse before that is its parent's */
+    _Atomic uint32_t end_how;     /* 1 + enum eg_end_how once the process is
+                                     ending and reporting; 0 before */
+    int32_t end_code;             /* its status, or the signal */
+    int32_t report_errno;         /* why its report could not be filed */
 };
 
 extern struct eg_region *eg_region;

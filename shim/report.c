@@ -19,6 +19,8 @@
 #include "region_file.h"
 #include "registry.h"
 #include "report_parts.h"
+#include "fd_room.h"
+#include "sort.h"
 #include "symbolize.h"
 #include "vfork.h"
 
@@ -408,15 +410,11 @@ struct text_ctx {
 };
 
 
-static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
+/* What an fd is, how it was opened, and where: the rest of its line. */
+static void text_leak_body(struct text_ctx *ctx, int fd, struct eg_fd_slot *s)
 {
-    struct text_ctx *ctx = arg;
     struct eg_writer *w = ctx->w;
     struct eg_fd_info info;
-    eg_text_item(w);
-    eg_w_str(w, "fd ");
-    eg_w_i64(w, fd);
-    eg_w_str(w, ": ");
     eg_describe_fd(fd, &info);
     eg_describe_write(w, &info);
     eg_w_str(w, " (");
@@ -432,6 +430,127 @@ static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
         eg_w_str(w, "; its FILE* buffer may hold data never written");
     eg_w_str(w, "\n");
     eg_text_stack(w, EG_GET(s->stack), ctx->symbolize);
+}
+
+/* ---- identical leaks, once ----
+ *
+ * As the sanitizers do, leaks of the same kind and target (a path; for a
+ * socket or a pipe, just that) and access mode, acquired by the same call
+ * from the same stack print once (described as the first of them is), with their count and fd numbers as ranges: a program
+ * that leaked 20,000 /dev/null opens gets a screen, not 120,000 lines.
+ * The JSON keeps one item per fd.  Keys in mmap'd arrays (no malloc: a
+ * signal handler may write this): group hash (44 bits) << 20 | fd. */
+enum { FD_BITS = 20, RANGES_SHOWN = 16 };
+#define KEY_FD(k) ((int)((k) & ((1u << FD_BITS) - 1)))
+#define KEY_GROUP(k) ((k) >> FD_BITS)
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h ^= v;
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ h >> 29;
+}
+
+static uint64_t group_of(int fd, struct eg_fd_slot *s)
+{
+    char target[512];
+    eg_fd_target(fd, target, sizeof target);
+    size_t len = strlen(target);
+    if (!strncmp(target, "socket:[", 8) || !strncmp(target, "pipe:[", 6))
+        len = (size_t)(strchr(target, ':') - target); /* the kind: numbers differ */
+    uint64_t h = mix(EG_GET(s->stack), EG_WORD_VIA(atomic_load(&s->word)));
+    h = mix(h, (uint64_t)(syscall(SYS_fcntl, fd, F_GETFL) & O_ACCMODE)); /* a pipe's two ends */
+    for (size_t i = 0; i < len; i++)
+        h = mix(h, (unsigned char)target[i]);
+    return h & ((1ull << (64 - FD_BITS)) - 1);
+}
+
+struct collected {
+    uint64_t *keys;
+    unsigned n, cap;
+};
+
+static void collect_leak(int fd, struct eg_fd_slot *s, void *arg)
+{
+    struct collected *c = arg;
+    if (c->n < c->cap)
+        c->keys[c->n++] = group_of(fd, s) << FD_BITS | (uint64_t)fd;
+}
+
+/* "fds 3-1002, 1005 (1001 fds): " */
+static void text_fd_ranges(struct eg_writer *w, const uint64_t *keys, unsigned n)
+{
+    eg_w_str(w, "fds ");
+    unsigned shown = 0;
+    for (unsigned i = 0; i < n; shown++) {
+        unsigned j = i;
+        while (j + 1 < n && KEY_FD(keys[j + 1]) == KEY_FD(keys[j]) + 1)
+            j++;
+        if (shown == RANGES_SHOWN) {
+            eg_w_str(w, ", ...");
+            break;
+        }
+        if (shown)
+            eg_w_str(w, ", ");
+        eg_w_i64(w, KEY_FD(keys[i]));
+        if (j > i) {
+            eg_w_char(w, '-');
+            eg_w_i64(w, KEY_FD(keys[j]));
+        }
+        i = j + 1;
+    }
+    eg_w_str(w, " (");
+    eg_w_i64(w, n);
+    eg_w_str(w, " fds): ");
+}
+
+static void text_group(struct text_ctx *ctx, const uint64_t *keys, unsigned n)
+{
+    struct eg_writer *w = ctx->w;
+    int fd = KEY_FD(keys[0]);
+    eg_text_item(w);
+    if (n == 1) {
+        eg_w_str(w, "fd ");
+        eg_w_i64(w, fd);
+        eg_w_str(w, ": ");
+    } else {
+        text_fd_ranges(w, keys, n);
+    }
+    text_leak_body(ctx, fd, eg_fd_slot(fd, 0));
+}
+
+static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
+{
+    uint64_t key = (uint64_t)fd;
+    (void)s;
+    text_group(arg, &key, 1);
+}
+
+static void text_leaks(struct text_ctx *ctx, unsigned count)
+{
+    uint64_t *keys = eg_keys_get(count), *order = eg_keys_get(count);
+    if (!keys || !order) { /* no memory for it: one by one */
+        each_leak(text_leak, ctx);
+        goto done;
+    }
+    struct collected c = {keys, 0, count};
+    each_leak(collect_leak, &c);
+    eg_sort_u64(keys, c.n);
+    /* the groups in the order of their lowest fd: first fd << 32 | start */
+    unsigned groups = 0;
+    for (unsigned i = 0; i < c.n; i++)
+        if (!i || KEY_GROUP(keys[i]) != KEY_GROUP(keys[i - 1]))
+            order[groups++] = (uint64_t)KEY_FD(keys[i]) << 32 | i;
+    eg_sort_u64(order, groups);
+    for (unsigned g = 0; g < groups; g++) {
+        unsigned start = (unsigned)(order[g] & 0xffffffffu), end = start + 1;
+        while (end < c.n && KEY_GROUP(keys[end]) == KEY_GROUP(keys[start]))
+            end++;
+        text_group(ctx, keys + start, end - start);
+    }
+done:
+    eg_keys_put(keys, count);
+    eg_keys_put(order, count);
 }
 
 static void text_how(struct eg_writer *w, const struct eg_end *end)
@@ -517,7 +636,7 @@ void eg_report_text(struct eg_writer *w, const struct eg_end *end, int symbolize
                 : end->how == EG_END_EXEC ? ", handing it file descriptors without O_CLOEXEC:\n"
                                           : ", leaving file descriptors open:\n");
     struct text_ctx ctx = {w, symbolize, end};
-    each_leak(text_leak, &ctx);
+    text_leaks(&ctx, leaks);
     unsigned tempfiles = 0, failed = 0, threads = 0, children = 0;
     if (end->how != EG_END_EXEC) {
         tempfiles = eg_report_tempfiles_text(w, symbolize);
@@ -577,6 +696,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     strcat(tmp, ".tmp");
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
+        eg_region->report_errno = errno;
         eg_warn("cannot write report in log_dir '", dir, "': ", strerrordesc_np(errno));
         return 0;
     }
@@ -656,9 +776,21 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
     return p;
 }
 
+/* How the process ended, in the registry, for a reader of the file it
+ * leaves if the report cannot be written (tools/postmortem.c). */
+static void note_end(const struct eg_end *end)
+{
+    if (borrowed() || end->how == EG_END_EXEC)
+        return;
+    eg_region->end_code = end->code;
+    atomic_store(&eg_region->end_how, (uint32_t)end->how + 1);
+}
+
 void eg_report(const struct eg_end *end, const struct eg_plan *p)
 {
     int format = p->format, filed = 0;
+    note_end(end);
+    eg_fd_room_make();
     if (p->record && (filed = eg_report_record(end)))
         goto done;
     if (p->document || p->record) {
@@ -682,6 +814,7 @@ done:
         eg_region_reported(end->how == EG_END_EXEC && !eg_exec_next_unchecked, filed);
     if (p->symbolize)
         eg_symbolize_end();
+    eg_fd_room_give_back();
 }
 
 void eg_report_exec(const char *path)

@@ -31,6 +31,7 @@
 #include "registry.h"
 #include "report.h"
 #include "signals.h"
+#include "sort.h"
 #include "tempfiles.h"
 
 
@@ -310,45 +311,19 @@ static void collect(int fd, struct eg_fd_slot *s, void *ctx)
         o->keys[o->n++] = EG_GET(s->seq) << 20 | (uint64_t)fd;
 }
 
-static void sift(uint64_t *a, unsigned n, unsigned i)
-{
-    for (;;) {
-        unsigned big = i, l = 2 * i + 1, r = l + 1;
-        if (l < n && a[l] > a[big])
-            big = l;
-        if (r < n && a[r] > a[big])
-            big = r;
-        if (big == i)
-            return;
-        uint64_t t = a[i];
-        a[i] = a[big];
-        a[big] = t;
-        i = big;
-    }
-}
-
 /* fds=close: the leaks, newest first (a socket's peer sees the end now,
- * not when the kernel gets round to it).  Heapsort in an mmap'd array:
- * no malloc in a signal handler. */
+ * not when the kernel gets round to it). */
 static void close_leaks(unsigned count)
 {
-    size_t bytes = ((size_t)count * sizeof(uint64_t) + 4095) & ~(size_t)4095;
-    uint64_t *keys = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (keys == MAP_FAILED)
+    uint64_t *keys = eg_keys_get(count);
+    if (!keys)
         return;
     struct leak_order o = {keys, 0, count};
     eg_report_each_leak(collect, &o);
-    for (unsigned i = o.n / 2; i-- > 0;)
-        sift(keys, o.n, i);
-    for (unsigned n = o.n; n > 1; n--) { /* ascending */
-        uint64_t t = keys[0];
-        keys[0] = keys[n - 1];
-        keys[n - 1] = t;
-        sift(keys, n - 1, 0);
-    }
+    eg_sort_u64(keys, o.n);
     for (unsigned i = o.n; i-- > 0;)
         syscall(SYS_close, (int)(keys[i] & ((1u << 20) - 1)));
-    munmap(keys, bytes);
+    eg_keys_put(keys, count);
 }
 
 void eg_sequence_finish(const struct eg_end *end)

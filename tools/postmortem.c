@@ -300,13 +300,33 @@ static json_t *argv_of(const struct registry *g)
     return argv;
 }
 
+/* How the process ended, when it got as far as its report and could not
+ * file it (out of fds: shim/fd_room.c says why): NULL if it never did. */
+static json_t *ended(const struct registry *g)
+{
+    static const char *const how[] = {"exit", "_exit", "quick_exit", "signal"};
+    uint32_t h = g->r->end_how;
+    if (h < 1 || h > 4)
+        return NULL;
+    if (h - 1 == 3) {
+        char name[32];
+        signal_name(g->r->end_code, name, sizeof name);
+        return json_pack("{s:s, s:i, s:s}", "how", "signal", "signal", g->r->end_code, "name",
+                         name);
+    }
+    return json_pack("{s:s, s:i}", "how", how[h - 1], "status", g->r->end_code);
+}
+
 static json_t *report_of(const struct registry *g, const struct leftovers *left)
 {
     uint32_t first = g->r->errors_inherited < EG_MAX_ERRORS ? g->r->errors_inherited
                                                             : EG_MAX_ERRORS;
     uint32_t end_kept = g->r->nerrors < EG_MAX_ERRORS ? g->r->nerrors : EG_MAX_ERRORS;
     uint32_t errors_kept = end_kept > first ? end_kept - first : 0;
-    json_t *end = json_pack("{s:s}", "how", "unreported");
+    json_t *end = ended(g);
+    if (end)
+        goto known;
+    end = json_pack("{s:s}", "how", "unreported");
     if (g->r->exec_start)
         json_object_set_new(end, "exec", json_true()); /* it was executing a new image */
     /* The command reaped it itself (a leftover it ended): how it died is
@@ -315,7 +335,8 @@ static json_t *report_of(const struct registry *g, const struct leftovers *left)
     const struct leftover *reaped = find_leftover(left, g->r->pid);
     if (reaped && reaped->status_known)
         json_object_set_new(end, "status", wait_status_json(reaped->status));
-    return json_pack("{s:i, s:b, s:i, s:i, s:s, s:o, s:o, s:i, s:o, s:[], s:o, s:[], s:[], "
+known:;
+    json_t *report = json_pack("{s:i, s:b, s:i, s:i, s:s, s:o, s:o, s:i, s:o, s:[], s:o, s:[], s:[], "
                      "s:o, s:o, s:I, s:I}",
                      "exitguard_report", REPORT_SCHEMA, "postmortem", 1, "pid", g->r->pid,
                      "ppid", g->r->ppid, "registry", g->path, "argv", argv_of(g), "end", end,
@@ -324,6 +345,9 @@ static json_t *report_of(const struct registry *g, const struct leftovers *left)
                      children(g, left), "errors", errors(g), "errors_dropped",
                      (json_int_t)(g->r->nerrors - g->r->errors_inherited - errors_kept), "dropped",
                      (json_int_t)g->r->dropped);
+    if (report && g->r->end_how && g->r->report_errno > 0)
+        json_object_set_new(report, "report_error", json_string(strerror(g->r->report_errno)));
+    return report;
 }
 
 /* After the reports with a pid no greater: the array stays sorted by pid. */

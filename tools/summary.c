@@ -126,7 +126,12 @@ static void print_node_header(FILE *to, const struct tree_node *node)
         previous = argv;
     }
     fprintf(to, " (pid %lld) ", (long long)node->pid);
-    print_end(to, json_object_get(node->docs[node->ndocs - 1], "end"));
+    json_t *last = node->docs[node->ndocs - 1];
+    print_end(to, json_object_get(last, "end"));
+    const char *unfiled = json_string_value(json_object_get(last, "report_error"));
+    if (unfiled)
+        fprintf(to, " (its report could not be written: %s; read from its registry file)",
+                unfiled);
     color_end(to);
     fputs(node->news ? ":\n" : ": nothing left open\n", to);
 }

@@ -1,0 +1,66 @@
+/* Reports at the edges: identical leaks grouped in the library's text
+ * report, and a report even after the process ran out of fds. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "harness.h"
+
+static int count_of(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* 61 opens of /dev/null from one line, until EMFILE: one group, with its
+ * fds as a range and the count, the source line named (the soft limit
+ * is raised for the report, so libdw can open the binary). */
+Test(report_edges, the_library_groups_identical_leaks_and_symbolizes_after_emfile)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/exhaust"), NULL};
+    run_preloaded(&r, NULL, argv, NULL);
+    cr_assert_eq(exit_code(&r), 1, "its own status: %s", r.err);
+    cr_assert_eq(number_after(r.out, "opened "), 61, "%s", r.out);
+    cr_assert_eq(count_of(r.err, "fds 3-63 (61 fds): char-device /dev/null (O_RDONLY"), 1, "%s",
+                 r.err);
+    cr_assert_eq(count_of(r.err, "char-device /dev/null"), 1, "one group: %s", r.err);
+    char where[96];
+    snprintf(where, sizeof where, "in main tests/programs/exhaust.c:%d", number_after(r.out, "line "));
+    cr_assert(strstr(r.err, where), "no '%s' in %s", where, r.err);
+    cr_assert(strstr(r.err, "SUMMARY: exitguard: 61 fds leaked"), "%s", r.err);
+    run_free(&r);
+}
+
+static void check_under_command(const char *mode, int filed)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/programs/exhaust"), (char *)mode,
+                                 NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 1, "the program's status: %s", r.err);
+    char where[96];
+    snprintf(where, sizeof where, "in main tests/programs/exhaust.c:%d", number_after(r.out, "line "));
+    cr_assert(strstr(r.err, where), "%s: no '%s' in %s", mode, where, r.err);
+    cr_assert(strstr(r.err, "[1] 61 times in this process"), "%s: %s", mode, r.err);
+    cr_assert(strstr(r.err, "exitguard: 1 process, 1 leaked: 61 fds leaked"), "%s: %s", mode,
+              r.err);
+    cr_assert(strstr(r.err, "exited with status 1"), "%s: %s", mode, r.err);
+    int said = strstr(r.err, "its report could not be written: Too many open files") != NULL;
+    cr_assert_eq(said, !filed, "%s: %s", mode, r.err);
+    run_free(&r);
+}
+
+/* Room within the hard limit: the report is filed as usual. */
+Test(report_edges, a_process_out_of_fds_still_files_its_report)
+{
+    check_under_command("soft", 1);
+}
+
+/* No room (soft = hard): its registry file is read, with how it ended. */
+Test(report_edges, a_process_out_of_fds_with_no_room_is_read_from_its_registry)
+{
+    check_under_command("hard", 0);
+}
