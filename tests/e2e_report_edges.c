@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -63,4 +64,27 @@ Test(report_edges, a_process_out_of_fds_still_files_its_report)
 Test(report_edges, a_process_out_of_fds_with_no_room_is_read_from_its_registry)
 {
     check_under_command("hard", 0);
+}
+
+/* When the suppressions hide all a dead process held, it is counted with
+ * the clean ones: no header with nothing under it. */
+Test(report_edges, a_post_mortem_with_everything_suppressed_prints_no_header)
+{
+    char rules[128];
+    snprintf(rules, sizeof rules, "/tmp/exitguard-edges-%d.supp", (int)getpid());
+    FILE *f = fopen(rules, "w");
+    cr_assert(f);
+    fputs("fd:child_leak\nfd:parent_leak\n", f);
+    fclose(f);
+    struct run r;
+    run_exitguard(&r, (char *[]){"--suppressions", rules, "--",
+                                 (char *)build_path("tests/programs/postmortem"), "fork-die", NULL},
+                  NULL);
+    unlink(rules);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert_null(strstr(r.err, "without writing a report"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "):\n\n"), "a header with nothing under it: %s", r.err);
+    cr_assert(strstr(r.err, "suppressed 2 leaks"), "%s", r.err);
+    cr_assert(strstr(r.err, "exitguard: 2 processes, no leaks"), "%s", r.err);
+    run_free(&r);
 }

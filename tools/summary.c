@@ -389,7 +389,8 @@ static int has_other_news(const struct tree_node *node)
     for (size_t d = 0; d < node->ndocs; d++) {
         json_t *report = node->docs[d];
         if (report_errors(report) || report_finalizer_failures(report) ||
-            report_finalizers_skipped(report) || report_is_postmortem(report) ||
+            report_finalizers_skipped(report) ||
+            (report_is_postmortem(report) && report_has_findings(report)) ||
             json_object_get(json_object_get(report, "end"), "unchecked"))
             return 1;
     }

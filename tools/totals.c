@@ -91,11 +91,14 @@ static int report_exec_unchecked(json_t *report)
     return json_object_get(json_object_get(report, "end"), "unchecked") != NULL;
 }
 
+/* A post-mortem is news for what it found, not for being one: when the
+ * suppressions or the baseline leave nothing of what a dead process
+ * held, it is counted with the clean ones, not printed with a header and
+ * nothing under it. */
 int report_has_news(json_t *report)
 {
     return report_has_findings(report) || report_finalizers_skipped(report) ||
-           report_threads(report) || report_is_postmortem(report) ||
-           report_exec_unchecked(report);
+           report_threads(report) || report_exec_unchecked(report);
 }
 
 /* Reports come sorted by pid, and for one pid in the order written: a
