@@ -214,7 +214,8 @@ static int runnable(int dirfd, const char *path, int at_flags)
 
 /* Reports the fds crossing into `shown` if `path` (relative to dirfd) can
  * be executed; a failing exec goes on with nothing reported. */
-static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown)
+static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
+                               char *const argv[])
 {
     int saved = errno;
     /* a vfork child runs with the flag raised (vfork.c) and reports from
@@ -229,7 +230,7 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
             if ((readable || unchecked != EG_UNCHECKED_NO) &&
                 (readable || (!vfork_child && eg_ensure_init()))) {
                 eg_exec_next_unchecked = unchecked;
-                eg_report_exec(shown);
+                eg_report_exec(shown, argv);
             }
         }
         if (!vfork_child)
@@ -270,7 +271,7 @@ const char *eg_exec_search(const char *file, char *buf, size_t size)
 
 static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
-    report_if_runnable(AT_FDCWD, path, 0, path);
+    report_if_runnable(AT_FDCWD, path, 0, path, argv);
     struct eg_scratch s;
     int ret = REAL(execve)(path, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
@@ -284,7 +285,7 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
     const char *path = eg_exec_search(file, found, sizeof found);
     errno = saved;
     if (path)
-        report_if_runnable(AT_FDCWD, path, 0, path);
+        report_if_runnable(AT_FDCWD, path, 0, path, argv);
     struct eg_scratch s;
     int ret = REAL(execvpe)(file, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
@@ -316,7 +317,7 @@ EG_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
     if (!envp) /* glibc refuses it (EINVAL): nothing to report or fix */
         return REAL(fexecve)(fd, argv, envp);
     char shown[PATH_MAX];
-    report_if_runnable(fd, "", AT_EMPTY_PATH, eg_fd_target(fd, shown, sizeof shown));
+    report_if_runnable(fd, "", AT_EMPTY_PATH, eg_fd_target(fd, shown, sizeof shown), argv);
     struct eg_scratch s;
     int ret = REAL(fexecve)(fd, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
@@ -337,7 +338,7 @@ EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
         }
         name = shown;
     }
-    report_if_runnable(dirfd, path, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), name);
+    report_if_runnable(dirfd, path, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), name, argv);
     struct eg_scratch s;
     int ret = REAL(execveat)(dirfd, path, argv, eg_exec_env(&s, envp), flags);
     eg_scratch_put(&s);

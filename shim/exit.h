@@ -11,6 +11,7 @@ struct eg_end {
     enum eg_end_how how;
     int code;             /* exit status, or signal number */
     const char *exec_path; /* EG_END_EXEC: the program about to run */
+    char *const *exec_argv; /* ... and the argv it is handed (may be NULL) */
 };
 
 /* Hooks the normal exit paths; called from the constructor. */

@@ -325,6 +325,15 @@ void eg_json_end(struct eg_writer *w, const struct eg_end *end)
     } else if (end->how == EG_END_EXEC) {
         eg_w_str(w, "\",\"path\":");
         eg_w_json_str(w, end->exec_path ? end->exec_path : "");
+        /* what the process becomes: the command names it so (the next
+         * image may never write a word) */
+        eg_w_str(w, ",\"argv\":[");
+        for (int i = 0; end->exec_argv && end->exec_argv[i] && i < 64; i++) {
+            if (i)
+                eg_w_char(w, ',');
+            eg_w_json_str(w, end->exec_argv[i]);
+        }
+        eg_w_char(w, ']');
         if (eg_unchecked_name(eg_exec_next_unchecked)) {
             eg_w_str(w, ",\"unchecked\":");
             eg_w_json_str(w, eg_unchecked_name(eg_exec_next_unchecked));
@@ -817,9 +826,9 @@ done:
     eg_fd_room_give_back();
 }
 
-void eg_report_exec(const char *path)
+void eg_report_exec(const char *path, char *const argv[])
 {
-    struct eg_end end = {EG_END_EXEC, 0, path};
+    struct eg_end end = {EG_END_EXEC, 0, path, argv};
     struct eg_plan plan = eg_report_plan(&end);
     eg_report(&end, &plan);
 }

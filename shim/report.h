@@ -46,7 +46,7 @@ unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx)
 /* About to exec `path`: reports the fds the new program would inherit
  * without having been meant to (no FD_CLOEXEC, not dup2'ed into place),
  * if any.  Finalizers do not run at exec, as atexit handlers do not. */
-void eg_report_exec(const char *path);
+void eg_report_exec(const char *path, char *const argv[]);
 unsigned eg_report_count_errors(void);
 
 /* report_record.c: whether this process's end goes to log_dir as JSON;

@@ -226,9 +226,11 @@ Test(command_children, started_by_comes_from_the_report_that_lists_the_child, .t
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(by, "argv"), 0)),
                      "fake-parent");
     char want[200];
+    /* named by what /proc showed at the end, the report's name beside it */
     snprintf(want, sizeof want, "  fake-parent (pid %d) exited with status 0:\n"
-                                "    child process %d (sleep 100) still running; when the command "
-                                "ended: terminated (SIGTERM); started by fork at:\n",
+                                "    child process %d (/bin/sleep 100, forked from sleep 100) still "
+                                "running; when the command ended: terminated (SIGTERM); started by "
+                                "fork at:\n",
              FAKE_PARENT, pid);
     assert_says(&r, want);
     cr_assert(gone_within(pid, 1000), "sleep %d still there", pid);

@@ -88,3 +88,59 @@ Test(report_edges, a_post_mortem_with_everything_suppressed_prints_no_header)
     cr_assert(strstr(r.err, "exitguard: 2 processes, no leaks"), "%s", r.err);
     run_free(&r);
 }
+
+/* A child that execs only after its parent ended (and its parent's
+ * report named it by the fork) is named by what it became, with what it
+ * was forked as, in the summary and the JSON alike. */
+Test(report_edges, a_child_is_named_by_what_it_became)
+{
+    char dir[] = "/tmp/exitguard-became.XXXXXX", script[1024], json[300];
+    cr_assert(mkdtemp(dir));
+    snprintf(json, sizeof json, "%s.json", dir);
+    /* the root waits until the child runs its last image: the order is
+     * fixed, whatever the timing */
+    snprintf(script, sizeof script,
+             "%s exec-after-parent %s >%s/out; cat %s/out; read -r _ pid <%s/out; "
+             "until [ \"$(head -c 5 /proc/$pid/cmdline)\" = sleep ]; do sleep 0.01; done",
+             build_path("tests/programs/startup"), dir, dir, dir, dir);
+    struct run r;
+    run_exitguard(&r, (char *[]){"--json", json, "--", "/bin/sh", "-c", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int child = number_after(r.out, "child ");
+    char want[128];
+    snprintf(want, sizeof want, "child process %d (sleep 311, forked from ", child);
+    cr_assert(strstr(r.err, want), "no '%s' in %s", want, r.err);
+    json_t *doc = take_json(json), *process, *found = NULL;
+    size_t i, j;
+    json_t *c;
+    json_array_foreach(json_object_get(doc, "processes"), i, process)
+        json_array_foreach(json_object_get(process, "children"), j, c)
+            if (json_integer_value(json_object_get(c, "pid")) == child)
+                found = c;
+    cr_assert(found, "%s", r.err);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(found, "argv"), 0)), "sleep");
+    cr_assert_str_eq(
+        json_string_value(json_array_get(json_object_get(found, "forked_as"), 1)),
+        "exec-after-parent");
+    json_decref(doc);
+    remove_tree(dir);
+    run_free(&r);
+}
+
+/* A child whose exec report exists and whose new image (sleep, which
+ * acquires nothing) wrote nothing before the command ended it: said as
+ * it is, without "before it could write a report". */
+Test(report_edges, an_exec_report_then_a_leftover_says_what_is_known)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/programs/startup"),
+                                 "exec-leftover", NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    char want[160];
+    snprintf(want, sizeof want,
+             "(pid %d) exec'd /bin/sleep (sleep 307), which wrote no report; when the command "
+             "ended: terminated (SIGTERM)", number_after(r.out, "child "));
+    cr_assert(strstr(r.err, want), "no '%s' in %s", want, r.err);
+    cr_assert_null(strstr(r.err, "before it could write a report"), "%s", r.err);
+    run_free(&r);
+}

@@ -97,10 +97,16 @@ static void print_child_action(FILE *to, json_t *child)
 void print_child(FILE *to, json_t *child, json_int_t stack_depth)
 {
     fprintf(to, "  child process %lld", integer(child, "pid"));
-    json_t *argv = json_object_get(child, "argv");
+    json_t *argv = json_object_get(child, "argv"), *forked_as = json_object_get(child, "forked_as");
     if (json_array_size(argv)) {
         fputs(" (", to);
         print_argv_json(to, argv);
+        if (json_array_size(forked_as)) {
+            const char *via = string_or(child, "via", "");
+            fputs(strstr(via, "fork") || !strcmp(via, "clone") ? ", forked from " : ", started as ",
+                  to);
+            print_argv_json(to, forked_as);
+        }
         fputc(')', to);
     }
     const char *unchecked = string_or(child, "unchecked", NULL);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "colors.h"
+#include "child_names.h"
 #include "command_line.h"
 #include "descendants.h"
 #include "gen_suppressions.h"
@@ -150,6 +151,8 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
             plan->no_reports = "the report directory could not be read";
         else /* processes that died without a report, from their registry files */
             postmortem_add(plan->dir.path, reports, !plan->dir.temporary, left);
+        if (reports)
+            name_children_by_image(reports, left);
     }
     if (!reports)
         reports = json_array();

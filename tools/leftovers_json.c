@@ -4,7 +4,7 @@
 
 #include "shell_words.h"
 
-static json_t *argv_json(char *const *argv)
+json_t *argv_json(char *const *argv)
 {
     json_t *array = json_array();
     for (size_t i = 0; array && argv && argv[i]; i++)

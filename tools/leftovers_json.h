@@ -21,6 +21,9 @@ json_t *leftovers_json(const struct leftovers *leftovers, json_t *reports);
  * pid 1200 (sh -c ...); terminated" */
 void print_leftover(FILE *to, json_t *leftover);
 
+/* A NULL-terminated argv as a JSON array of strings. */
+json_t *argv_json(char *const *argv);
+
 /* "terminated (SIGTERM)" for "terminated", ... */
 const char *leftover_action_text(const char *action);
 

@@ -43,17 +43,30 @@ static void print_end(FILE *to, json_t *end)
         /* a post-mortem: what its registry file held */
         json_t *died = json_object_get(end, "status");
         const char *name = json_string_value(json_object_get(died, "name"));
-        if (name)
+        if (name && json_is_true(json_object_get(end, "exec")))
+            fprintf(to, "was ended by %s while starting a new image", name);
+        else if (name)
             fprintf(to, "was killed by %s before it could write a report", name);
         else
             fputs("was killed without writing a report (SIGKILL?)", to);
     } else if (strcmp(how, "exec") == 0) {
         fputs("exec'd ", to);
         print_shell_word(to, json_string_value(json_object_get(end, "path")) ?: "?");
-        if (json_object_get(end, "unchecked"))
+        json_t *argv = json_object_get(end, "argv");
+        const char *ended = json_string_value(json_object_get(end, "ended_by_command"));
+        if (json_object_get(end, "unchecked")) {
             print_unchecked(to, end);
-        else
+        } else if (ended) { /* what it ran wrote nothing: it had nothing to say */
+            if (json_array_size(argv)) {
+                fputs(" (", to);
+                print_argv_json(to, argv);
+                fputc(')', to);
+            }
+            fprintf(to, ", which wrote no report; when the command ended: %s",
+                    leftover_action_text(ended));
+        } else {
             fputs(", which wrote no report", to);
+        }
     } else {
         fprintf(to, "called %s(%lld)", how, status); /* _exit, quick_exit */
     }

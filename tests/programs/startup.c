@@ -15,7 +15,15 @@
  *   fork DIR         a forked child that acquires nothing prints
  *                    "child <pid> borrowed <1 if no registry file of its
  *                    own>", then opens a file: "own <1 if it has one now>",
- *                    closes it and exits 5 */
+ *                    closes it and exits 5
+ *   exec-after-parent DIR
+ *                    forks a child that waits until this process has
+ *                    ended, then becomes `sleep 311`; prints "child <pid>"
+ *                    and exits 0
+ *   exec-leftover    holds an fd without O_CLOEXEC (its child's exec
+ *                    report names it), forks a child that becomes
+ *                    `sleep 307`, waits until it has, prints "child <pid>"
+ *                    and exits 0, leaving it running */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
@@ -99,6 +107,43 @@ int main(int argc, char **argv)
         int status;
         waitpid(pid, &status, 0);
         return WEXITSTATUS(status) == 5 ? 0 : 1;
+    }
+    if (!strcmp(mode, "exec-after-parent")) {
+        int gate[2];
+        if (pipe(gate) != 0)
+            return 1;
+        pid_t pid = fork();
+        if (pid == 0) {
+            char buf;
+            close(gate[1]);
+            while (read(gate[0], &buf, 1) > 0) /* EOF: the parent has ended */
+                ;
+            execl("/bin/sleep", "sleep", "311", (char *)NULL);
+            _exit(127);
+        }
+        say("child", (int)pid);
+        return 0; /* gate[1] closes with us */
+    }
+    if (!strcmp(mode, "exec-leftover")) {
+        int fd = open("/etc/passwd", O_RDONLY);
+        pid_t pid = fork();
+        if (pid == 0) {
+            execl("/bin/sleep", "sleep", "307", (char *)NULL);
+            _exit(127);
+        }
+        char path[64], name[8] = "";
+        snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+        while (strcmp(name, "sleep") != 0) {
+            FILE *f = fopen(path, "r");
+            if (!f || !fgets(name, sizeof name, f))
+                name[0] = 0;
+            if (f)
+                fclose(f);
+            usleep(10000);
+        }
+        say("child", (int)pid);
+        close(fd);
+        return 0;
     }
     return 2;
 }
