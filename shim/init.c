@@ -90,7 +90,6 @@ static void load_options(void)
     if (atomic_load_explicit(&options_loaded, memory_order_acquire) ||
         atomic_exchange(&options_loaded, 1))
         return;
-    eg_real_resolve();
     eg_options_parse(secure_getenv("EXITGUARD_OPTIONS"));
     if (eg_options.help)
         eg_options_print_help(2);
@@ -99,6 +98,7 @@ static void load_options(void)
 static int materialise(void)
 {
     load_options();
+    eg_real_resolve(); /* what the signal path calls: not dlsym there */
     eg_region = eg_region_create();
     if (!eg_region || !eg_depot_init()) {
         eg_warn("cannot map its registry; this process is not checked", 0, 0, 0);
