@@ -25,11 +25,10 @@
  * 0 (nearly always) fclose need not look for one. */
 static _Atomic int open_streams;
 
-/* Own records still unreaped: walks looking for one stop once they have
- * passed them all (a spawn-heavy program has thousands of reaped ones).
- * A forked child inherits the parent's count: its walks then stop at the
- * end of its own records instead, which is as short. */
-static _Atomic unsigned unreaped_here;
+/* Walks go through all of this process's own records (the prefix of the
+ * list): with reaped ones reused there are about as many as children ever
+ * alive at once.  (A count of unreaped records to stop early no longer
+ * holds: a reused record may turn UNREAPED behind a walk's position.) */
 
 /* Offsets of reaped own records, ready for reuse (0: empty).  A slot is
  * taken with an exchange, so two threads never get the same record. */
@@ -75,7 +74,6 @@ static int mark_reaped(struct eg_child *c)
     uint32_t expected = EG_CHILD_UNREAPED;
     if (!atomic_compare_exchange_strong(&c->state, &expected, EG_CHILD_REAPED))
         return 0;
-    atomic_fetch_sub_explicit(&unreaped_here, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&eg_region->children_reaped, 1, memory_order_relaxed);
     if (c->parent == eg_pid && !atomic_load(&c->stream))
         keep_spare(c);
@@ -98,11 +96,9 @@ static void copy_argv(struct eg_child *c, char *const argv[])
 static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
                                const void *stream, enum eg_unchecked unchecked)
 {
-    unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
-    for (struct eg_child *o = eg_child_newest(); o && left; o = eg_child_older(o)) {
+    for (struct eg_child *o = eg_child_newest(); o; o = eg_child_older(o)) {
         if (atomic_load_explicit(&o->state, memory_order_acquire) != EG_CHILD_UNREAPED)
             continue;
-        left--;
         if (o->pid == pid)
             mark_reaped(o); /* see the top */
     }
@@ -129,7 +125,6 @@ static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
     copy_argv(c, argv);
     if (stream)
         atomic_fetch_add(&open_streams, 1);
-    atomic_fetch_add_explicit(&unreaped_here, 1, memory_order_relaxed);
     atomic_store_explicit(&c->state, EG_CHILD_UNREAPED, memory_order_release);
     if (off)
         eg_list_push(&eg_region->children, &c->next, (uint32_t)off);
@@ -155,11 +150,9 @@ struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
 void eg_child_reaped(pid_t pid, int status)
 {
     /* newest first: the one reaped is nearly always among the last started */
-    unsigned left = atomic_load_explicit(&unreaped_here, memory_order_relaxed);
-    for (struct eg_child *c = eg_child_newest(); c && left; c = eg_child_older(c)) {
+    for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c)) {
         if (atomic_load_explicit(&c->state, memory_order_acquire) != EG_CHILD_UNREAPED)
             continue;
-        left--;
         if (c->pid == pid) {
             atomic_store_explicit(&c->status, status, memory_order_relaxed);
             mark_reaped(c);

@@ -137,7 +137,13 @@ static void *scratch_get(struct eg_scratch *s, size_t bytes)
     void *p = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return 0;
-    s->map = p;
+    /* a vfork child maps into its parent, and a successful exec never
+     * returns to unmap: the parent does (vfork.c) */
+    if (eg_in_vfork_child && !eg_vfork_child_mapped(p, bytes)) {
+        munmap(p, bytes);
+        return 0;
+    }
+    s->map = eg_in_vfork_child ? 0 : p;
     s->len = bytes;
     return p;
 }
@@ -229,8 +235,7 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
             int readable = eg_registry_readable(); /* a borrowed one is read as is */
             if ((readable || unchecked != EG_UNCHECKED_NO) &&
                 (readable || (!vfork_child && eg_ensure_init()))) {
-                eg_exec_next_unchecked = unchecked;
-                eg_report_exec(shown, argv);
+                eg_report_exec(shown, argv, unchecked);
             }
         }
         if (!vfork_child)

@@ -163,7 +163,9 @@ EG_EXPORT int dup3(int old, int new, int flags)
  * eg_fd_set_passed), but never for exitguard's own calls. */
 static void cloexec_changed(int fd, int cloexec)
 {
-    if (!eg_busy)
+    if (eg_in_vfork_child && !cloexec)
+        eg_vfork_child_passed(fd); /* the registry is its parent's */
+    else if (!eg_busy)
         eg_fd_set_passed(fd, !cloexec);
 }
 

@@ -29,8 +29,26 @@ int eg_finalizer_claim(struct eg_finalizer *f)
     uint32_t alive = EG_FIN_ALIVE;
     if (!atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_RUNNING))
         return 0;
+    atomic_store(&f->ended_seq, eg_next_seq());
     f->detail = (int)syscall(SYS_gettid); /* who runs it, until it is done */
     return 1;
+}
+
+/* A forked child copies its parent's registry at its first acquisition,
+ * not at the fork (region_file.h): the finalizers are put back as they
+ * were at the fork -- one the parent ran or detached since is alive here,
+ * one the parent registered since is not this process's at all. */
+void eg_finalizers_forked(void)
+{
+    for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f)) {
+        if (f->seq > eg_fork_seq && f->pid != eg_pid) {
+            atomic_store(&f->state, EG_FIN_DEAD);
+        } else if (f->seq <= eg_fork_seq && atomic_load(&f->ended_seq) > eg_fork_seq) {
+            atomic_store(&f->outcome, EG_FIN_PENDING);
+            atomic_store(&f->ended_seq, 0);
+            atomic_store(&f->state, EG_FIN_ALIVE);
+        }
+    }
 }
 
 void eg_finalizer_done(struct eg_finalizer *f, enum eg_fin_outcome outcome, int detail)
@@ -151,10 +169,14 @@ static void own_registry(void)
     }
 }
 
+/* Asked by a forked child that still borrows its parent's registry: as
+ * it was at the fork (eg_finalizers_forked). */
 int eg_finalizers_for_children(void)
 {
     for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f))
-        if ((f->flags & EXITGUARD_IN_CHILDREN) && atomic_load(&f->state) == EG_FIN_ALIVE &&
+        if ((f->flags & EXITGUARD_IN_CHILDREN) && f->seq <= eg_fork_seq &&
+            (atomic_load(&f->state) == EG_FIN_ALIVE ||
+             atomic_load(&f->ended_seq) > eg_fork_seq) &&
             atomic_load(&f->atexit))
             return 1;
     return 0;
@@ -178,6 +200,7 @@ EG_EXPORT int exitguard_detach(exitguard_finalizer *handle, void **obj, void (**
     uint32_t alive = EG_FIN_ALIVE;
     if (!f || !atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_DEAD))
         return 0;
+    atomic_store(&f->ended_seq, eg_next_seq());
     atomic_store(&f->outcome, EG_FIN_DETACHED);
     if (obj)
         *obj = (void *)(uintptr_t)f->obj;
@@ -206,6 +229,7 @@ EG_EXPORT int exitguard_peek(const exitguard_finalizer *handle, void **obj,
 EG_EXPORT int exitguard_alive(const exitguard_finalizer *handle)
 {
     const struct eg_finalizer *f = (const struct eg_finalizer *)handle;
+    own_registry(); /* a borrowed registry shows the parent's as it is now */
     return f && atomic_load(&f->state) == EG_FIN_ALIVE;
 }
 
@@ -220,6 +244,7 @@ EG_EXPORT void exitguard_set_atexit(exitguard_finalizer *handle, int on)
 EG_EXPORT int exitguard_get_atexit(const exitguard_finalizer *handle)
 {
     const struct eg_finalizer *f = (const struct eg_finalizer *)handle;
+    own_registry();
     return f && atomic_load(&f->atexit);
 }
 

@@ -11,6 +11,8 @@
 void eg_finalizers_fd_closing(int fd);
 /* A live finalizer that runs in children too (EXITGUARD_IN_CHILDREN) and at exit. */
 int eg_finalizers_for_children(void);
+/* In a forked child, as its registry becomes its own. */
+void eg_finalizers_forked(void);
 void eg_finalizers_range_closing(unsigned first, unsigned last);
 
 /* The newest finalizer, then older ones: NULL at the end. */

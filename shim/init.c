@@ -21,6 +21,7 @@
 #include "children.h"
 #include "depot.h"
 #include "exit.h"
+#include "finalizers.h"
 #include "guard.h"
 #include "options.h"
 #include "real.h"
@@ -62,6 +63,7 @@ static void make_ours(void)
     eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
     atomic_store(&eg_region->children_reaped, 0);
     eg_children_forked();
+    eg_finalizers_forked();
     eg_threads_forked();
 }
 
@@ -74,13 +76,24 @@ void eg_after_fork_in_child(void)
         eg_region = 0;
     if (!eg_region)
         return; /* nothing materialised (or could not be): nothing to make ours */
+    /* Borrowed before eg_pid is ours: until then a signal kills the child
+     * without a report (exit.c); were eg_pid set first, its exit sequence
+     * could run in the parent's registry file. */
+    if (eg_region_forked())
+        atomic_store(&eg_init_state, EG_BORROWED); /* the parent's: not a byte written */
     eg_pid = (int)syscall(SYS_getpid);
     eg_stack_forked();
     eg_exit_forked();
-    if (eg_region_forked())
-        atomic_store(&eg_init_state, EG_BORROWED); /* the parent's file: not a byte written */
-    else
-        make_ours();
+}
+
+/* A fork while another thread materialises would leave the child half a
+ * registry and some signals already ours: wait for it (it is short and
+ * runs with signals blocked, so it cannot be this thread). */
+static void fork_prepare(void)
+{
+    while (atomic_load_explicit(&eg_init_state, memory_order_acquire) == EG_INITIALISING)
+        sched_yield();
+    eg_region_fork_prepare();
 }
 
 /* Once, however early the first call comes (another preloaded library's
@@ -163,7 +176,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     load_options();
     if (eg_materialised())
         save_argv(); /* materialised before us: argv was unknown */
-    pthread_atfork(eg_region_fork_prepare, 0, eg_after_fork_in_child);
+    pthread_atfork(fork_prepare, 0, eg_after_fork_in_child);
     eg_exit_arm();
     if (outer)
         eg_leave();

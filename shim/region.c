@@ -331,15 +331,19 @@ static void go_private(uint64_t used)
 
 int eg_region_borrowed;
 uint64_t eg_fork_seq = UINT64_MAX;
+/* Noted before a fork for the child to adopt: the parent's own eg_fork_seq
+ * (from its own fork) must not change. */
+static uint64_t seq_at_fork = UINT64_MAX;
 
 void eg_region_fork_prepare(void)
 {
     if (eg_region)
-        eg_fork_seq = atomic_load_explicit(&eg_region->seq, memory_order_acquire);
+        seq_at_fork = atomic_load_explicit(&eg_region->seq, memory_order_acquire);
 }
 
 int eg_region_forked(void)
 {
+    eg_fork_seq = seq_at_fork;
     if (eg_region)
         eg_region_borrowed = 1;
     return eg_region_borrowed;

@@ -119,6 +119,9 @@ struct eg_finalizer {
     uint32_t owner_next;       /* next older one in the same obj/fd bucket */
     _Atomic uint32_t outcome;
     int32_t detail;            /* while RUNNING: the thread running it */
+    _Atomic uint64_t ended_seq; /* the sequence when it left ALIVE: a forked
+                                   child's late copy of the registry revives
+                                   one that was alive at its fork */
 };
 
 /* A thread started with pthread_create; records of ended threads are

@@ -29,7 +29,23 @@
 /* Open in the registry and acquired by this process.  The standard streams
  * are left out: a process ending with 0, 1, 2 open is the norm, even when
  * it put them there itself with dup2. */
-static int stock_at_exec; /* the stock is for an exec, not for the end */
+/* The stock: which recorded fds the kernel has open (for an exec: open
+ * and crossing it), asked once, in eg_report_take_stock, before the
+ * report opens anything of its own (its file, libdw's) that could take
+ * such a number.  A vfork child keeps its own on its stack, reached from
+ * the borrowed thread's TLS: the static one may be in use by another
+ * thread of the parent. */
+struct stock {
+    int at_exec;     /* for an exec, not for the end */
+    uint64_t *bits;  /* by fd, as far as fd_high */
+};
+static uint64_t process_bits[EG_FD_LIMIT / 64]; /* 128 KiB, touched as far as fd_high */
+static struct stock process_stock = {0, process_bits};
+static __thread struct stock *vfork_stock __attribute__((tls_model("initial-exec")));
+
+static struct stock *stock(void) { return vfork_stock ? vfork_stock : &process_stock; }
+#define stock_at_exec (stock()->at_exec)
+#define open_in_kernel (stock()->bits)
 
 /* At exec, an fd the parent acquired and a forked child carries into the
  * new program is the commonest leak of all: the pid does not matter. */
@@ -62,7 +78,8 @@ static int held_at_fork(struct eg_fd_slot *s)
         if (atomic_load_explicit(&s->word, memory_order_acquire) != w)
             continue; /* the parent is changing it: read again */
         enum eg_fd_state state = EG_WORD_STATE(w);
-        return state != EG_FD_EMPTY && seq && seq <= eg_fork_seq &&
+        return state != EG_FD_EMPTY && seq &&
+               seq <= (eg_in_vfork_child ? eg_vfork_seq : eg_fork_seq) &&
                !(EG_WORD_FLAGS(w) & (EG_FD_INHERITED | EG_FD_PASSED));
     }
     return 0;
@@ -79,14 +96,6 @@ static int is_held(int fd, struct eg_fd_slot *s)
            (stock_at_exec || EG_GET(s->pid) == eg_pid);
 }
 
-/* Held, and -- the kernel has the last word -- still open.  Some programs
- * close with a raw syscall (libuv's syscall(SYS_close)), which no
- * interposer sees: those are listed as closed_unseen, not as leaks.
- * The kernel is asked once, in eg_report_take_stock, before the report
- * opens anything of its own (its file, libdw's) that could take such a
- * number.  Static, not on the stack: 128 KiB, touched only as far as the
- * highest fd. */
-static uint64_t open_in_kernel[EG_FD_LIMIT / 64];
 
 static int is_leak(int fd, struct eg_fd_slot *s)
 {
@@ -164,7 +173,7 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 
 unsigned eg_report_take_stock(const struct eg_end *end)
 {
-    stock_at_exec = end->how == EG_END_EXEC;
+    stock()->at_exec = end->how == EG_END_EXEC;
     eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, (void *)end);
     return each_leak(0, 0);
 }
@@ -334,9 +343,9 @@ void eg_json_end(struct eg_writer *w, const struct eg_end *end)
             eg_w_json_str(w, end->exec_argv[i]);
         }
         eg_w_char(w, ']');
-        if (eg_unchecked_name(eg_exec_next_unchecked)) {
+        if (eg_unchecked_name(end->exec_unchecked)) {
             eg_w_str(w, ",\"unchecked\":");
-            eg_w_json_str(w, eg_unchecked_name(eg_exec_next_unchecked));
+            eg_w_json_str(w, eg_unchecked_name(end->exec_unchecked));
         }
         eg_w_char(w, '}');
     } else {
@@ -576,9 +585,9 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     case EG_END_EXEC:
         eg_w_str(w, "is executing ");
         eg_w_str(w, end->exec_path ? end->exec_path : "?");
-        if (eg_exec_next_unchecked == EG_UNCHECKED_STATIC)
+        if (end->exec_unchecked == EG_UNCHECKED_STATIC)
             eg_w_str(w, " (statically linked: exitguard cannot check it)");
-        else if (eg_exec_next_unchecked == EG_UNCHECKED_SETUID)
+        else if (end->exec_unchecked == EG_UNCHECKED_SETUID)
             eg_w_str(w, " (set-user-ID or privileged: exitguard cannot check it)");
         return;
     }
@@ -771,7 +780,7 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
         quiet = quiet && !eg_report_tempfiles_count() && !eg_report_finalizers_failed() &&
                 !eg_report_children_count();
     else
-        quiet = quiet && !eg_exec_next_unchecked;
+        quiet = quiet && !end->exec_unchecked;
     /* In log_dir every process leaves a JSON document at its end (the
      * command counts processes), a quiet one as a line of processes.jsonl;
      * elsewhere, and at exec, a process with nothing to say says nothing. */
@@ -820,15 +829,30 @@ done:
     /* A program that cannot run under us never takes the registry file
      * over: this exec report is the process's last word. */
     if (!borrowed()) /* the registry is the parent's */
-        eg_region_reported(end->how == EG_END_EXEC && !eg_exec_next_unchecked, filed);
+        eg_region_reported(end->how == EG_END_EXEC && !end->exec_unchecked, filed);
     if (p->symbolize)
         eg_symbolize_end();
     eg_fd_room_give_back();
 }
 
-void eg_report_exec(const char *path, char *const argv[])
+void eg_report_exec(const char *path, char *const argv[], unsigned unchecked)
 {
-    struct eg_end end = {EG_END_EXEC, 0, path, argv};
+    struct eg_end end = {EG_END_EXEC, 0, path, argv, unchecked};
+    if (eg_in_vfork_child) {
+        /* the stock on this (borrowed) stack, as far as fd_high */
+        unsigned words = (unsigned)atomic_load(&eg_region->fd_high) / 64 + 1;
+        if (words > 4096)
+            return; /* 256k fds: more stack than a vfork child may take */
+        uint64_t bits[words];
+        memset(bits, 0, sizeof bits);
+        struct stock mine = {1, bits};
+        vfork_stock = &mine;
+        struct eg_plan plan = eg_report_plan(&end);
+        eg_report(&end, &plan);
+        eg_vfork_reported = plan.document || plan.to_stderr;
+        vfork_stock = 0;
+        return;
+    }
     struct eg_plan plan = eg_report_plan(&end);
     eg_report(&end, &plan);
 }

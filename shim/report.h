@@ -46,7 +46,9 @@ unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx)
 /* About to exec `path`: reports the fds the new program would inherit
  * without having been meant to (no FD_CLOEXEC, not dup2'ed into place),
  * if any.  Finalizers do not run at exec, as atexit handlers do not. */
-void eg_report_exec(const char *path, char *const argv[]);
+/* `unchecked`: the program about to run cannot run under us (enum
+ * eg_unchecked), which is worth a report. */
+void eg_report_exec(const char *path, char *const argv[], unsigned unchecked);
 unsigned eg_report_count_errors(void);
 
 /* report_record.c: whether this process's end goes to log_dir as JSON;
@@ -59,5 +61,8 @@ int eg_report_record(const struct eg_end *end);
  * the system, argv as it started (NUL-separated). */
 void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
                                      uint32_t argv_len);
+/* The same line, written whether or not one was (a vfork child: the
+ * once-flag is its parent's). */
+void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t argv_len);
 
 #endif

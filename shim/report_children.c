@@ -12,7 +12,6 @@
 #include "report_parts.h"
 #include "vfork.h"
 
-unsigned eg_exec_next_unchecked;
 
 const char *eg_unchecked_name(unsigned unchecked)
 {

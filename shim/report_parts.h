@@ -51,9 +51,6 @@ unsigned eg_report_tempfiles_count(void);
 unsigned eg_report_children_json(struct eg_writer *w);
 unsigned eg_report_children_text(struct eg_writer *w, int symbolize);
 unsigned eg_report_children_count(void);
-/* Set by the exec wrappers just before the exec report: the program about
- * to run cannot be checked (enum eg_unchecked), which is worth a report. */
-extern unsigned eg_exec_next_unchecked;
 const char *eg_unchecked_name(unsigned unchecked); /* NULL for none */
 
 /* report_finalizers.c: finalizers the exit sequence ran, skipped, or

@@ -104,8 +104,12 @@ int eg_report_record(const struct eg_end *end)
 void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
                                      uint32_t argv_len)
 {
-    if (atomic_exchange(&recorded, 1))
-        return;
+    if (!atomic_exchange(&recorded, 1))
+        eg_report_record_line(end, argv, argv_len);
+}
+
+void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t argv_len)
+{
     int pid = (int)syscall(SYS_getpid);
     if (!eg_region)
         eg_region_drop_predecessor(pid); /* this image's end supersedes it */

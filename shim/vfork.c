@@ -1,39 +1,75 @@
 /* The C side of vfork (vfork_x86_64.S): the mode a vfork child runs in
- * while it shares its parent's memory, and the parent's record of it.
+ * while it shares its parent's memory.
  *
  * In the child, exitguard writes nothing the parent would read as its
- * own: the reentrancy flag is raised, so its close and dup2 pass straight
- * to libc and its _exit reports nothing; only exec speaks, computing its
- * report from the parent's registry read-only and writing it under the
- * child's pid (report.c, exec.c).  What the child puts in place with dup2
- * for the new program is noted here, in the borrowed thread's TLS, which
- * the parent resets before its next vfork. */
+ * own, and nothing a thread of the parent may be using: all the child's
+ * state is here, in the borrowed thread's TLS, which the parent thread
+ * does not touch until the child is gone (its other threads have TLS of
+ * their own).  The reentrancy flag is raised, so its close and dup2 pass
+ * straight to libc; only exec speaks, computing its report from the
+ * parent's registry read-only and writing it under the child's pid
+ * (report.c, exec.c).  What the child puts in place for the new program
+ * (dup2, FD_CLOEXEC cleared) is noted here; a mapping it makes for the
+ * new environment is the parent's to unmap (the exec never returns). */
 #define _GNU_SOURCE
 #include "vfork.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "guard.h"
 #include "region.h"
 
-__thread int eg_in_vfork_child __attribute__((tls_model("initial-exec")));
-__thread void *eg_vfork_return __attribute__((tls_model("initial-exec")));
-static __thread int busy_before __attribute__((tls_model("initial-exec")));
-static __thread int passed[EG_VFORK_PASSED] __attribute__((tls_model("initial-exec")));
-static __thread unsigned npassed __attribute__((tls_model("initial-exec")));
+#define TLS __attribute__((tls_model("initial-exec")))
+__thread int eg_in_vfork_child TLS;
+__thread void *eg_vfork_return TLS;
+__thread uint64_t eg_vfork_seq TLS;
+__thread int eg_vfork_reported TLS;
+static __thread int busy_before TLS;
+static __thread sigset_t mask_before TLS;
+static __thread int passed[EG_VFORK_PASSED] TLS;
+static __thread unsigned npassed TLS;
+enum { MAPPED = 4 }; /* an exec maps its argv and its environment at most */
+static __thread void *mapped[MAPPED] TLS;
+static __thread size_t mapped_len[MAPPED] TLS;
+static __thread unsigned nmapped TLS;
+
+/* The parent's: the child's exec either never returned or gave up. */
+static void unmap_all(void)
+{
+    for (unsigned i = 0; i < nmapped; i++)
+        munmap(mapped[i], mapped_len[i]);
+    nmapped = 0;
+}
 
 void eg_vfork_child_begin(void)
 {
+    sigset_t all;
+    sigfillset(&all);
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &mask_before, _NSIG / 8);
     busy_before = eg_busy;
     eg_busy = 1;
     npassed = 0;
-    if (eg_region)
-        eg_fork_seq = atomic_load_explicit(&eg_region->seq, memory_order_acquire);
+    nmapped = 0;
+    eg_vfork_reported = 0;
+    eg_vfork_seq = eg_region ? atomic_load_explicit(&eg_region->seq, memory_order_acquire)
+                             : UINT64_MAX;
     eg_in_vfork_child = 1; /* read only by the child: we sleep meanwhile */
+}
+
+void eg_vfork_child_runs(void)
+{
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
 }
 
 void eg_vfork_child_end(void)
 {
     eg_in_vfork_child = 0;
     eg_busy = busy_before;
+    unmap_all();
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
 }
 
 void eg_vfork_child_passed(int fd)
@@ -48,4 +84,13 @@ int eg_vfork_child_passes(int fd)
         if (passed[i] == fd)
             return 1;
     return 0;
+}
+
+int eg_vfork_child_mapped(void *p, size_t len)
+{
+    if (nmapped == MAPPED)
+        return 0;
+    mapped[nmapped] = p;
+    mapped_len[nmapped++] = len;
+    return 1;
 }

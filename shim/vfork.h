@@ -2,14 +2,25 @@
 #ifndef EXITGUARD_VFORK_H
 #define EXITGUARD_VFORK_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 enum { EG_VFORK_PASSED = 16 };
 
 /* Nonzero in a vfork child, until it execs or exits. */
 extern __thread int eg_in_vfork_child __attribute__((tls_model("initial-exec")));
+/* The parent's creation sequence at the vfork (what eg_fork_seq is to a
+ * forked child). */
+extern __thread uint64_t eg_vfork_seq __attribute__((tls_model("initial-exec")));
+/* The child wrote an exec report: its end, if the exec fails, is told. */
+extern __thread int eg_vfork_reported __attribute__((tls_model("initial-exec")));
 
-/* Around the system call (vfork_x86_64.S): the mode on, for the child;
- * off again in the parent, once the child has exec'd or exited. */
+/* Around the system call (vfork_x86_64.S): signals blocked and the mode
+ * on, for the child; the child's mask given back in the child; the mode
+ * off and the mask back in the parent, once the child has exec'd or
+ * exited. */
 void eg_vfork_child_begin(void);
+void eg_vfork_child_runs(void);
 void eg_vfork_child_end(void);
 
 /* The parent's side (processes.c): records the child, or sets errno
@@ -21,5 +32,9 @@ int eg_vfork_failed(int ret);
  * first EG_VFORK_PASSED of them); whether it did. */
 void eg_vfork_child_passed(int fd);
 int eg_vfork_child_passes(int fd);
+
+/* The child mapped this for its exec: the parent unmaps it (0: no room
+ * to note it; the child must not map it). */
+int eg_vfork_child_mapped(void *p, size_t len);
 
 #endif

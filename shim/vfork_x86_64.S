@@ -3,11 +3,15 @@
  * system call -- the child returns and runs over it.  The return address
  * waits in thread-local storage (eg_vfork_return), which the child only
  * reads: its thread's TLS is the parent thread's, and that thread sleeps
- * in vfork until the child is gone.  The child runs in "vfork child" mode
- * (shim/vfork.c): the reentrancy flag raised, so every interposer passes
- * straight through, but exec still reports.  The parent, once resumed,
- * puts the return address back on the stack, builds a frame (so that the
- * child's record gets the program's call site) and records the child.
+ * in vfork until the child is gone.  Signals are blocked from before the
+ * address is stored until each side is itself again (as glibc's
+ * posix_spawn does): a handler must not find the parent half way, nor
+ * vfork again over the stored address.  The child runs in "vfork child"
+ * mode (shim/vfork.c): the reentrancy flag raised, so every interposer
+ * passes straight through, but exec still reports.  The parent, once
+ * resumed, puts the return address back on the stack, builds a frame (so
+ * that the child's record gets the program's call site) and records the
+ * child.
  *
  * A vfork inside a vfork child (POSIX allows only exec and _exit there)
  * must not overwrite the saved address: it is done as glibc does, the
@@ -21,11 +25,15 @@ vfork:
     movq eg_in_vfork_child@gottpoff(%rip), %rcx
     cmpl $0, %fs:(%rcx)
     jne .Lnested
+    subq $8, %rsp /* a call needs the stack 16-aligned */
+    .cfi_adjust_cfa_offset 8
+    call eg_vfork_child_begin
+    addq $8, %rsp
+    .cfi_adjust_cfa_offset -8
     movq eg_vfork_return@gottpoff(%rip), %rcx
     popq %fs:(%rcx)
     .cfi_adjust_cfa_offset -8
     .cfi_undefined rip
-    call eg_vfork_child_begin
     movl $58, %eax /* SYS_vfork */
     syscall
     testl %eax, %eax
@@ -49,16 +57,20 @@ vfork:
     ret
     .cfi_restore_state
 .Lchild:
+    call eg_vfork_child_runs /* its signal mask back */
     movq eg_vfork_return@gottpoff(%rip), %rcx
+    xorl %eax, %eax
     jmp *%fs:(%rcx)
 .Lnested:
+    .cfi_def_cfa rsp, 8
+    .cfi_offset rip, -8
     popq %rdx
-    .cfi_adjust_cfa_offset -8
+    .cfi_def_cfa rsp, 0
     .cfi_register rip, rdx
     movl $58, %eax
     syscall
     pushq %rdx
-    .cfi_adjust_cfa_offset 8
+    .cfi_def_cfa rsp, 8
     .cfi_offset rip, -8
     cmpl $-4095, %eax
     jae .Lnested_failed

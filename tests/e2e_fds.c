@@ -346,6 +346,46 @@ Test(fds, a_vfork_child_reports_what_its_exec_hands_on)
     run_free(&r);
 }
 
+/* A signal sent by the vfork child is pending when vfork returns: the
+ * parent dies of it with its finalizer run and its report written, as
+ * with fork. */
+Test(fds, a_signal_from_a_vfork_child_ends_the_parent_as_usual)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/vforks"), "signal", NULL};
+    run_preloaded(&r, "log_dir={dir}", argv, NULL);
+    cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGTERM, "%s", r.err);
+    cr_assert_str_eq(r.out, "finalizer ran\n");
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "%s", r.err);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "end"), "how")),
+                     "signal");
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 1, "%s", json_dumps(rep, 0));
+    run_free(&r);
+}
+
+/* A vfork child whose exec report was written and whose exec failed
+ * tells how it ended. */
+Test(fds, a_vfork_child_whose_exec_fails_tells_its_end)
+{
+    char script[256];
+    snprintf(script, sizeof script, "/tmp/exitguard-noexec-%d", (int)getpid());
+    FILE *f = fopen(script, "w");
+    cr_assert(f);
+    fputs("not a program\n", f);
+    fclose(f);
+    chmod(script, 0755);
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/programs/vforks"), "exec-fails",
+                                 script, NULL}, NULL);
+    unlink(script);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    char want[96];
+    snprintf(want, sizeof want, "(pid %d) called _exit(42)", number_after(r.out, "child "));
+    cr_assert(strstr(r.err, want), "no '%s' in %s", want, r.err);
+    run_free(&r);
+}
+
 Test(fds, fclose_of_a_stream_without_fd_leaves_errno_alone)
 {
     struct run r;

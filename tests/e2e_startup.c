@@ -152,3 +152,24 @@ Test(startup, a_broken_record_line_is_named_and_the_rest_merged)
     cr_assert(strstr(r.err, "exitguard: 3 processes, 1 leaked"), "%s", r.err);
     run_free(&r);
 }
+
+/* A forked child copies its parent's registry late: its finalizers are
+ * still as they were at the fork. */
+Test(startup, a_forked_child_sees_finalizers_as_at_its_fork)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}", "finalizers-after-fork");
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int child = number_after(r.out, "child ");
+    cr_assert_eq(number_after(r.out, "alive "), 1, "%s", r.out);
+    char want[64];
+    snprintf(want, sizeof want, "%d ran pre\n", child);
+    cr_assert(strstr(r.out, want), "the child ran what was alive at its fork: %s", r.out);
+    snprintf(want, sizeof want, "%d ran post\n", child);
+    cr_assert_null(strstr(r.out, want), "not what its parent made later: %s", r.out);
+    snprintf(want, sizeof want, "%d ran pre\n", (int)r.pid);
+    cr_assert(strstr(r.out, want), "%s", r.out);
+    snprintf(want, sizeof want, "%d ran post\n", (int)r.pid);
+    cr_assert(strstr(r.out, want), "%s", r.out);
+    run_free(&r);
+}

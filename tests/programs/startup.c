@@ -20,6 +20,12 @@
  *                    forks a child that waits until this process has
  *                    ended, then becomes `sleep 311`; prints "child <pid>"
  *                    and exits 0
+ *   finalizers-after-fork
+ *                    registers a finalizer that runs in children too,
+ *                    forks, then runs it and registers another one before
+ *                    the child asks: the child sees the first alive (as at
+ *                    the fork) and runs only it; each run prints
+ *                    "<pid> ran <name>"
  *   exec-leftover    holds an fd without O_CLOEXEC (its child's exec
  *                    report names it), forks a child that becomes
  *                    `sleep 307`, waits until it has, prints "child <pid>"
@@ -34,6 +40,17 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "exitguard.h"
+#pragma weak exitguard_finalize
+#pragma weak exitguard_alive
+#pragma weak exitguard_call
+
+static void ran(void *name)
+{
+    printf("%d ran %s\n", (int)getpid(), (const char *)name);
+    fflush(stdout);
+}
 
 static int has_registry(const char *dir)
 {
@@ -123,6 +140,27 @@ int main(int argc, char **argv)
         }
         say("child", (int)pid);
         return 0; /* gate[1] closes with us */
+    }
+    if (!strcmp(mode, "finalizers-after-fork")) {
+        exitguard_finalizer *pre = exitguard_finalize(0, ran, "pre", EXITGUARD_IN_CHILDREN);
+        int gate[2];
+        if (!pre || pipe(gate) != 0)
+            return 1;
+        pid_t pid = fork();
+        if (pid == 0) {
+            char x;
+            if (read(gate[0], &x, 1) != 1)
+                _exit(3);
+            printf("child %d alive %d\n", (int)getpid(), exitguard_alive(pre));
+            fflush(stdout);
+            exit(0);
+        }
+        exitguard_call(pre);
+        exitguard_finalize(0, ran, "post", EXITGUARD_IN_CHILDREN);
+        if (write(gate[1], "x", 1) != 1)
+            return 1;
+        waitpid(pid, NULL, 0);
+        return 0;
     }
     if (!strcmp(mode, "exec-leftover")) {
         int fd = open("/etc/passwd", O_RDONLY);

@@ -8,14 +8,62 @@
  * "shares": the probe libuv runs before it trusts posix_spawn -- a store
  * by the vfork child is seen by the parent.  Prints "shared <0|1>".
  *
+ * "signal": a finalizer (signal-safe) and a leak; the vfork child sends
+ * its parent SIGTERM, which is pending when vfork returns: the parent
+ * must die of it with the finalizer run and the report written.
+ *
+ * "exec-fails PATH": the vfork child's exec of PATH (not a program: the
+ * exec fails) reports the fd it would hand on, then _exit(42).  Prints
+ * "child <pid> status <n>".
+ *
  * "exec": the parent holds two fds without O_CLOEXEC; its vfork child
  * dup2s a third onto the second for the new program and execs /bin/true.
  * Prints "child <pid> leak <fd> passed <fd> status <n>". */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "exitguard.h"
+#pragma weak exitguard_finalize
+
+static void say_ran(void *arg)
+{
+    (void)arg;
+    static const char ran[] = "finalizer ran\n";
+    (void)!write(1, ran, sizeof ran - 1);
+}
+
+static int signalled(void)
+{
+    int fd = open("/dev/null", O_RDONLY); /* a leak, for the report */
+    (void)fd;
+    exitguard_finalize(0, say_ran, 0, EXITGUARD_SIGNAL_SAFE);
+    pid_t parent = getpid();
+    if (vfork() == 0) {
+        kill(parent, SIGTERM); /* pending in the parent until vfork returns */
+        _exit(0);
+    }
+    pause();
+    return 0;
+}
+
+static int exec_fails(const char *path)
+{
+    int fd = open("/dev/null", O_RDONLY); /* crosses the exec */
+    pid_t pid = vfork();
+    if (pid == 0) {
+        execl(path, "noexec", (char *)NULL);
+        _exit(42);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf("child %d status %d\n", (int)pid, WEXITSTATUS(status));
+    close(fd);
+    return 0;
+}
 
 static int shares(void)
 {
@@ -57,6 +105,10 @@ int main(int argc, char **argv)
         return shares();
     if (argc > 1 && !strcmp(argv[1], "exec"))
         return exec_report();
+    if (argc > 1 && !strcmp(argv[1], "signal"))
+        return signalled();
+    if (argc > 2 && !strcmp(argv[1], "exec-fails"))
+        return exec_fails(argv[2]);
     int fd = open("/etc/passwd", O_RDONLY);
     printf("leak %d\n", fd);
     fflush(stdout);
