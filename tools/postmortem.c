@@ -188,9 +188,16 @@ static json_t *leaks(const struct registry *g)
             if (fd <= 2 || fd > high || EG_WORD_STATE(w) != EG_FD_OPEN ||
                 (EG_WORD_FLAGS(w) & EG_FD_INHERITED) || s->pid != g->r->pid)
                 continue;
-            const char *held = EG_WORD_FLAGS(w) & EG_FD_FILE  ? "held by a FILE* when the process died"
-                               : EG_WORD_FLAGS(w) & EG_FD_DIR ? "held by a DIR* when the process died"
-                                                              : "open when the process died";
+            /* a process that got as far as its report ended; others died */
+            int ended = g->r->end_how != 0;
+            const char *held = EG_WORD_FLAGS(w) & EG_FD_FILE
+                                   ? (ended ? "held by a FILE* when the process ended"
+                                            : "held by a FILE* when the process died")
+                               : EG_WORD_FLAGS(w) & EG_FD_DIR
+                                   ? (ended ? "held by a DIR* when the process ended"
+                                            : "held by a DIR* when the process died")
+                               : ended ? "open when the process ended"
+                                       : "open when the process died";
             json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:s, s:o}", "kind",
                                                   "unknown", "fd", fd, "seq", (json_int_t)s->seq,
                                                   "via", via_name(EG_WORD_VIA(w)),
