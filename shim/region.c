@@ -2,16 +2,20 @@
  * JSON -- a MAP_SHARED mapping of DIR/<pid>.registry, so that the exitguard
  * command can read what a process held after it died without its report.
  * The file's life cycle (README, "Registry file"):
- *   start      created O_EXCL|O_NOFOLLOW 0600, sized (sparse), mapped, the fd
- *              closed at once: exitguard keeps no fd open;
- *   fork       the child copies what the parent's file holds into a file of
- *              its own, mapped over the parent's at the same address (the
- *              finalizer handles the program holds are pointers into it);
+ *   first acquisition (init.c): created O_EXCL|O_NOFOLLOW 0600, sized
+ *              (sparse), mapped, the fd closed at once: exitguard keeps no
+ *              fd open;
+ *   fork       the child borrows the parent's file (reads, never writes)
+ *              until its own first acquisition; then it copies what the
+ *              parent's file holds into a file of its own, mapped over the
+ *              parent's at the same address (the finalizer handles the
+ *              program holds are pointers into it);
  *   exec       the old image notes the process's start time in the header;
  *              the new image, finding a file of its pid with that start time,
- *              removes it and makes its own (the exec may fail: until the new
- *              image runs, the old one still needs its file);
- *   final report written: the file is removed.
+ *              removes it and makes its own -- or, if it never acquires
+ *              anything, removes it at its end (the exec may fail: until the
+ *              new image runs, the old one still needs its file);
+ *   final report written (a file, or the record line): the file is removed.
  * A file left behind therefore belongs to a process still running or one
  * that died without its report.  A file of the same pid from another,
  * earlier process (pids are reused) is left alone for the command's
