@@ -220,26 +220,64 @@ static int runnable(int dirfd, const char *path, int at_flags)
 
 /* Reports the fds crossing into `shown` if `path` (relative to dirfd) can
  * be executed; a failing exec goes on with nothing reported. */
+/* The report needs some 30 KiB of stack, more than a thread started with
+ * a small one has left: a vfork child's report runs on a stack of its
+ * own, mapped in its parent's memory and unmapped before the exec. */
+enum { REPORT_STACK = 128 << 10 };
+
+void eg_call_on_stack(void (*fn)(void *), void *arg, void *top); /* vfork_x86_64.S */
+
+static void on_own_stack(void (*fn)(void *), void *arg)
+{
+#ifndef __x86_64__
+    fn(arg); /* no vfork child mode there: vfork is fork */
+    return;
+#endif
+    char *stack = mmap(0, REPORT_STACK, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        fn(arg);
+        return;
+    }
+    eg_call_on_stack(fn, arg, stack + REPORT_STACK);
+    munmap(stack, REPORT_STACK);
+}
+
+struct exec_call {
+    int dirfd;
+    const char *path;
+    int at_flags;
+    const char *shown;
+    char *const *argv;
+};
+
+static void report_call(void *arg)
+{
+    const struct exec_call *c = arg;
+    if (!runnable(c->dirfd, c->path, c->at_flags))
+        return;
+    /* a process that acquired nothing hands nothing on by accident; a
+     * program that cannot run under us is worth a report anyway */
+    enum eg_unchecked unchecked = eg_exec_unchecked(c->dirfd, c->path, c->at_flags);
+    int readable = eg_registry_readable(); /* a borrowed one is read as is */
+    if ((readable || unchecked != EG_UNCHECKED_NO) &&
+        (readable || (!eg_in_vfork_child && eg_ensure_init())))
+        eg_report_exec(c->shown, c->argv, unchecked);
+}
+
 static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
                                char *const argv[])
 {
     int saved = errno;
+    struct exec_call call = {dirfd, path, at_flags, shown, argv};
     /* a vfork child runs with the flag raised (vfork.c) and reports from
-     * its parent's registry as it is: it cannot make one of its own */
-    int vfork_child = eg_in_vfork_child;
-    if (vfork_child || eg_enter()) {
-        if (runnable(dirfd, path, at_flags)) {
-            /* a process that acquired nothing hands nothing on by accident;
-             * a program that cannot run under us is worth a report anyway */
-            enum eg_unchecked unchecked = eg_exec_unchecked(dirfd, path, at_flags);
-            int readable = eg_registry_readable(); /* a borrowed one is read as is */
-            if ((readable || unchecked != EG_UNCHECKED_NO) &&
-                (readable || (!vfork_child && eg_ensure_init()))) {
-                eg_report_exec(shown, argv, unchecked);
-            }
-        }
-        if (!vfork_child)
-            eg_leave();
+     * its parent's registry as it is, on a stack of its own (a small
+     * thread's may not hold the report) */
+    if (eg_in_vfork_child) {
+        on_own_stack(report_call, &call);
+    } else if (eg_enter()) {
+        report_call(&call);
+        eg_leave();
     }
     errno = saved;
 }

@@ -9,6 +9,7 @@
  * mortem (with how the process ended and why its report is missing). */
 #define _GNU_SOURCE
 #include "fd_room.h"
+#include "vfork.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +24,7 @@ static int raised;
 
 static int table_full(void)
 {
-    long fd = syscall(SYS_fcntl, 2, F_DUPFD_CLOEXEC, 0);
+    long fd = syscall(SYS_openat, AT_FDCWD, "/", O_PATH | O_CLOEXEC);
     if (fd >= 0) {
         syscall(SYS_close, fd);
         return 0;
@@ -33,6 +34,8 @@ static int table_full(void)
 
 void eg_fd_room_make(void)
 {
+    if (eg_in_vfork_child)
+        return; /* its limits are its own, but these statics are its parent's */
     int saved = errno;
     struct rlimit now;
     if (!raised && table_full() && syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, &now) == 0 &&
@@ -46,7 +49,7 @@ void eg_fd_room_make(void)
 
 void eg_fd_room_give_back(void)
 {
-    if (raised) {
+    if (raised && !eg_in_vfork_child) {
         syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &before, 0);
         raised = 0;
     }

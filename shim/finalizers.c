@@ -27,9 +27,14 @@ static _Atomic int fd_finalizers;
 int eg_finalizer_claim(struct eg_finalizer *f)
 {
     uint32_t alive = EG_FIN_ALIVE;
-    if (!atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_RUNNING))
+    /* before the state: a child copying the registry in between must not
+     * see it claimed with no sequence to tell when (only while alive: a
+     * dead one keeps the sequence it died at) */
+    if (atomic_load(&f->state) != EG_FIN_ALIVE)
         return 0;
     atomic_store(&f->ended_seq, eg_next_seq());
+    if (!atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_RUNNING))
+        return 0;
     f->detail = (int)syscall(SYS_gettid); /* who runs it, until it is done */
     return 1;
 }
@@ -198,9 +203,11 @@ EG_EXPORT int exitguard_detach(exitguard_finalizer *handle, void **obj, void (**
     struct eg_finalizer *f = (struct eg_finalizer *)handle;
     own_registry();
     uint32_t alive = EG_FIN_ALIVE;
-    if (!f || !atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_DEAD))
+    if (!f || atomic_load(&f->state) != EG_FIN_ALIVE)
         return 0;
-    atomic_store(&f->ended_seq, eg_next_seq());
+    atomic_store(&f->ended_seq, eg_next_seq()); /* before: see eg_finalizer_claim */
+    if (!atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_DEAD))
+        return 0;
     atomic_store(&f->outcome, EG_FIN_DETACHED);
     if (obj)
         *obj = (void *)(uintptr_t)f->obj;

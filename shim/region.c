@@ -339,10 +339,19 @@ uint64_t eg_fork_seq = UINT64_MAX;
  * (from its own fork) must not change. */
 static uint64_t seq_at_fork = UINT64_MAX;
 
+/* A parent that still borrows its own parent's registry has nothing of
+ * its own in it: its child's fork point is its own. */
+uint64_t eg_region_seq_now(void)
+{
+    if (!eg_region)
+        return UINT64_MAX;
+    return eg_region_borrowed ? eg_fork_seq
+                              : atomic_load_explicit(&eg_region->seq, memory_order_acquire);
+}
+
 void eg_region_fork_prepare(void)
 {
-    if (eg_region)
-        seq_at_fork = atomic_load_explicit(&eg_region->seq, memory_order_acquire);
+    seq_at_fork = eg_region_seq_now();
 }
 
 int eg_region_forked(void)

@@ -279,6 +279,9 @@ extern int eg_region_borrowed;
  * fork, every record is. */
 extern uint64_t eg_fork_seq;
 
+/* What a child forked now takes for its eg_fork_seq. */
+uint64_t eg_region_seq_now(void);
+
 static inline void *eg_at(uint64_t offset) { return (char *)eg_region + offset; }
 
 /* Maps a fresh region; returns 0 on failure. */

@@ -37,15 +37,38 @@
  * thread of the parent. */
 struct stock {
     int at_exec;     /* for an exec, not for the end */
-    uint64_t *bits;  /* by fd, as far as fd_high */
+    uint64_t *bits;  /* by fd */
+    unsigned words;  /* of bits: fds past them are not open, as far as we know */
 };
 static uint64_t process_bits[EG_FD_LIMIT / 64]; /* 128 KiB, touched as far as fd_high */
-static struct stock process_stock = {0, process_bits};
+static struct stock process_stock = {0, process_bits, EG_FD_LIMIT / 64};
 static __thread struct stock *vfork_stock __attribute__((tls_model("initial-exec")));
 
 static struct stock *stock(void) { return vfork_stock ? vfork_stock : &process_stock; }
 #define stock_at_exec (stock()->at_exec)
-#define open_in_kernel (stock()->bits)
+
+static int open_in_kernel(int fd)
+{
+    const struct stock *st = stock();
+    return (unsigned)fd / 64 < st->words && (st->bits[fd / 64] >> (fd % 64) & 1);
+}
+
+static void note_open(int fd, int open)
+{
+    struct stock *st = stock();
+    if ((unsigned)fd / 64 >= st->words)
+        return;
+    uint64_t bit = 1ull << (fd % 64);
+    if (open)
+        st->bits[fd / 64] |= bit;
+    else
+        st->bits[fd / 64] &= ~bit;
+}
+
+void eg_report_vfork_gone(void)
+{
+    vfork_stock = 0; /* the child may have died in the middle of its report */
+}
 
 /* At exec, an fd the parent acquired and a forked child carries into the
  * new program is the commonest leak of all: the pid does not matter. */
@@ -59,6 +82,14 @@ int eg_report_pid(void)
 /* The registry read is another process's (a forked child's borrowed
  * view, or a vfork child's): nothing in it is this process's doing. */
 static int borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
+
+/* Why the report could not be filed, for a reader of the registry file
+ * left behind (tools/postmortem.c). */
+static void note_unfiled(int error)
+{
+    if (!borrowed())
+        eg_region->report_errno = error;
+}
 
 static int report_ppid(void)
 {
@@ -99,12 +130,12 @@ static int is_held(int fd, struct eg_fd_slot *s)
 
 static int is_leak(int fd, struct eg_fd_slot *s)
 {
-    return is_held(fd, s) && (open_in_kernel[fd / 64] >> (fd % 64) & 1);
+    return is_held(fd, s) && open_in_kernel(fd);
 }
 
 static int is_closed_unseen(int fd, struct eg_fd_slot *s)
 {
-    return is_held(fd, s) && !(open_in_kernel[fd / 64] >> (fd % 64) & 1);
+    return is_held(fd, s) && !open_in_kernel(fd);
 }
 
 /* Open when the process started (a parent's, the shell's), still open at
@@ -117,7 +148,7 @@ static int is_inherited(int fd, struct eg_fd_slot *s)
 
 static int is_inherited_open(int fd, struct eg_fd_slot *s)
 {
-    return is_inherited(fd, s) && (open_in_kernel[fd / 64] >> (fd % 64) & 1);
+    return is_inherited(fd, s) && open_in_kernel(fd);
 }
 
 /* The fds that pass `test`, handed to `fn` (may be NULL), counted. */
@@ -158,15 +189,11 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 {
     const struct eg_end *end = ctx;
     if (is_held(fd, s) || is_inherited(fd, s)) {
-        uint64_t bit = 1ull << (fd % 64);
         int fdflags = fcntl(fd, F_GETFD);
         int crosses = !(fdflags & FD_CLOEXEC) &&
                       !(EG_WORD_FLAGS(atomic_load(&s->word)) & EG_FD_PASSED) &&
                       !eg_vfork_child_passes(fd);
-        if (fdflags >= 0 && (end->how != EG_END_EXEC || crosses))
-            open_in_kernel[fd / 64] |= bit;
-        else
-            open_in_kernel[fd / 64] &= ~bit;
+        note_open(fd, fdflags >= 0 && (end->how != EG_END_EXEC || crosses));
     }
     return 0;
 }
@@ -471,7 +498,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 
 static uint64_t group_of(int fd, struct eg_fd_slot *s)
 {
-    char target[512];
+    char target[4096]; /* a whole path: two that share a long prefix differ */
     eg_fd_target(fd, target, sizeof target);
     size_t len = strlen(target);
     if (!strncmp(target, "socket:[", 8) || !strncmp(target, "pipe:[", 6))
@@ -546,6 +573,10 @@ static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
 
 static void text_leaks(struct text_ctx *ctx, unsigned count)
 {
+    if (eg_in_vfork_child) { /* what it maps is its parent's: one by one */
+        each_leak(text_leak, ctx);
+        return;
+    }
     uint64_t *keys = eg_keys_get(count), *order = eg_keys_get(count);
     if (!keys || !order) { /* no memory for it: one by one */
         each_leak(text_leak, ctx);
@@ -714,7 +745,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     strcat(tmp, ".tmp");
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        eg_region->report_errno = errno;
+        note_unfiled(errno);
         eg_warn("cannot write report in log_dir '", dir, "': ", strerrordesc_np(errno));
         return 0;
     }
@@ -727,6 +758,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     eg_w_flush(&w);
     close(fd);
     if (w.failed) {
+        note_unfiled(errno);
         eg_warn("cannot write report '", tmp, "': ", strerrordesc_np(errno));
         unlink(tmp);
         return 0;
@@ -748,6 +780,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
         if (errno != EEXIST)
             break;
     }
+    note_unfiled(errno);
     eg_warn("cannot name report '", tmp, "': ", strerrordesc_np(errno));
     unlink(tmp);
     return 0;
@@ -839,18 +872,21 @@ void eg_report_exec(const char *path, char *const argv[], unsigned unchecked)
 {
     struct eg_end end = {EG_END_EXEC, 0, path, argv, unchecked};
     if (eg_in_vfork_child) {
-        /* the stock on this (borrowed) stack, as far as fd_high */
+        /* a stock of its own, as far as fd_high now (an fd another thread
+         * of the parent opens later is past it: not this child's), mapped
+         * rather than on a borrowed stack that may be small, and unmapped
+         * before the exec (the mapping is in the parent's memory) */
         unsigned words = (unsigned)atomic_load(&eg_region->fd_high) / 64 + 1;
-        if (words > 4096)
-            return; /* 256k fds: more stack than a vfork child may take */
-        uint64_t bits[words];
-        memset(bits, 0, sizeof bits);
-        struct stock mine = {1, bits};
+        uint64_t *bits = eg_keys_get(words);
+        if (!bits)
+            return;
+        struct stock mine = {1, bits, words};
         vfork_stock = &mine;
         struct eg_plan plan = eg_report_plan(&end);
         eg_report(&end, &plan);
         eg_vfork_reported = plan.document || plan.to_stderr;
         vfork_stock = 0;
+        eg_keys_put(bits, words);
         return;
     }
     struct eg_plan plan = eg_report_plan(&end);

@@ -55,6 +55,10 @@ unsigned eg_report_count_errors(void);
  * then the one line of a process that has nothing to report, written
  * once, materialised or not. */
 int eg_report_wants_record(void);
+
+/* A vfork child is gone (exec'd, exited, or died in its report): its
+ * stock, on its own, is no more. */
+void eg_report_vfork_gone(void);
 /* 0: it did not fit in one line (write a document instead) */
 int eg_report_record(const struct eg_end *end);
 /* The same for a process that never made a registry: its identity from

@@ -21,6 +21,7 @@
 
 #include "guard.h"
 #include "region.h"
+#include "report.h"
 
 #define TLS __attribute__((tls_model("initial-exec")))
 __thread int eg_in_vfork_child TLS;
@@ -54,8 +55,7 @@ void eg_vfork_child_begin(void)
     npassed = 0;
     nmapped = 0;
     eg_vfork_reported = 0;
-    eg_vfork_seq = eg_region ? atomic_load_explicit(&eg_region->seq, memory_order_acquire)
-                             : UINT64_MAX;
+    eg_vfork_seq = eg_region_seq_now();
     eg_in_vfork_child = 1; /* read only by the child: we sleep meanwhile */
 }
 
@@ -66,6 +66,7 @@ void eg_vfork_child_runs(void)
 
 void eg_vfork_child_end(void)
 {
+    eg_report_vfork_gone();
     eg_in_vfork_child = 0;
     eg_busy = busy_before;
     unmap_all();
@@ -94,3 +95,4 @@ int eg_vfork_child_mapped(void *p, size_t len)
     mapped_len[nmapped++] = len;
     return 1;
 }
+

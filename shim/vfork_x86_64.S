@@ -81,4 +81,32 @@ vfork:
     .cfi_endproc
     .size vfork, .-vfork
 
+/* void eg_call_on_stack(void (*fn)(void *), void *arg, void *top): runs
+ * fn(arg) on the stack that ends at `top` (16-aligned) -- a vfork child
+ * borrowing a thread's small stack writes its exec report on one of its
+ * own (vfork.c). */
+    .globl eg_call_on_stack
+    .hidden eg_call_on_stack
+    .type eg_call_on_stack, @function
+eg_call_on_stack:
+    .cfi_startproc
+    endbr64
+    pushq %rbp
+    .cfi_adjust_cfa_offset 8
+    .cfi_offset rbp, -16
+    movq %rsp, %rbp
+    .cfi_def_cfa_register rbp
+    movq %rdx, %rsp
+    movq %rdi, %rax
+    movq %rsi, %rdi
+    call *%rax
+    movq %rbp, %rsp
+    .cfi_def_cfa_register rsp
+    popq %rbp
+    .cfi_adjust_cfa_offset -8
+    .cfi_restore rbp
+    ret
+    .cfi_endproc
+    .size eg_call_on_stack, .-eg_call_on_stack
+
     .section .note.GNU-stack, "", @progbits

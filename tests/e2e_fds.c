@@ -386,6 +386,31 @@ Test(fds, a_vfork_child_whose_exec_fails_tells_its_end)
     run_free(&r);
 }
 
+/* A thread with a small stack vforks: the child's exec report runs on a
+ * stack of its own (natively the child just execs). */
+Test(fds, a_vfork_child_of_a_small_stack_thread_reports_and_execs)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/vforks"), "small-stack", NULL};
+    run_preloaded(&r, NULL, argv, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "status 0\n", "%s", r.err);
+    cr_assert(strstr(r.err, "is executing /bin/true"), "the child's exec report: %s", r.err);
+    run_free(&r);
+}
+
+/* The vfork child dies of SIGPIPE in the middle of its exec report (its
+ * stderr is a pipe nobody reads): its parent goes on as natively. */
+Test(fds, a_vfork_child_dying_in_its_report_leaves_the_parent_whole)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/vforks"), "report-dies", NULL};
+    run_preloaded(&r, NULL, argv, NULL);
+    cr_assert_eq(exit_code(&r), 0, "the parent ended as natively");
+    cr_assert_str_eq(r.out, "child signal 13\n");
+    run_free(&r);
+}
+
 Test(fds, fclose_of_a_stream_without_fd_leaves_errno_alone)
 {
     struct run r;

@@ -32,6 +32,14 @@ static int files_ending(const char *dir, const char *suffix)
     return n;
 }
 
+static int count_lines_with(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+        n++;
+    return n;
+}
+
 Test(startup, a_quiet_process_makes_no_registry_and_leaves_one_line)
 {
     struct run r;
@@ -171,5 +179,20 @@ Test(startup, a_forked_child_sees_finalizers_as_at_its_fork)
     cr_assert(strstr(r.out, want), "%s", r.out);
     snprintf(want, sizeof want, "%d ran post\n", (int)r.pid);
     cr_assert(strstr(r.out, want), "%s", r.out);
+    run_free(&r);
+}
+
+/* A finalizer registered after a fork is not the child's, nor that of a
+ * child the child forks while it still borrows the registry. */
+Test(startup, a_grandchild_does_not_run_what_its_grandparent_registered_later)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}", "finalizer-grandchild");
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    char want[64];
+    snprintf(want, sizeof want, "%d ran late\n", (int)r.pid);
+    cr_assert(strstr(r.out, want), "%s", r.out);
+    cr_assert_eq(count_lines_with(r.out, "ran late"), 1, "only the process that registered it: %s",
+                 r.out);
     run_free(&r);
 }

@@ -33,8 +33,7 @@ static json_t *became(json_t *reports, const struct leftovers *left, json_int_t 
     return json_array_size(argv) ? json_incref(argv) : NULL;
 }
 
-/* A child the parent forked is a copy of the parent until it execs. */
-static int forked(json_t *child)
+int child_was_forked(json_t *child)
 {
     const char *via = json_string_value(json_object_get(child, "via"));
     return via && (!strcmp(via, "fork") || !strcmp(via, "vfork") || !strcmp(via, "_Fork") ||
@@ -48,7 +47,7 @@ static void rename_children(json_t *report, json_t *reports, const struct leftov
     json_array_foreach(json_object_get(report, "children"), i, child) {
         json_t *now = became(reports, left, json_integer_value(json_object_get(child, "pid")));
         json_t *then = json_object_get(child, "argv");
-        if (!json_array_size(then) && forked(child))
+        if (!json_array_size(then) && child_was_forked(child))
             then = json_object_get(report, "argv");
         if (now && !json_equal(now, then)) {
             if (json_array_size(then))

@@ -17,4 +17,8 @@
 
 void name_children_by_image(json_t *reports, const struct leftovers *left);
 
+/* Started by fork, vfork, _Fork, clone or forkpty: a copy of its parent
+ * until it execs. */
+int child_was_forked(json_t *child);
+
 #endif

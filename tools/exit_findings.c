@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "child_names.h"
 #include "leftovers_json.h"
 #include "shell_words.h"
 #include "stack_text.h"
@@ -102,9 +103,7 @@ void print_child(FILE *to, json_t *child, json_int_t stack_depth)
         fputs(" (", to);
         print_argv_json(to, argv);
         if (json_array_size(forked_as)) {
-            const char *via = string_or(child, "via", "");
-            fputs(strstr(via, "fork") || !strcmp(via, "clone") ? ", forked from " : ", started as ",
-                  to);
+            fputs(child_was_forked(child) ? ", forked from " : ", started as ", to);
             print_argv_json(to, forked_as);
         }
         fputc(')', to);

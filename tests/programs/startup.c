@@ -26,6 +26,11 @@
  *                    the child asks: the child sees the first alive (as at
  *                    the fork) and runs only it; each run prints
  *                    "<pid> ran <name>"
+ *   finalizer-grandchild
+ *                    forks C; then registers a finalizer that runs in
+ *                    children; C (still borrowing) forks G: only this
+ *                    process runs it ("<pid> ran late"); prints "child C
+ *                    grandchild G"
  *   exec-leftover    holds an fd without O_CLOEXEC (its child's exec
  *                    report names it), forks a child that becomes
  *                    `sleep 307`, waits until it has, prints "child <pid>"
@@ -160,6 +165,29 @@ int main(int argc, char **argv)
         if (write(gate[1], "x", 1) != 1)
             return 1;
         waitpid(pid, NULL, 0);
+        return 0;
+    }
+    if (!strcmp(mode, "finalizer-grandchild")) {
+        int gate[2];
+        if (pipe(gate) != 0)
+            return 1;
+        pid_t c = fork();
+        if (c == 0) {
+            char x;
+            if (read(gate[0], &x, 1) != 1)
+                _exit(3);
+            pid_t g = fork();
+            if (g == 0)
+                exit(0);
+            printf("child %d grandchild %d\n", (int)getpid(), (int)g);
+            fflush(stdout);
+            waitpid(g, NULL, 0);
+            _exit(0);
+        }
+        exitguard_finalize(0, ran, "late", EXITGUARD_IN_CHILDREN);
+        if (write(gate[1], "x", 1) != 1)
+            return 1;
+        waitpid(c, NULL, 0);
         return 0;
     }
     if (!strcmp(mode, "exec-leftover")) {

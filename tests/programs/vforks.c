@@ -16,10 +16,19 @@
  * exec fails) reports the fd it would hand on, then _exit(42).  Prints
  * "child <pid> status <n>".
  *
+ * "small-stack": a thread with a 20 KiB stack vforks a child that execs
+ * /bin/true while the process holds an fd without O_CLOEXEC (and once
+ * held fd 5000): the child's exec report fits.  Prints "status <n>".
+ *
+ * "report-dies": stderr is a pipe nobody reads; the vfork child dies of
+ * SIGPIPE writing its exec report.  The parent goes on as natively and
+ * prints "child signal <n>".
+ *
  * "exec": the parent holds two fds without O_CLOEXEC; its vfork child
  * dup2s a third onto the second for the new program and execs /bin/true.
  * Prints "child <pid> leak <fd> passed <fd> status <n>". */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +70,77 @@ static int exec_fails(const char *path)
     int status = 0;
     waitpid(pid, &status, 0);
     printf("child %d status %d\n", (int)pid, WEXITSTATUS(status));
+    close(fd);
+    return 0;
+}
+
+static int vfork_true(void)
+{
+    pid_t pid = vfork();
+    if (pid == 0) {
+        execl("/bin/true", "true", (char *)NULL);
+        _exit(127);
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static void *spawning_thread(void *result)
+{
+    *(int *)result = vfork_true();
+    return NULL;
+}
+
+static int small_stack(void)
+{
+    int fd = open("/dev/null", O_RDONLY); /* crosses: a report to write */
+    if (dup2(fd, 5000) == 5000) /* a stock as far as fd 5000 */
+        close(5000);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 20 << 10);
+    pthread_t t;
+    int status = -1;
+    if (pthread_create(&t, &attr, spawning_thread, &status) != 0)
+        return 2;
+    pthread_join(t, NULL);
+    printf("status %d\n", status);
+    close(fd);
+    return 0;
+}
+
+/* Runs itself again with stderr a pipe nobody reads (inherited, so the
+ * report's own), and ends as that run did. */
+static int report_dies(const char *self)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return 2;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 2);
+        close(p[0]);
+        close(p[1]);
+        execl(self, "vforks", "report-dies-inner", (char *)NULL);
+        _exit(127);
+    }
+    close(p[0]);
+    close(p[1]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int report_dies_inner(void)
+{
+    int fd = open("/dev/null", O_RDONLY); /* crosses: a report to write */
+    for (int i = 0; i < 1500; i++) /* held at the end: a stock of 1500 fds */
+        open("/dev/null", O_RDONLY | O_CLOEXEC);
+    signal(SIGPIPE, SIG_DFL); /* a runner may have left it ignored */
+    int status = vfork_true();
+    printf("child signal %d\n", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    fflush(stdout);
     close(fd);
     return 0;
 }
@@ -107,6 +187,12 @@ int main(int argc, char **argv)
         return exec_report();
     if (argc > 1 && !strcmp(argv[1], "signal"))
         return signalled();
+    if (argc > 1 && !strcmp(argv[1], "small-stack"))
+        return small_stack();
+    if (argc > 1 && !strcmp(argv[1], "report-dies"))
+        return report_dies(argv[0]);
+    if (argc > 1 && !strcmp(argv[1], "report-dies-inner"))
+        return report_dies_inner();
     if (argc > 2 && !strcmp(argv[1], "exec-fails"))
         return exec_fails(argv[2]);
     int fd = open("/etc/passwd", O_RDONLY);
