@@ -28,6 +28,7 @@
 #include "real.h"
 #include "report.h"
 #include "report_parts.h"
+#include "threads.h"
 #include "track.h"
 #include "vfork.h"
 
@@ -221,8 +222,9 @@ static int runnable(int dirfd, const char *path, int at_flags)
 /* Reports the fds crossing into `shown` if `path` (relative to dirfd) can
  * be executed; a failing exec goes on with nothing reported. */
 /* The report needs some 30 KiB of stack, more than a thread started with
- * a small one has left: a vfork child's report runs on a stack of its
- * own, mapped in its parent's memory and unmapped before the exec. */
+ * a small one has left: a vfork child of such a thread reports on a stack
+ * of its own, mapped in its parent's memory and unmapped before the exec
+ * (the main thread's stack is the process's: room enough, no syscalls). */
 enum { REPORT_STACK = 128 << 10 };
 
 void eg_call_on_stack(void (*fn)(void *), void *arg, void *top); /* vfork_x86_64.S */
@@ -274,7 +276,10 @@ static void report_if_runnable(int dirfd, const char *path, int at_flags, const 
      * its parent's registry as it is, on a stack of its own (a small
      * thread's may not hold the report) */
     if (eg_in_vfork_child) {
-        on_own_stack(report_call, &call);
+        if (eg_thread_started_by_us())
+            on_own_stack(report_call, &call);
+        else
+            report_call(&call);
     } else if (eg_enter()) {
         report_call(&call);
         eg_leave();

@@ -876,17 +876,22 @@ void eg_report_exec(const char *path, char *const argv[], unsigned unchecked)
          * of the parent opens later is past it: not this child's), mapped
          * rather than on a borrowed stack that may be small, and unmapped
          * before the exec (the mapping is in the parent's memory) */
+        enum { ON_STACK = 64 }; /* 4096 fds: 512 bytes */
         unsigned words = (unsigned)atomic_load(&eg_region->fd_high) / 64 + 1;
-        uint64_t *bits = eg_keys_get(words);
+        uint64_t few[ON_STACK];
+        uint64_t *bits = words <= ON_STACK ? few : eg_keys_get(words);
         if (!bits)
             return;
+        if (bits == few)
+            memset(few, 0, words * sizeof *few);
         struct stock mine = {1, bits, words};
         vfork_stock = &mine;
         struct eg_plan plan = eg_report_plan(&end);
         eg_report(&end, &plan);
         eg_vfork_reported = plan.document || plan.to_stderr;
         vfork_stock = 0;
-        eg_keys_put(bits, words);
+        if (bits != few)
+            eg_keys_put(bits, words);
         return;
     }
     struct eg_plan plan = eg_report_plan(&end);

@@ -126,6 +126,11 @@ EG_EXPORT int pthread_create(pthread_t *restrict thread, const pthread_attr_t *r
     return err;
 }
 
+int eg_thread_started_by_us(void)
+{
+    return self != 0;
+}
+
 void eg_threads_forked(void)
 {
     if (!eg_region)

@@ -10,4 +10,8 @@
  * came along.  Its record becomes the child's; the others are freed. */
 void eg_threads_forked(void);
 
+/* The calling thread was started through our pthread_create (its stack
+ * may be small); the main thread was not. */
+int eg_thread_started_by_us(void);
+
 #endif
