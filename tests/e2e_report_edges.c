@@ -8,14 +8,6 @@
 
 #include "harness.h"
 
-static int count_of(const char *text, const char *needle)
-{
-    int n = 0;
-    for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    return n;
-}
-
 /* 61 opens of /dev/null from one line, until EMFILE: one group, with its
  * fds as a range and the count, the source line named (the soft limit
  * is raised for the report, so libdw can open the binary). */
@@ -26,9 +18,9 @@ Test(report_edges, the_library_groups_identical_leaks_and_symbolizes_after_emfil
     run_preloaded(&r, NULL, argv, NULL);
     cr_assert_eq(exit_code(&r), 1, "its own status: %s", r.err);
     cr_assert_eq(number_after(r.out, "opened "), 61, "%s", r.out);
-    cr_assert_eq(count_of(r.err, "fds 3-63 (61 fds): char-device /dev/null (O_RDONLY"), 1, "%s",
+    cr_assert_eq(count_in(r.err, "fds 3-63 (61 fds): char-device /dev/null (O_RDONLY"), 1, "%s",
                  r.err);
-    cr_assert_eq(count_of(r.err, "char-device /dev/null"), 1, "one group: %s", r.err);
+    cr_assert_eq(count_in(r.err, "char-device /dev/null"), 1, "one group: %s", r.err);
     char where[96];
     snprintf(where, sizeof where, "in main tests/programs/exhaust.c:%d", number_after(r.out, "line "));
     cr_assert(strstr(r.err, where), "no '%s' in %s", where, r.err);

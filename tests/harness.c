@@ -168,6 +168,24 @@ json_t *report_of(struct run *r, pid_t pid)
 
 json_t *all_reports(struct run *r) { return reports_in(r->dir); }
 
+int count_in(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+        n++;
+    return n;
+}
+
+void assert_killed_report(struct run *r, size_t leaks)
+{
+    json_t *rep = report_of(r, r->pid);
+    cr_assert(rep, "%s", r->err);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "end"), "how")),
+                     "signal");
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), leaks, "%s", json_dumps(rep, 0));
+    json_decref(rep);
+}
+
 json_t *reports_in(const char *dir)
 {
     json_t *all = json_array();

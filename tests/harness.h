@@ -59,6 +59,13 @@ int stack_has(json_t *stack, const char *fn, const char *file, int line);
  * fails the test, naming the signal and what went to stderr). */
 int exit_code(struct run *r);
 
+/* How many times `what` occurs in `text`. */
+int count_in(const char *text, const char *what);
+
+/* The report of r's own process says it was killed by a signal, with
+ * `leaks` fds left (asserted); freed with the run. */
+void assert_killed_report(struct run *r, size_t leaks);
+
 /* The number after `key` in text like "key 12" (-1 if absent). */
 int number_after(const char *text, const char *key);
 
