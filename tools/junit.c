@@ -126,8 +126,9 @@ static void print_failure_message(FILE *to, const struct process_counts *c)
                 plural(c->finalizer_failures, "finalizer", "finalizers"));
 }
 
-/* The process's name: its argv shell-quoted (the program it ended as),
- * then its pid, which tells apart two runs of one command. */
+/* The process's name: its argv shell-quoted (the program it ended as).
+ * No pid: CI history matches test cases by name from run to run; the pid
+ * is a property of the case. */
 static void print_testcase_name(FILE *to, json_t *report)
 {
     char *name = NULL;
@@ -140,7 +141,6 @@ static void print_testcase_name(FILE *to, json_t *report)
         print_argv_json(words, argv);
     else
         print_shell_word(words, json_string_value(json_object_get(report, "exe")) ?: "?");
-    fprintf(words, " (pid %lld)", (long long)json_integer_value(json_object_get(report, "pid")));
     if (fclose(words) == 0)
         print_xml_text(to, name, 1);
     free(name);
@@ -150,12 +150,14 @@ static void print_testcase(FILE *to, json_t *reports, size_t first, size_t count
 {
     struct process_counts c = count_process(reports, first, count);
     fputs("    <testcase classname=\"exitguard\" name=\"", to);
-    print_testcase_name(to, json_array_get(reports, first + count - 1));
+    json_t *last = json_array_get(reports, first + count - 1);
+    print_testcase_name(to, last);
+    fprintf(to, "\">\n      <properties><property name=\"pid\" value=\"%lld\"/></properties>\n",
+            (long long)json_integer_value(json_object_get(last, "pid")));
     if (!c.news) {
-        fputs("\"/>\n", to);
+        fputs("    </testcase>\n", to);
         return;
     }
-    fputs("\">\n", to);
     char *text = process_text(reports, first, count);
     if (failed(&c)) {
         fputs("      <failure message=\"", to);

@@ -18,6 +18,8 @@ for suite in suites:
                 "message": failure.get("message"), "type": failure.get("type"),
                 "text": failure.text or ""},
             "out": case.findtext("system-out"),
+            "properties": {p.get("name"): p.get("value")
+                           for p in case.findall("properties/property")},
         })
     out["suites"].append({"attributes": dict(suite.attrib), "cases": cases})
 json.dump(out, sys.stdout)
