@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "messages.h"
+#include "reports.h"
 
 /* The library's log_dir limit (shim/options.h: EG_PATH_MAX), less room for
  * the "/<pid>.N.json" it appends. */
@@ -48,6 +49,29 @@ static const char *in_memory_dir(void)
     return NULL;
 }
 
+/* Run as root, the command may start processes that change their uid (a
+ * test run as nobody, a server dropping privileges): their reports must
+ * arrive.  So the directory is 01733, as /tmp but unlistable -- others
+ * may create files there, never list, read, replace or remove the tree's
+ * (each file is 0600, its creator's) -- and the run's record file is
+ * 0622, appendable by all, readable by root alone.  A file another user
+ * plants there is refused for lack of the run's token (reports.c).  As
+ * any other user, the command's tree cannot change uid (a set-user-ID
+ * program runs without exitguard): 0700 stays. */
+static void open_to_other_users(const char *path)
+{
+    if (geteuid() != 0)
+        return;
+    chmod(path, 01733);
+    char records[4096];
+    snprintf(records, sizeof records, "%s/" RECORDS_NAME, path);
+    int fd = open(records, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        fchmod(fd, 0622);
+        close(fd);
+    }
+}
+
 int make_temporary_report_dir(struct report_dir *dir)
 {
     *dir = (struct report_dir){0};
@@ -74,6 +98,7 @@ int make_temporary_report_dir(struct report_dir *dir)
     free(template);
     dir->path = absolute;
     dir->temporary = 1;
+    open_to_other_users(absolute);
     return 0;
 }
 
