@@ -122,6 +122,8 @@ static int materialise(void)
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_region->tempfiles_policy = (uint32_t)eg_options.tempfiles;
     eg_region->stack_depth = (uint32_t)eg_options.stack_depth;
+    size_t token = strnlen(eg_options.run_token, sizeof eg_region->run_token - 1);
+    memcpy(eg_region->run_token, eg_options.run_token, token); /* the region is zeroed */
     save_argv();
     eg_stack_init();
     eg_fd_seed_inherited();

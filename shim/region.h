@@ -265,6 +265,7 @@ struct eg_region {
                                      ending and reporting; 0 before */
     int32_t end_code;             /* its status, or the signal */
     int32_t report_errno;         /* why its report could not be filed */
+    char run_token[48];           /* the run_token option: the command's */
 };
 
 extern struct eg_region *eg_region;

@@ -349,6 +349,14 @@ static const char *error_name(uint32_t kind)
     }
 }
 
+void eg_json_run_token(struct eg_writer *w)
+{
+    if (!eg_options.run_token[0])
+        return;
+    eg_w_str(w, ",\"run_token\":");
+    eg_w_json_str(w, eg_options.run_token);
+}
+
 void eg_json_end(struct eg_writer *w, const struct eg_end *end)
 {
     static const char *const how[] = {"exit", "_exit", "quick_exit", "signal", "exec"};
@@ -386,6 +394,7 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
 {
     eg_w_str(w, "{\"exitguard_report\":");
     eg_w_i64(w, EG_REPORT_SCHEMA);
+    eg_json_run_token(w);
     eg_w_str(w, ",\"pid\":");
     eg_w_i64(w, eg_report_pid());
     eg_w_str(w, ",\"ppid\":");

@@ -18,6 +18,8 @@ const char *eg_signal_name(int sig, char *buf); /* buf: 20 bytes */
 void eg_json_frame(struct eg_writer *w, uint64_t pc);
 /* "signal":N,"name":"SIGX" (no braces) */
 void eg_json_signal(struct eg_writer *w, int sig);
+/* ,"run_token":"..." when the command set one */
+void eg_json_run_token(struct eg_writer *w);
 /* {"how":"exit","status":N} and the other ends */
 void eg_json_end(struct eg_writer *w, const struct eg_end *end);
 /* [frame, ...] of a depot stack */

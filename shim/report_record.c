@@ -117,6 +117,7 @@ void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t 
     eg_w_init(&w, -1);
     eg_w_str(&w, "\n{\"exitguard_report\":");
     eg_w_i64(&w, EG_REPORT_SCHEMA);
+    eg_json_run_token(&w);
     eg_w_str(&w, ",\"pid\":");
     eg_w_i64(&w, pid);
     eg_w_str(&w, ",\"ppid\":");

@@ -278,7 +278,7 @@ Test(command_children, policy_is_passed_on_and_the_users_key_wins, .timeout = 30
                     "echo \"$EXITGUARD_OPTIONS\"", NULL};
     run_plain(&r, show, NULL);
     cr_assert_eq(exit_code(&r), 0);
-    cr_assert(strstr(r.out, ":report=json:kill_grace=250ms\n"), "%s", r.out);
+    cr_assert(strstr(r.out, ":report=json:kill_grace=250ms:run_token="), "%s", r.out);
     cr_assert(!strstr(r.out, "children="), "each process keeps children=report: %s", r.out);
     run_free(&r);
 

@@ -136,3 +136,40 @@ Test(report_edges, an_exec_report_then_a_leftover_says_what_is_known)
     cr_assert_null(strstr(r.err, "before it could write a report"), "%s", r.err);
     run_free(&r);
 }
+
+/* Run as root, a process that drops to another uid still delivers its
+ * report: the leak is found, and --error-exitcode fails the run. */
+Test(report_edges, a_process_that_changes_uid_delivers_its_report)
+{
+    if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0)
+        cr_skip_test("needs root and setpriv (CI runs as root)");
+    struct run r;
+    run_exitguard(&r, (char *[]){"--error-exitcode", "3", "--", "/usr/bin/setpriv",
+                                 "--reuid=65534", "--regid=65534", "--clear-groups",
+                                 (char *)build_path("tests/programs/leak_one"), NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 3, "the leak counts: %s", r.err);
+    char want[96];
+    snprintf(want, sizeof want, "in main tests/programs/leak_one.c:%d", number_after(r.out, "line "));
+    cr_assert(strstr(r.err, want), "no '%s' in %s", want, r.err);
+    cr_assert_null(strstr(r.err, "Permission denied"), "%s", r.err);
+    run_free(&r);
+}
+
+/* A file put in the report directory by hand carries no run token: it is
+ * named in one line and left out; the rest is merged as usual. */
+Test(report_edges, a_planted_report_is_refused)
+{
+    char script[600];
+    snprintf(script, sizeof script,
+             "d=${EXITGUARD_OPTIONS#*log_dir=}; d=${d%%%%:*}; "
+             "printf '{\"exitguard_report\":2,\"pid\":99999999,\"argv\":[\"forged\"],"
+             "\"end\":{\"how\":\"exit\",\"status\":0},\"leaks\":[{\"kind\":\"file\",\"fd\":3}]}' "
+             "> \"$d/99999999.json\"; %s", build_path("tests/programs/leak_one"));
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert(strstr(r.err, "99999999.json': not from this run (no run token)"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "(pid 99999999)"), "not merged: %s", r.err);
+    cr_assert(strstr(r.err, "1 leaked: 1 fd leaked"), "leak_one's leak only: %s", r.err);
+    run_free(&r);
+}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "colors.h"
@@ -222,7 +223,15 @@ int main(int argc, char **argv)
         list_report_names(plan.dir.path, &before);
         postmortem_note_before(plan.dir.path);
     }
-    if (plan.preload && set_preload_env(library, plan.dir.path, policy.passed) != 0) {
+    /* a token for this run's reports: random, so that nobody outside the
+     * tree can know it (an environment is readable by its owner alone) */
+    unsigned char random[16];
+    char token[sizeof random * 2 + 1] = "";
+    if (getrandom(random, sizeof random, 0) == (ssize_t)sizeof random)
+        for (size_t i = 0; i < sizeof random; i++)
+            snprintf(token + 2 * i, 3, "%02x", random[i]);
+    set_run_token(token);
+    if (plan.preload && set_preload_env(library, plan.dir.path, token, policy.passed) != 0) {
         complain("cannot set the command's environment: out of memory");
         plan.no_reports = "out of memory";
     }

@@ -72,6 +72,8 @@ static const char *check(const struct registry *g, char *why, size_t size)
                  g->r->version, EG_REGION_VERSION);
     else if (g->r->size != g->size)
         snprintf(why, size, "truncated: %" PRIu64 " bytes of %" PRIu64, g->size, g->r->size);
+    else if (!is_run_token(g->r->run_token, sizeof g->r->run_token))
+        snprintf(why, size, "not from this run (no run token)");
     else
         return NULL;
     return why;

@@ -55,7 +55,8 @@ static char *preload_list(const char *library)
     return list;
 }
 
-int set_preload_env(const char *library, const char *log_dir, const char *policy)
+int set_preload_env(const char *library, const char *log_dir, const char *token,
+                    const char *policy)
 {
     char *list = preload_list(library);
     if (!list)
@@ -70,8 +71,9 @@ int set_preload_env(const char *library, const char *log_dir, const char *policy
     /* exitguard's keys first, the user's after them: theirs win */
     const char *user = getenv("EXITGUARD_OPTIONS");
     char *options;
-    if (asprintf(&options, "%s%s%s%s%s%s", log_dir ? "log_dir=" : "", log_dir ? log_dir : "",
+    if (asprintf(&options, "%s%s%s%s%s%s%s%s", log_dir ? "log_dir=" : "", log_dir ? log_dir : "",
                  log_dir ? ":report=json" : "", log_dir && *policy ? ":" : "", policy,
+                 log_dir && *token ? ":run_token=" : "", log_dir ? token : "",
                  user && *user ? ":" : "") < 0)
         return -1;
     char *joined;

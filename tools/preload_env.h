@@ -9,10 +9,12 @@
  * says why not if it cannot. */
 int library_path_usable(const char *library);
 
-/* log_dir: where reports go (absolute), or NULL; policy: the children
- * keys to pass ("children=term", see policy_plan.h), or "".  Both NULL
+/* log_dir: where reports go (absolute), or NULL; token: the run's
+ * (reports.h), passed with log_dir; policy: the children keys to pass
+ * ("children=term", see policy_plan.h), or "".  Both NULL
  * and "": the user's EXITGUARD_OPTIONS passes unchanged.  Returns 0, or -1
  * if out of memory. */
-int set_preload_env(const char *library, const char *log_dir, const char *policy);
+int set_preload_env(const char *library, const char *log_dir, const char *token,
+                    const char *policy);
 
 #endif

@@ -103,14 +103,32 @@ static int by_pid(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+static char token[64];
+
+void set_run_token(const char *t)
+{
+    snprintf(token, sizeof token, "%s", t ? t : "");
+}
+
+const char *run_token(void) { return token; }
+
+int is_run_token(const char *text, size_t size)
+{
+    size_t n = strlen(token);
+    return !n || (text && n < size && strncmp(text, token, size) == 0);
+}
+
 /* The report if it is one of ours, or NULL after one line naming
  * `path` (and `where` in it). */
 static json_t *checked(json_t *report, const char *path, const char *where)
 {
     json_t *version = json_object_get(report, "exitguard_report");
+    const char *theirs = json_string_value(json_object_get(report, "run_token"));
     if (!json_is_object(report) || !json_is_integer(version) ||
         !json_is_integer(json_object_get(report, "pid"))) {
         complain("cannot read report '%s'%s: not an exitguard report", path, where);
+    } else if (!is_run_token(theirs, theirs ? strlen(theirs) + 1 : 0)) {
+        complain("cannot read report '%s'%s: not from this run (no run token)", path, where);
     } else if (json_integer_value(version) != REPORT_SCHEMA) {
         complain("cannot read report '%s'%s: schema version %lld; this exitguard reads %d",
                  path, where, (long long)json_integer_value(version), REPORT_SCHEMA);

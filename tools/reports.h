@@ -15,6 +15,16 @@ struct report_names {
     long long records_from; /* list_report_names: the size of RECORDS_NAME */
 };
 
+/* The run's token (set_preload_env hands it to the tree in
+ * EXITGUARD_OPTIONS): a report or registry file without it was not
+ * written by a process of this run -- anyone may create files in a
+ * directory open to other users (report_dir.c) -- and is refused.  "" (no
+ * token) accepts any. */
+void set_run_token(const char *token);
+const char *run_token(void);
+/* 1 if `text` (maybe not NUL-terminated within `size`) is the token. */
+int is_run_token(const char *text, size_t size);
+
 /* The run-wide file of one-line reports of quiet processes (the library's
  * shim/report_record.c). */
 #define RECORDS_NAME "processes.jsonl"

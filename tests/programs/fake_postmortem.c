@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "planted.h"
+
 int main(void)
 {
     const char *options = getenv("EXITGUARD_OPTIONS");
@@ -20,8 +22,9 @@ int main(void)
     FILE *f = fopen(path, "wx");
     if (!f)
         return 1;
+    planted_report_start(f);
     fprintf(f,
-            "{\"exitguard_report\":2,\"pid\":2000000200,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
+            "\"pid\":2000000200,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
             "\"argv\":[\"fake-victim\"],\"end\":{\"how\":\"unreported\"},\"postmortem\":true,"
             "\"stack_depth\":24,\"leaks\":[{\"kind\":\"file\",\"fd\":3,\"seq\":1,\"via\":\"open\","
             "\"description\":\"file /etc/passwd\",\"flags\":\"O_RDONLY\",\"cloexec\":false,"

@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "planted.h"
+
 #define FAKE_PARENT 2000000100
 
 extern char **environ;
@@ -82,8 +84,9 @@ static void fake_parent(pid_t child)
         perror(path);
         exit(1);
     }
+    planted_report_start(f);
     fprintf(f,
-            "{\"exitguard_report\":2,\"pid\":%d,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
+            "\"pid\":%d,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
             "\"argv\":[\"fake-parent\"],\"end\":{\"how\":\"exit\",\"status\":0},"
             "\"stack_depth\":24,\"leaks\":[],\"closed_unseen\":[],\"tempfiles\":[],"
             "\"finalizers\":[],\"threads\":[],\"errors\":[],\"errors_dropped\":0,"

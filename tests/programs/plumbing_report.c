@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "planted.h"
+
 #define FAKE_PID 2000000100
 
 extern char _start[];
@@ -86,7 +88,8 @@ int main(void)
         perror(path);
         return 1;
     }
-    fprintf(f, "{\"exitguard_report\":2,\"pid\":%d,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
+    planted_report_start(f);
+    fprintf(f, "\"pid\":%d,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
                "\"argv\":[\"fake\",\"plumbing\"],\"end\":{\"how\":\"exit\",\"status\":0},"
                "\"stack_depth\":24,\n \"leaks\":[{\"kind\":\"file\",\"fd\":5,\"seq\":3,"
                "\"via\":\"fopen\",\"description\":\"file /etc/passwd\",\"target\":"

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "planted.h"
+
 #define FAKE_PID 2000000000
 
 /* Never called: only their addresses are reported.  Each has a
@@ -85,7 +87,8 @@ static void write_report(const char *dir, long pid, int n, const char *argv1,
         perror(path);
         exit(1);
     }
-    fprintf(f, "{\"exitguard_report\":2,\"pid\":%ld,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
+    planted_report_start(f);
+    fprintf(f, "\"pid\":%ld,\"ppid\":%d,\"exe\":\"/usr/bin/fake\","
                "\"argv\":[\"fake\",\"%s\"],\"end\":%s,\"stack_depth\":24,\n"
                " \"leaks\":[%s],\n \"closed_unseen\":[]",
             pid, (int)getpid(), argv1, r->end, r->leaks ? r->leaks : "");
