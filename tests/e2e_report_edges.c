@@ -173,3 +173,16 @@ Test(report_edges, a_planted_report_is_refused)
     cr_assert(strstr(r.err, "1 leaked: 1 fd leaked"), "leak_one's leak only: %s", r.err);
     run_free(&r);
 }
+
+/* A process whose report never came (SIGKILL), though it left nothing,
+ * is counted: --error-exitcode fails the run closed. */
+Test(report_edges, a_missing_report_counts_for_error_exitcode)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--error-exitcode", "7", "--",
+                                 (char *)build_path("tests/programs/startup"), "killed-clean",
+                                 NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 7, "%s", r.err);
+    cr_assert(strstr(r.err, ", 1 process without a report\n"), "%s", r.err);
+    run_free(&r);
+}

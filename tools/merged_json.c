@@ -60,7 +60,7 @@ static json_t *exit_sequence_json(json_t *reports, json_t *leftovers)
 
 static json_t *totals_json(const struct totals *t, json_t *reports, json_t *leftovers)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
                      "processes", (json_int_t)t->processes,
                      "leaking_processes", (json_int_t)t->leaking_processes,
                      "leaks", (json_int_t)t->leaks, "exec_leaks", (json_int_t)t->exec_leaks,
@@ -68,6 +68,7 @@ static json_t *totals_json(const struct totals *t, json_t *reports, json_t *left
                      "finalizer_failures", (json_int_t)t->finalizer_failures,
                      "threads", (json_int_t)t->threads, "children", (json_int_t)t->children,
                      "leftovers", (json_int_t)t->leftovers,
+                     "unreported", (json_int_t)t->unreported,
                      "exit_sequence", exit_sequence_json(reports, leftovers));
 }
 

@@ -535,6 +535,9 @@ static void print_counts(FILE *to, const struct totals *t)
                 plural(t->leftovers, "process", "processes"));
     if (t->threads)
         fprintf(to, ", %zu %s still running", t->threads, plural(t->threads, "thread", "threads"));
+    if (t->unreported)
+        fprintf(to, ", %zu %s without a report", t->unreported,
+                plural(t->unreported, "process", "processes"));
 }
 
 void print_final_line(FILE *to, const struct totals *t, size_t unreadable)

@@ -111,6 +111,18 @@ int report_continues(json_t *previous, json_t *report)
                json_integer_value(json_object_get(report, "pid"));
 }
 
+/* A report that is missing is a finding: CI fails closed -- unless the
+ * command itself ended the process (a leftover: its status is there). */
+static int report_is_missing(json_t *report)
+{
+    if (!report_is_postmortem(report))
+        return 0;
+    json_t *end = json_object_get(report, "end");
+    const char *how = json_string_value(json_object_get(end, "how"));
+    return json_object_get(report, "report_error") ||
+           (how && strcmp(how, "unreported") == 0 && !json_object_get(end, "status"));
+}
+
 struct totals count_totals(json_t *reports, json_t *leftovers)
 {
     struct totals t = {0};
@@ -138,6 +150,7 @@ struct totals count_totals(json_t *reports, json_t *leftovers)
         t.finalizer_failures += report_finalizer_failures(report);
         t.threads += report_threads(report);
         t.children += report_children(report);
+        t.unreported += report_is_missing(report);
         previous = report;
     }
     return t;
@@ -146,5 +159,5 @@ struct totals count_totals(json_t *reports, json_t *leftovers)
 int totals_have_findings(const struct totals *t)
 {
     return t->leaks || t->errors || t->tempfiles || t->finalizer_failures || t->children ||
-           t->leftovers;
+           t->leftovers || t->unreported;
 }

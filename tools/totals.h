@@ -22,6 +22,8 @@ struct totals {
     size_t threads;            /* threads still running at the end: not findings */
     size_t children;           /* child processes a process left running or unreaped */
     size_t leftovers;          /* processes still running when COMMAND ended */
+    size_t unreported;         /* processes whose report is missing (read post mortem
+                                  from their registry), the command not the cause */
 };
 
 int report_is_exec(json_t *report);

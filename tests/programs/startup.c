@@ -31,6 +31,8 @@
  *                    children; C (still borrowing) forks G: only this
  *                    process runs it ("<pid> ran late"); prints "child C
  *                    grandchild G"
+ *   killed-clean     opens and closes a file (so it has a registry), then
+ *                    SIGKILLs itself: nothing left, but no report
  *   exec-leftover    holds an fd without O_CLOEXEC (its child's exec
  *                    report names it), forks a child that becomes
  *                    `sleep 307`, waits until it has, prints "child <pid>"
@@ -189,6 +191,11 @@ int main(int argc, char **argv)
             return 1;
         waitpid(c, NULL, 0);
         return 0;
+    }
+    if (!strcmp(mode, "killed-clean")) {
+        close(open("/etc/passwd", O_RDONLY));
+        raise(SIGKILL);
+        return 1;
     }
     if (!strcmp(mode, "exec-leftover")) {
         int fd = open("/etc/passwd", O_RDONLY);
