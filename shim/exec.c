@@ -250,7 +250,7 @@ struct exec_call {
     const char *path;
     int at_flags;
     const char *shown;
-    char *const *argv;
+    char *const *argv, *const *envp;
 };
 
 static void report_call(void *arg)
@@ -264,14 +264,14 @@ static void report_call(void *arg)
     int readable = eg_registry_readable(); /* a borrowed one is read as is */
     if ((readable || unchecked != EG_UNCHECKED_NO) &&
         (readable || (!eg_in_vfork_child && eg_ensure_init())))
-        eg_report_exec(c->shown, c->argv, unchecked);
+        eg_report_exec(c->shown, c->argv, c->envp, unchecked);
 }
 
 static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
-                               char *const argv[])
+                               char *const argv[], char *const envp[])
 {
     int saved = errno;
-    struct exec_call call = {dirfd, path, at_flags, shown, argv};
+    struct exec_call call = {dirfd, path, at_flags, shown, argv, envp};
     /* a vfork child runs with the flag raised (vfork.c) and reports from
      * its parent's registry as it is, on a stack of its own (a small
      * thread's may not hold the report) */
@@ -319,7 +319,7 @@ const char *eg_exec_search(const char *file, char *buf, size_t size)
 
 static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
-    report_if_runnable(AT_FDCWD, path, 0, path, argv);
+    report_if_runnable(AT_FDCWD, path, 0, path, argv, envp);
     struct eg_scratch s;
     int ret = REAL(execve)(path, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
@@ -333,7 +333,7 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
     const char *path = eg_exec_search(file, found, sizeof found);
     errno = saved;
     if (path)
-        report_if_runnable(AT_FDCWD, path, 0, path, argv);
+        report_if_runnable(AT_FDCWD, path, 0, path, argv, envp);
     struct eg_scratch s;
     int ret = REAL(execvpe)(file, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
@@ -365,7 +365,8 @@ EG_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
     if (!envp) /* glibc refuses it (EINVAL): nothing to report or fix */
         return REAL(fexecve)(fd, argv, envp);
     char shown[PATH_MAX];
-    report_if_runnable(fd, "", AT_EMPTY_PATH, eg_fd_target(fd, shown, sizeof shown), argv);
+    report_if_runnable(fd, "", AT_EMPTY_PATH, eg_fd_target(fd, shown, sizeof shown), argv,
+                       envp);
     struct eg_scratch s;
     int ret = REAL(fexecve)(fd, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
@@ -386,7 +387,8 @@ EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
         }
         name = shown;
     }
-    report_if_runnable(dirfd, path, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), name, argv);
+    report_if_runnable(dirfd, path, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), name, argv,
+                       envp);
     struct eg_scratch s;
     int ret = REAL(execveat)(dirfd, path, argv, eg_exec_env(&s, envp), flags);
     eg_scratch_put(&s);

@@ -76,7 +76,7 @@ static void end_now(enum eg_end_how how, int code, int in_signal_handler)
          * whose exec report was written, and whose exec failed, says how
          * it ended (its record, under its own pid) */
         if (eg_vfork_reported && eg_report_wants_record() && how != EG_END_SIGNAL) {
-            struct eg_end end = {how, code, 0, 0, 0};
+            struct eg_end end = {how, code, 0, 0, 0, 0};
             char argv[EG_ARGV_MAX];
             eg_report_record_line(&end, argv, eg_pack_start_argv(argv, sizeof argv));
         }
@@ -90,7 +90,7 @@ static void end_now(enum eg_end_how how, int code, int in_signal_handler)
          * never installed them) */
         if (eg_report_wants_record() && (how != EG_END_SIGNAL || eg_region)) {
             int outer = eg_enter();
-            struct eg_end end = {how, code, 0, 0, 0};
+            struct eg_end end = {how, code, 0, 0, 0, 0};
             char argv[EG_ARGV_MAX];
             uint32_t len = eg_pack_start_argv(argv, sizeof argv);
             eg_report_record_unmaterialised(&end, argv, len);
@@ -107,13 +107,13 @@ static void end_now(enum eg_end_how how, int code, int in_signal_handler)
     if (atomic_exchange(&phase, FINISHING) == FINISHING)
         return; /* done already: exit's own _exit after phase 2 */
     int saved = errno;
-    struct eg_end end = {how, code, 0, 0, 0};
+    struct eg_end end = {how, code, 0, 0, 0, 0};
     eg_sequence_begin(&end);
     eg_sequence_finalizers(in_signal_handler);
     eg_sequence_finish(&end);
     int sig = atomic_load(&pending);
     if (sig && how != EG_END_SIGNAL) { /* it would have killed us meanwhile */
-        struct eg_end by_signal = {EG_END_SIGNAL, sig, 0, 0, 0};
+        struct eg_end by_signal = {EG_END_SIGNAL, sig, 0, 0, 0, 0};
         eg_die(&by_signal);
     }
     eg_sequence_pause();
@@ -128,21 +128,21 @@ void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext)
          * clone(CLONE_VM) child: it has no registry of its own to report
          * from, but the signal must still do what the default does --
          * returning would swallow a SIGTERM sent right after fork. */
-        struct eg_end end = {EG_END_SIGNAL, sig, 0, 0, 0};
+        struct eg_end end = {EG_END_SIGNAL, sig, 0, 0, 0, 0};
         if (eg_signal_is_ours(sig)) /* kills by default */
             eg_die(&end);
         return;
     }
     int p = atomic_load(&phase);
     if (atomic_load(&owner) == my_tid() && (p == FINALIZING || p == FINISHING)) {
-        struct eg_end now = {EG_END_SIGNAL, sig, 0, 0, 0};
+        struct eg_end now = {EG_END_SIGNAL, sig, 0, 0, 0, 0};
         if (eg_signal_is_fatal(sig) && info && info->si_code > 0)
             eg_die(&now); /* a fault in exitguard's own work: nothing to save */
         atomic_store(&pending, sig); /* ends the process once we are done */
         return;
     }
     end_now(EG_END_SIGNAL, sig, 1);
-    struct eg_end end = {EG_END_SIGNAL, sig, 0, 0, 0};
+    struct eg_end end = {EG_END_SIGNAL, sig, 0, 0, 0, 0};
     eg_die(&end);
 }
 
@@ -162,7 +162,7 @@ static void finalizers_at_exit(void)
     if (atomic_load(&phase) != OUTSIDE)
         return;
     atomic_store(&phase, FINALIZING);
-    struct eg_end end = {EG_END_EXIT, 0, 0, 0, 0}; /* status unknown until phase 2 */
+    struct eg_end end = {EG_END_EXIT, 0, 0, 0, 0, 0}; /* status unknown until phase 2 */
     eg_sequence_begin(&end);
     eg_sequence_finalizers(0);
     eg_sequence_pause();

@@ -13,6 +13,7 @@ struct eg_end {
     const char *exec_path; /* EG_END_EXEC: the program about to run */
     char *const *exec_argv; /* ... and the argv it is handed (may be NULL) */
     unsigned exec_unchecked; /* ... and it cannot run under us: enum eg_unchecked */
+    char *const *exec_envp; /* ... and the environment it is handed (may be NULL) */
 };
 
 /* Hooks the normal exit paths; called from the constructor. */

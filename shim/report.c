@@ -185,6 +185,44 @@ static unsigned each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), v
 
 /* At exec, what matters is what the new program is handed: an fd without
  * FD_CLOEXEC that the program did not put in place for it on purpose. */
+/* An fd the new program is told about in its environment is handed to it
+ * on purpose, not leaked: a variable whose name holds "FD" and whose
+ * value is the number (libuv's UV_TEST_RUNNER_FD=5, LISTEN_FDS-style
+ * names), or make's jobserver (MAKEFLAGS=... --jobserver-auth=R,W). */
+static int number_is(const char *p, size_t len, int fd)
+{
+    if (!len)
+        return 0;
+    long v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9' || v > EG_FD_LIMIT)
+            return 0;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v == fd;
+}
+
+static int named_in_env(int fd, char *const *envp)
+{
+    for (int i = 0; envp && envp[i]; i++) {
+        const char *e = envp[i], *eq = strchr(e, '=');
+        if (!eq)
+            continue;
+        if (memmem(e, (size_t)(eq - e), "FD", 2) && number_is(eq + 1, strlen(eq + 1), fd))
+            return 1;
+        if (!strncmp(e, "MAKEFLAGS=", 10)) {
+            const char *j = strstr(eq, "--jobserver-auth=");
+            j = j ? j + 17 : (j = strstr(eq, "--jobserver-fds=")) ? j + 16 : 0;
+            if (j) {
+                size_t r = strcspn(j, ","), w = strcspn(j + r + (j[r] == ','), " ");
+                if (number_is(j, r, fd) || (j[r] == ',' && number_is(j + r + 1, w, fd)))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 {
     const struct eg_end *end = ctx;
@@ -192,7 +230,8 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
         int fdflags = fcntl(fd, F_GETFD);
         int crosses = !(fdflags & FD_CLOEXEC) &&
                       !(EG_WORD_FLAGS(atomic_load(&s->word)) & EG_FD_PASSED) &&
-                      !eg_vfork_child_passes(fd);
+                      !eg_vfork_child_passes(fd) &&
+                      !(end->how == EG_END_EXEC && named_in_env(fd, end->exec_envp));
         note_open(fd, fdflags >= 0 && (end->how != EG_END_EXEC || crosses));
     }
     return 0;
@@ -877,9 +916,10 @@ done:
     eg_fd_room_give_back();
 }
 
-void eg_report_exec(const char *path, char *const argv[], unsigned unchecked)
+void eg_report_exec(const char *path, char *const argv[], char *const envp[],
+                    unsigned unchecked)
 {
-    struct eg_end end = {EG_END_EXEC, 0, path, argv, unchecked};
+    struct eg_end end = {EG_END_EXEC, 0, path, argv, unchecked, envp};
     if (eg_in_vfork_child) {
         /* a stock of its own, as far as fd_high now (an fd another thread
          * of the parent opens later is past it: not this child's), mapped

@@ -48,7 +48,8 @@ unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx)
  * if any.  Finalizers do not run at exec, as atexit handlers do not. */
 /* `unchecked`: the program about to run cannot run under us (enum
  * eg_unchecked), which is worth a report. */
-void eg_report_exec(const char *path, char *const argv[], unsigned unchecked);
+void eg_report_exec(const char *path, char *const argv[], char *const envp[],
+                    unsigned unchecked);
 unsigned eg_report_count_errors(void);
 
 /* report_record.c: whether this process's end goes to log_dir as JSON;

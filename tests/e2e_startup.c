@@ -184,3 +184,24 @@ Test(startup, a_grandchild_does_not_run_what_its_grandparent_registered_later)
                  r.out);
     run_free(&r);
 }
+
+/* An fd the new program is told about in its environment is handed on
+ * on purpose (libuv's runner names its pipe in UV_TEST_RUNNER_FD; make
+ * names its jobserver in MAKEFLAGS): only the unnamed one is a leak. */
+Test(startup, fds_named_in_the_environment_are_handed_on_not_leaked)
+{
+    struct run r;
+    run_mode(&r, "log_dir={dir}", "exec-named");
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    json_t *rep = report_of(&r, r.pid);
+    cr_assert(rep, "the exec report: %s", r.err);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(rep, "end"), "how")), "exec");
+    int read_end = number_after(r.out, "named "), unnamed = number_after(r.out, "unnamed ");
+    int write_end = number_after(strstr(r.out, "named ") + 6, " ");
+    cr_assert(leak_with_fd(rep, unnamed), "%s", json_dumps(rep, 0));
+    cr_assert_null(leak_with_fd(rep, read_end), "MAKEFLAGS names it: %s", json_dumps(rep, 0));
+    cr_assert_null(leak_with_fd(rep, write_end), "UV_TEST_RUNNER_FD names it: %s",
+                   json_dumps(rep, 0));
+    cr_assert_eq(json_array_size(json_object_get(rep, "leaks")), 1, "%s", json_dumps(rep, 0));
+    run_free(&r);
+}

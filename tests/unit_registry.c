@@ -7,7 +7,7 @@
 #include "report.h"
 #include "unit.h"
 
-static const struct eg_end exit_end = {EG_END_EXIT, 0, 0, 0, 0};
+static const struct eg_end exit_end = {EG_END_EXIT, 0, 0, 0, 0, 0};
 
 static enum eg_fd_state state_of(int fd)
 {

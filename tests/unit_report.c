@@ -16,7 +16,7 @@ static char *report(int json)
     int fd = memfd_create("report", 0);
     struct eg_writer w;
     eg_w_init(&w, fd);
-    struct eg_end end = {EG_END_EXIT, 3, 0, 0, 0};
+    struct eg_end end = {EG_END_EXIT, 3, 0, 0, 0, 0};
     eg_report_take_stock(&end);
     if (json)
         eg_report_json(&w, &end);
@@ -125,7 +125,7 @@ Test(report, a_plan_with_report_none_still_knows_the_leaks)
     core_setup("report=none");
     int fd = open("/dev/null", O_RDONLY);
     eg_fd_acquired(fd, EG_VIA_open, 0);
-    struct eg_end end = {EG_END_EXIT, 0, 0, 0, 0};
+    struct eg_end end = {EG_END_EXIT, 0, 0, 0, 0, 0};
     struct eg_plan plan = eg_report_plan(&end);
     cr_assert(!eg_report_writes(&plan));
     cr_assert_eq(eg_report_each_leak(0, 0), 1);

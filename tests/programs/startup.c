@@ -31,6 +31,10 @@
  *                    children; C (still borrowing) forks G: only this
  *                    process runs it ("<pid> ran late"); prints "child C
  *                    grandchild G"
+ *   exec-named       holds a pipe and a file without O_CLOEXEC, names the
+ *                    pipe's write end in UV_TEST_RUNNER_FD and its read
+ *                    end in MAKEFLAGS' jobserver, and execs /bin/true:
+ *                    prints "named R W unnamed F"
  *   killed-clean     opens and closes a file (so it has a registry), then
  *                    SIGKILLs itself: nothing left, but no report
  *   exec-leftover    holds an fd without O_CLOEXEC (its child's exec
@@ -191,6 +195,21 @@ int main(int argc, char **argv)
             return 1;
         waitpid(c, NULL, 0);
         return 0;
+    }
+    if (!strcmp(mode, "exec-named")) {
+        int p[2];
+        if (pipe(p) != 0)
+            return 1;
+        int f = open("/etc/hostname", O_RDONLY);
+        char value[64];
+        snprintf(value, sizeof value, "%d", p[1]);
+        setenv("UV_TEST_RUNNER_FD", value, 1);
+        snprintf(value, sizeof value, " -j2 --jobserver-auth=%d,%d", p[0], f + 100);
+        setenv("MAKEFLAGS", value, 1);
+        printf("named %d %d unnamed %d\n", p[0], p[1], f);
+        fflush(stdout);
+        execl("/bin/true", "true", (char *)NULL);
+        return 127;
     }
     if (!strcmp(mode, "killed-clean")) {
         close(open("/etc/passwd", O_RDONLY));
