@@ -186,3 +186,24 @@ Test(report_edges, a_missing_report_counts_for_error_exitcode)
     cr_assert(strstr(r.err, ", 1 process without a report\n"), "%s", r.err);
     run_free(&r);
 }
+
+/* Before the details, the sites that leaked most, most first. */
+Test(report_edges, the_summary_starts_with_the_sites_that_leaked_most)
+{
+    char script[600];
+    snprintf(script, sizeof script, "%s >/dev/null; %s", build_path("tests/programs/leak_one"),
+             build_path("tests/programs/exhaust"));
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 1, "%s", r.err);
+    char first[128], second[128];
+    snprintf(first, sizeof first, "\n      61  fd       main tests/programs/exhaust.c:%d\n",
+             number_after(r.out, "line "));
+    snprintf(second, sizeof second, "       1  fd       main tests/programs/leak_one.c:");
+    const char *head = strstr(r.err, "\nthe sites that leaked most (of 62 leaks from 2 sites):");
+    cr_assert(head, "%s", r.err);
+    const char *a = strstr(head, first), *b = strstr(head, second);
+    cr_assert(a && b && a < b, "most first: %s", r.err);
+    cr_assert(head < strstr(r.err, "(pid "), "before the details: %s", r.err);
+    run_free(&r);
+}

@@ -12,6 +12,7 @@
 #include "process_tree.h"
 #include "shell_words.h"
 #include "stack_text.h"
+#include "top_sites.h"
 #include "wait_status.h"
 
 /* ", which exitguard cannot follow (statically linked)" */
@@ -464,6 +465,7 @@ void print_summary(FILE *to, json_t *reports, json_t *leftovers, char *const *co
     fputs("exitguard: report for ", to);
     print_command(to, command);
     fprintf(to, " (%s)\n", how);
+    print_top_sites(to, reports);
 
     struct process_tree tree;
     size_t listed = 0, nfolded = 0;

@@ -1,0 +1,94 @@
+#define _GNU_SOURCE
+#include "top_sites.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "leak_identity.h"
+
+enum { SHOWN = 10, MIN_LEAKS = 10 };
+
+/* "open_config src/config.c:12", "open_config (libfoo.so.1)", or
+ * "libfoo.so.1+0x2a3f0": the first frame that is not hidden. */
+static char *site_of(json_t *stack)
+{
+    size_t i;
+    json_t *frame;
+    json_array_foreach(stack, i, frame) {
+        if (json_is_true(json_object_get(frame, "hidden")))
+            continue;
+        const char *fn = json_string_value(json_object_get(frame, "function"));
+        const char *file = json_string_value(json_object_get(frame, "file"));
+        const char *module = json_string_value(json_object_get(frame, "module"));
+        const char *offset = json_string_value(json_object_get(frame, "offset"));
+        json_int_t line = json_integer_value(json_object_get(frame, "line"));
+        const char *base = module && strrchr(module, '/') ? strrchr(module, '/') + 1 : module;
+        char *text = NULL;
+        int n = fn && file ? asprintf(&text, "%s %s:%lld", fn, file, (long long)line)
+                : fn       ? asprintf(&text, "%s (%s)", fn, base ? base : "?")
+                           : asprintf(&text, "%s+%s", base ? base : "?", offset ? offset : "?");
+        return n < 0 ? NULL : text;
+    }
+    return strdup("(no stack recorded)");
+}
+
+static void count_list(json_t *counts, json_t *report, const char *section, const char *kind)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(report, section), i, item) {
+        char *site = site_of(json_object_get(item, "stack")), *key = NULL;
+        if (site && asprintf(&key, "%-8s %s", kind, site) >= 0) {
+            json_t *n = json_object_get(counts, key);
+            json_object_set_new(counts, key, json_integer(json_integer_value(n) + 1));
+        }
+        free(site);
+        free(key);
+    }
+}
+
+struct site {
+    const char *text;
+    json_int_t count;
+};
+
+static int by_count(const void *a, const void *b)
+{
+    const struct site *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->text, y->text);
+}
+
+void print_top_sites(FILE *to, json_t *reports)
+{
+    json_t *counts = json_object(), *report;
+    size_t i;
+    json_array_foreach(reports, i, report) {
+        const char *how = json_string_value(json_object_get(json_object_get(report, "end"), "how"));
+        int exec = how && !strcmp(how, "exec");
+        count_list(counts, report, "leaks", exec ? "exec" : "fd");
+        count_list(counts, report, "children", "process");
+        count_list(counts, report, "tempfiles", "tempfile");
+    }
+    size_t n = json_object_size(counts);
+    struct site *sites = n > 1 ? calloc(n, sizeof *sites) : NULL;
+    json_int_t total = 0;
+    size_t k = 0;
+    const char *key;
+    json_t *value;
+    json_object_foreach(counts, key, value) {
+        if (sites)
+            sites[k++] = (struct site){key, json_integer_value(value)};
+        total += json_integer_value(value);
+    }
+    if (sites && total >= MIN_LEAKS) {
+        qsort(sites, n, sizeof *sites, by_count);
+        fprintf(to, "\nthe %s that leaked most (of %lld leaks from %zu sites):\n",
+                n < SHOWN ? "sites" : "10 sites", (long long)total, n);
+        for (size_t s = 0; s < n && s < SHOWN; s++)
+            fprintf(to, "  %6lld  %s\n", (long long)sites[s].count, sites[s].text);
+    }
+    free(sites);
+    json_decref(counts);
+}
