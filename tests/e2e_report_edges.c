@@ -207,3 +207,17 @@ Test(report_edges, the_summary_starts_with_the_sites_that_leaked_most)
     cr_assert(head < strstr(r.err, "(pid "), "before the details: %s", r.err);
     run_free(&r);
 }
+
+/* A site reached from several stacks is one fix: the section says so. */
+Test(report_edges, a_site_reached_by_several_stacks_is_one_line)
+{
+    char script[600];
+    snprintf(script, sizeof script, "%s; %s", build_path("tests/programs/two_paths"),
+             build_path("tests/programs/exhaust"));
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 1, "%s", r.err);
+    cr_assert(strstr(r.err, "       2  fd       opener tests/programs/two_paths.c:10 "
+                            "(by 2 different stacks)\n"), "%s", r.err);
+    run_free(&r);
+}

@@ -10,7 +10,8 @@
 #include <jansson.h>
 #include <stdio.h>
 
-/* Prints up to 10 sites, most leaks first, when the leaks came from more
+/* Prints up to 10 sites, most leaks first (with how many different
+ * stacks reach a site, when more than one), when the leaks came from more
  * than one site and number at least 10; nothing otherwise. */
 void print_top_sites(FILE *to, json_t *reports);
 
