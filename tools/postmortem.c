@@ -374,6 +374,17 @@ static void insert_by_pid(json_t *reports, json_t *report)
 
 enum outcome { DONE, KEEP_FILE, REMOVE_FILE };
 
+static int has_report(json_t *reports, json_int_t pid)
+{
+    size_t i;
+    json_t *report;
+    json_array_foreach(reports, i, report)
+        if (json_integer_value(json_object_get(report, "pid")) == pid &&
+            !json_is_true(json_object_get(report, "postmortem")))
+            return 1;
+    return 0;
+}
+
 static enum outcome examine(const char *path, json_t *reports, const struct leftovers *left)
 {
     struct registry g = {.path = path};
@@ -414,6 +425,10 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
              the parent's state, which the parent reports itself */
     } else if (still_running(&g)) {
         outcome = KEEP_FILE; /* still running: its report may yet come */
+    } else if (g.r->exec_start && has_report(reports, g.r->pid)) {
+        ; /* an image before an exec whose successor reported: the new
+             image could not take the file over (another uid's, after a
+             setuid program) */
     } else {
         insert_by_pid(reports, report_of(&g, left));
     }

@@ -105,7 +105,8 @@ int make_temporary_report_dir(struct report_dir *dir)
 int make_output_report_dir(struct report_dir *dir, const char *path)
 {
     *dir = (struct report_dir){0};
-    if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+    int made = mkdir(path, 0700) == 0;
+    if (!made && errno != EEXIST) {
         complain("cannot create --output directory '%s': %s; running without reports",
                  path, strerror(errno));
         return -1;
@@ -129,6 +130,8 @@ int make_output_report_dir(struct report_dir *dir, const char *path)
         return -1;
     }
     dir->path = absolute;
+    if (made) /* one the user had is left as it is */
+        open_to_other_users(absolute);
     return 0;
 }
 
