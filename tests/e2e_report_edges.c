@@ -225,3 +225,25 @@ Test(report_edges, a_site_reached_by_several_stacks_is_one_line)
                             "(by 2 different stacks)\n"), "%s", r.err);
     run_free(&r);
 }
+
+/* Leaks are grouped by where the program acquired them: one site reached
+ * by two callers is one group, its other stack listed under it, counted. */
+Test(report_edges, leaks_group_by_site_with_their_stacks_below)
+{
+    char script[600];
+    snprintf(script, sizeof script, "%s; %s", build_path("tests/programs/two_paths"),
+             build_path("tests/programs/two_paths"));
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    const char *group = strstr(r.err, "[1] 4 times in 2 processes");
+    cr_assert(group, "%s", r.err);
+    const char *others = strstr(group, "the same site reached by 1 other stack:\n");
+    cr_assert(others, "%s", r.err);
+    cr_assert(strstr(others, "2 times:\n"), "%s", r.err);
+    const char *first = strstr(group, "in first_caller"), *second = strstr(group, "in second_caller");
+    cr_assert(first && second && first < others && second > others, "%s", r.err);
+    cr_assert(strstr(r.err, "same as [1] above"), "%s", r.err);
+    cr_assert_null(strstr(r.err, "[2]"), "one group: %s", r.err);
+    run_free(&r);
+}

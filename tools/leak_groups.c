@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 
 /* The summary prints an end document's "leaks", then "children",
@@ -66,9 +67,21 @@ static char *group_identity(enum leak_kind kind, json_t *leak)
     return text;
 }
 
+/* kind, site and target kind: what puts leaks in one group */
+static char *site_identity(enum leak_kind kind, json_t *leak)
+{
+    char *site = leak_site(json_object_get(leak, "stack")), *identity = NULL;
+    const char *target = json_string_value(json_object_get(leak, "kind"));
+    if (site && asprintf(&identity, "%s\n%s\n%s", leak_kind_name(kind), site,
+                         target ? target : "") < 0)
+        identity = NULL;
+    free(site);
+    return identity;
+}
+
 struct leak_group *leak_group_of(struct leak_groups *groups, enum leak_kind kind, json_t *leak)
 {
-    char *identity = group_identity(kind, leak);
+    char *identity = site_identity(kind, leak);
     if (!identity)
         return NULL;
     json_t *position = json_object_get(groups->index, identity);
@@ -81,7 +94,7 @@ struct leak_group *leak_group_of(struct leak_groups *groups, enum leak_kind kind
                                         json_integer((json_int_t)groups->count)) == 0) {
             groups->groups = more;
             group = &more[groups->count++];
-            *group = (struct leak_group){.last = -1, .here_node = -1};
+            *group = (struct leak_group){.last = -1, .here_node = -1, .stacks = json_object()};
         } else if (more) {
             groups->groups = more;
         }
@@ -97,11 +110,31 @@ struct collecting {
     int failed;
 };
 
+/* The distinct stacks that reach a group's site, each counted. */
+static int note_stack(struct leak_group *group, enum leak_kind kind, json_t *leak)
+{
+    char *identity = group_identity(kind, leak);
+    if (!identity || !group->stacks)
+        return free(identity), 0;
+    json_t *entry = json_object_get(group->stacks, identity);
+    if (entry) {
+        json_object_set_new(entry, "n", json_integer(json_integer_value(json_object_get(entry, "n")) + 1));
+    } else {
+        json_object_set_new(group->stacks, identity,
+                            json_pack("{s:I, s:O}", "n", (json_int_t)1, "stack",
+                                      json_object_get(leak, "stack")));
+        if (!group->first)
+            group->first = strdup(identity);
+    }
+    free(identity);
+    return 1;
+}
+
 static void count_leak(enum leak_kind kind, json_t *leak, void *arg)
 {
     struct collecting *c = arg;
     struct leak_group *group = leak_group_of(c->groups, kind, leak);
-    if (!group) {
+    if (!group || !note_stack(group, kind, leak)) {
         c->failed = 1;
         return;
     }
@@ -132,6 +165,10 @@ int collect_leak_groups(const struct process_tree *tree, struct leak_groups *out
 
 void free_leak_groups(struct leak_groups *groups)
 {
+    for (size_t i = 0; i < groups->count; i++) {
+        json_decref(groups->groups[i].stacks);
+        free(groups->groups[i].first);
+    }
     json_decref(groups->index);
     free(groups->groups);
     *groups = (struct leak_groups){0};

@@ -1,7 +1,10 @@
-/* Identical leaks across the run, for the summary to print each once:
- * two leaks are the same when they have the same kind and the same stack
- * (leak_identity.h, and the same lines: in one run, two calls in one
- * function are two leaks), whichever processes had them and however often. */
+/* Leaks grouped by where the program acquired them, across the run, for
+ * the summary to print each group once: two leaks are in one group when
+ * they have the same kind, the same site (leak_site: the first frame that
+ * is the program's own, with its line) and, for fds, the same kind of
+ * target -- whichever processes had them, however often, and however
+ * differently the stacks below the site go (a helper called from sixty
+ * places is one group, its sixty stacks listed under it, counted). */
 #ifndef EXITGUARD_TOOLS_LEAK_GROUPS_H
 #define EXITGUARD_TOOLS_LEAK_GROUPS_H
 
@@ -22,6 +25,8 @@ struct leak_group {
     long here_node;   /* the process being printed, and how often it has it */
     size_t here;
     size_t emitted;   /* lines printed for it in that process */
+    json_t *stacks;   /* full-stack identity -> {"n": leaks, "stack": [...]} */
+    char *first;      /* the identity of the stack printed in full */
 };
 
 struct leak_groups {

@@ -150,3 +150,28 @@ size_t remove_leaks(json_t *reports, int (*drop)(enum leak_kind kind, json_t *le
     }
     return removed;
 }
+
+/* "open_config src/config.c:12", "open_config (libfoo.so.1)", or
+ * "libfoo.so.1+0x2a3f0": the first frame that is not hidden. */
+char *leak_site(json_t *stack)
+{
+    size_t i;
+    json_t *frame;
+    json_array_foreach(stack, i, frame) {
+        if (json_is_true(json_object_get(frame, "hidden")))
+            continue;
+        const char *fn = json_string_value(json_object_get(frame, "function"));
+        const char *file = json_string_value(json_object_get(frame, "file"));
+        const char *module = json_string_value(json_object_get(frame, "module"));
+        const char *offset = json_string_value(json_object_get(frame, "offset"));
+        json_int_t line = json_integer_value(json_object_get(frame, "line"));
+        const char *base = module && strrchr(module, '/') ? strrchr(module, '/') + 1 : module;
+        char *text = NULL;
+        int n = fn && file ? asprintf(&text, "%s %s:%lld", fn, file, (long long)line)
+                : fn       ? asprintf(&text, "%s (%s)", fn, base ? base : "?")
+                           : asprintf(&text, "%s+%s", base ? base : "?", offset ? offset : "?");
+        return n < 0 ? NULL : text;
+    }
+    return strdup("(no stack recorded)");
+}
+

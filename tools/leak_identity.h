@@ -23,6 +23,12 @@ enum leak_kind {
 };
 #define LEAK_KINDS 5
 
+/* Where the program itself acquired it: the first frame of `stack` that
+ * is not hidden, as "open_config src/config.c:12", "open_config
+ * (libfoo.so.1)" or "libfoo.so.1+0x2a3f0"; malloc'd, NULL if out of
+ * memory. */
+char *leak_site(json_t *stack);
+
 /* "fd", "exec", "process", "tempfile", "thread". */
 const char *leak_kind_name(enum leak_kind kind);
 /* The kind named by the `len` bytes at `name`; 0, or -1 if none is. */

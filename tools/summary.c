@@ -240,6 +240,66 @@ static char *group_note(const struct summary *s, const struct leak_group *group)
     return note;
 }
 
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* Each line of `text` after `spaces` spaces (blank lines stay blank). */
+static void print_indented(FILE *to, const char *text, int spaces)
+{
+    while (*text) {
+        const char *end = strchrnul(text, '\n');
+        if (end != text)
+            fprintf(to, "%*s", spaces, "");
+        fwrite(text, 1, (size_t)(end - text) + (*end == '\n'), to);
+        text = *end ? end + 1 : end;
+    }
+}
+
+/* Under a group's first leak, the other stacks that reach its site, each
+ * with how many leaks came that way, most first. */
+struct other_stack {
+    json_t *stack;
+    json_int_t n;
+};
+
+static int by_leaks(const void *a, const void *b)
+{
+    const struct other_stack *x = a, *y = b;
+    return (x->n < y->n) - (x->n > y->n);
+}
+
+static void print_other_stacks(FILE *to, const struct leak_group *group, json_int_t depth)
+{
+    size_t n = json_object_size(group->stacks);
+    struct other_stack *others = n > 1 ? calloc(n, sizeof *others) : NULL;
+    if (!others)
+        return;
+    size_t k = 0;
+    const char *identity;
+    json_t *entry;
+    json_object_foreach(group->stacks, identity, entry)
+        if (!group->first || strcmp(identity, group->first) != 0)
+            others[k++] = (struct other_stack){json_object_get(entry, "stack"),
+                                               json_integer_value(json_object_get(entry, "n"))};
+    qsort(others, k, sizeof *others, by_leaks);
+    fprintf(to, "    the same site reached by %zu other %s:\n", k, plural(k, "stack", "stacks"));
+    for (size_t i = 0; i < k; i++) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *stack = open_memstream(&text, &size);
+        if (!stack)
+            break;
+        fprintf(stack, "  %lld %s:\n", (long long)others[i].n, plural((size_t)others[i].n, "time", "times"));
+        print_stack(stack, others[i].stack, depth);
+        fclose(stack);
+        print_indented(to, text ? text : "", 2);
+        free(text);
+    }
+    free(others);
+}
+
 /* Repeats of one leak in one process print this many lines, then one
  * saying how many more there are. */
 #define REPEATS_SHOWN 4
@@ -260,6 +320,7 @@ static void print_leak_item(FILE *to, struct summary *s, long node, enum leak_ki
         group->number = ++s->groups.numbered;
         note = group_note(s, group);
         print_item(to, print, item, depth, note, 0);
+        print_other_stacks(to, group, depth);
     } else if (emitted < REPEATS_SHOWN) {
         if (asprintf(&note, "    same as [%u] above\n", group->number) < 0)
             note = NULL;
@@ -305,17 +366,6 @@ static void print_items(FILE *to, struct summary *s, long node, json_t *report)
                       json_object_get(report, "inherited"));
 }
 
-/* Each line of `text` after `spaces` spaces (blank lines stay blank). */
-static void print_indented(FILE *to, const char *text, int spaces)
-{
-    while (*text) {
-        const char *end = strchrnul(text, '\n');
-        if (end != text)
-            fprintf(to, "%*s", spaces, "");
-        fwrite(text, 1, (size_t)(end - text) + (*end == '\n'), to);
-        text = *end ? end + 1 : end;
-    }
-}
 
 struct counting_here {
     struct summary *s;
@@ -390,10 +440,6 @@ static void print_branch(FILE *to, struct summary *s, long at, int depth)
     }
 }
 
-static const char *plural(size_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
 
 /* Something to show that is not a leak grouping can stand for: a misuse,
  * a finalizer failed or skipped, a post-mortem, an exec exitguard cannot

@@ -8,37 +8,13 @@
 
 enum { SHOWN = 10, MIN_LEAKS = 10 };
 
-/* "open_config src/config.c:12", "open_config (libfoo.so.1)", or
- * "libfoo.so.1+0x2a3f0": the first frame that is not hidden. */
-static char *site_of(json_t *stack)
-{
-    size_t i;
-    json_t *frame;
-    json_array_foreach(stack, i, frame) {
-        if (json_is_true(json_object_get(frame, "hidden")))
-            continue;
-        const char *fn = json_string_value(json_object_get(frame, "function"));
-        const char *file = json_string_value(json_object_get(frame, "file"));
-        const char *module = json_string_value(json_object_get(frame, "module"));
-        const char *offset = json_string_value(json_object_get(frame, "offset"));
-        json_int_t line = json_integer_value(json_object_get(frame, "line"));
-        const char *base = module && strrchr(module, '/') ? strrchr(module, '/') + 1 : module;
-        char *text = NULL;
-        int n = fn && file ? asprintf(&text, "%s %s:%lld", fn, file, (long long)line)
-                : fn       ? asprintf(&text, "%s (%s)", fn, base ? base : "?")
-                           : asprintf(&text, "%s+%s", base ? base : "?", offset ? offset : "?");
-        return n < 0 ? NULL : text;
-    }
-    return strdup("(no stack recorded)");
-}
-
 /* counts: site -> {"n": leaks, "stacks": {identity: 1}} */
 static void count_list(json_t *counts, json_t *report, const char *section, enum leak_kind kind)
 {
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(report, section), i, item) {
-        char *site = site_of(json_object_get(item, "stack")), *key = NULL;
+        char *site = leak_site(json_object_get(item, "stack")), *key = NULL;
         char *stack = leak_identity(kind, item);
         if (site && stack && asprintf(&key, "%-8s %s", leak_kind_name(kind), site) >= 0) {
             json_t *entry = json_object_get(counts, key);
