@@ -214,7 +214,7 @@ static int named_in_env(int fd, char *const *envp)
             const char *j = strstr(eq, "--jobserver-auth=");
             j = j ? j + 17 : (j = strstr(eq, "--jobserver-fds=")) ? j + 16 : 0;
             if (j) {
-                size_t r = strcspn(j, ","), w = strcspn(j + r + (j[r] == ','), " ");
+                size_t r = strcspn(j, ", "), w = strcspn(j + r + (j[r] == ','), " ");
                 if (number_is(j, r, fd) || (j[r] == ',' && number_is(j + r + 1, w, fd)))
                     return 1;
             }

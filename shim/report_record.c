@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -71,6 +72,8 @@ static int append(struct eg_writer *w)
     /* raw: no interposer may see exitguard's own fd */
     int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
                           O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EACCES || errno == EPERM))
+        return 0; /* another uid's (this process changed uid): a document instead */
     if (fd < 0) {
         eg_warn("cannot write its record in log_dir '", eg_options.log_dir, "': ",
                 strerrordesc_np(errno));
@@ -97,6 +100,49 @@ int eg_report_record(const struct eg_end *end)
     eg_w_char(&w, '\n');
     eg_report_json(&w, end);
     return append(&w);
+}
+
+/* The record as a document of its own, DIR/<pid>.json (or <pid>.N.json),
+ * written under a temporary name and renamed without replacing anything:
+ * for a process that may not append to the run's record file. */
+static void file_it(const struct eg_writer *w, int pid)
+{
+    char tmp[EG_PATH_MAX + 64], final[EG_PATH_MAX + 64];
+    size_t dir = strlen(eg_options.log_dir);
+    if (dir + 48 > sizeof tmp)
+        return;
+    struct eg_writer name;
+    eg_w_init(&name, -1);
+    eg_w_str(&name, eg_options.log_dir);
+    eg_w_str(&name, "/.");
+    eg_w_i64(&name, pid);
+    eg_w_str(&name, ".record.tmp");
+    memcpy(tmp, name.buf, name.n);
+    tmp[name.n] = 0;
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, tmp,
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    ssize_t n = syscall(SYS_write, fd, w->buf + 1, w->n - 1); /* without its leading newline */
+    syscall(SYS_close, fd);
+    for (int k = 0; n == (ssize_t)w->n - 1 && k < 100; k++) {
+        eg_w_init(&name, -1);
+        eg_w_str(&name, eg_options.log_dir);
+        eg_w_char(&name, '/');
+        eg_w_i64(&name, pid);
+        if (k) {
+            eg_w_char(&name, '.');
+            eg_w_i64(&name, k);
+        }
+        eg_w_str(&name, ".json");
+        memcpy(final, name.buf, name.n);
+        final[name.n] = 0;
+        if (syscall(SYS_renameat2, AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0)
+            return;
+        if (errno != EEXIST)
+            break;
+    }
+    syscall(SYS_unlinkat, AT_FDCWD, tmp, 0);
 }
 
 /* Once per process: an exit handler may end it again (_exit from an
@@ -133,5 +179,6 @@ void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t 
                  "\"errors_dropped\":0");
     json_argv(&w, argv, argv_len);
     eg_w_str(&w, "}\n");
-    append(&w);
+    if (!append(&w) && !w.failed)
+        file_it(&w, pid);
 }

@@ -247,3 +247,27 @@ Test(report_edges, leaks_group_by_site_with_their_stacks_below)
     cr_assert_null(strstr(r.err, "[2]"), "one group: %s", r.err);
     run_free(&r);
 }
+
+/* A FIFO in the report directory is named and skipped, never waited on. */
+Test(report_edges, a_fifo_among_the_reports_does_not_hang_the_command, .timeout = 30)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "/bin/sh", "-c",
+                                 "d=${EXITGUARD_OPTIONS#*log_dir=}; d=${d%%:*}; mkfifo \"$d/zz.json\"",
+                                 NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert(strstr(r.err, "zz.json': not a regular file"), "%s", r.err);
+    run_free(&r);
+}
+
+/* exitguard under exitguard: the inner run's token is its own, so the
+ * inner run still finds the leak and fails. */
+Test(report_edges, a_nested_run_reads_its_own_reports)
+{
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", (char *)build_path("exitguard"), "--error-exitcode", "3",
+                                 "--", (char *)build_path("tests/programs/leak_one"), NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 3, "the inner run found the leak: %s", r.err);
+    cr_assert(strstr(r.err, "exitguard: 1 process, 1 leaked: 1 fd leaked"), "%s", r.err);
+    run_free(&r);
+}

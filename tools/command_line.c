@@ -21,7 +21,7 @@
       "print rules for the leaks found, after the summary (or into FILE)")       \
     X(OPT_BASELINE, "baseline", "FILE",                                         \
       "report only leaks not in FILE, an earlier run's --json document")         \
-    X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created 0700 if missing)") \
+    X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created if missing: 0700, 01733 as root)") \
     X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                \
       "exit with N (0-255) if anything was found (see below)")                    \
     X(OPT_CHILDREN, "children", "POLICY",                                      \

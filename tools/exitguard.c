@@ -231,6 +231,8 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < sizeof random; i++)
             snprintf(token + 2 * i, 3, "%02x", random[i]);
     set_run_token(token);
+    if (!token[0] && plan.dir.path) /* no token: no way to refuse a planted file */
+        close_to_other_users(plan.dir.path);
     if (plan.preload && set_preload_env(library, plan.dir.path, token, policy.passed) != 0) {
         complain("cannot set the command's environment: out of memory");
         plan.no_reports = "out of memory";

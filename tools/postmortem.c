@@ -233,7 +233,10 @@ static json_t *errors(const struct registry *g)
 }
 
 /* Its temp files still on disk (the same file: device and inode), removed
- * now if it ran with tempfiles=unlink. */
+ * now if it ran with tempfiles=unlink -- only when the registry file is
+ * the command's own uid's: one another user wrote (a process that changed
+ * uid, or anyone who found the directory) could name any path, and the
+ * command may be root. */
 static json_t *tempfiles(const struct registry *g)
 {
     json_t *list = json_array();
@@ -248,7 +251,7 @@ static json_t *tempfiles(const struct registry *g)
             st.st_ino != t->ino)
             continue; /* another process's, or gone: no leak */
         const char *action = "kept";
-        if (g->r->tempfiles_policy == 1 /* unlink */)
+        if (g->r->tempfiles_policy == 1 /* unlink */ && g->st.st_uid == geteuid())
             action = unlink(t->path) == 0 ? "removed" : "remove_failed";
         json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:o}", "path", t->path, "fd",
                                               t->fd, "seq", (json_int_t)t->seq, "action", action,
@@ -374,14 +377,19 @@ static void insert_by_pid(json_t *reports, json_t *report)
 
 enum outcome { DONE, KEEP_FILE, REMOVE_FILE };
 
+/* A later image of this process ended and reported: its end document
+ * (an exec document is an earlier image's). */
 static int has_report(json_t *reports, json_int_t pid)
 {
     size_t i;
     json_t *report;
-    json_array_foreach(reports, i, report)
+    json_array_foreach(reports, i, report) {
+        const char *how =
+            json_string_value(json_object_get(json_object_get(report, "end"), "how"));
         if (json_integer_value(json_object_get(report, "pid")) == pid &&
-            !json_is_true(json_object_get(report, "postmortem")))
+            !json_is_true(json_object_get(report, "postmortem")) && how && strcmp(how, "exec"))
             return 1;
+    }
     return 0;
 }
 

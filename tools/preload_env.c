@@ -71,13 +71,15 @@ int set_preload_env(const char *library, const char *log_dir, const char *token,
     /* exitguard's keys first, the user's after them: theirs win */
     const char *user = getenv("EXITGUARD_OPTIONS");
     char *options;
-    if (asprintf(&options, "%s%s%s%s%s%s%s%s", log_dir ? "log_dir=" : "", log_dir ? log_dir : "",
+    if (asprintf(&options, "%s%s%s%s%s%s", log_dir ? "log_dir=" : "", log_dir ? log_dir : "",
                  log_dir ? ":report=json" : "", log_dir && *policy ? ":" : "", policy,
-                 log_dir && *token ? ":run_token=" : "", log_dir ? token : "",
                  user && *user ? ":" : "") < 0)
         return -1;
+    /* the run token last: it must win over one in the user's keys (an
+     * outer exitguard's), or this run would refuse its own reports */
     char *joined;
-    int n = asprintf(&joined, "%s%s", options, user ? user : "");
+    int n = asprintf(&joined, "%s%s%s%s", options, user ? user : "",
+                     log_dir && *token ? ":run_token=" : "", log_dir ? token : "");
     free(options);
     if (n < 0)
         return -1;

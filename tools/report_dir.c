@@ -53,21 +53,30 @@ static const char *in_memory_dir(void)
  * test run as nobody, a server dropping privileges): their reports must
  * arrive.  So the directory is 01733, as /tmp but unlistable -- others
  * may create files there, never list, read, replace or remove the tree's
- * (each file is 0600, its creator's) -- and the run's record file is
- * 0622, appendable by all, readable by root alone.  A file another user
- * plants there is refused for lack of the run's token (reports.c).  As
- * any other user, the command's tree cannot change uid (a set-user-ID
- * program runs without exitguard): 0700 stays. */
+ * (each file is 0600, its creator's).  The run's record file stays its
+ * creator's alone (a file others may write, they may also empty): a
+ * process of another uid files its report as a document of its own.  A
+ * file another user plants there is refused for lack of the run's token
+ * (reports.c).  As any other user, the command's tree cannot change uid
+ * (a set-user-ID program runs without exitguard): 0700 stays. */
 static void open_to_other_users(const char *path)
 {
     if (geteuid() != 0)
         return;
-    chmod(path, 01733);
-    char records[4096];
-    snprintf(records, sizeof records, "%s/" RECORDS_NAME, path);
-    int fd = open(records, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    /* by fd, not by name: a path under another user's directory could be
+     * swapped for a link meanwhile */
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) {
-        fchmod(fd, 0622);
+        fchmod(fd, 01733);
+        close(fd);
+    }
+}
+
+void close_to_other_users(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        fchmod(fd, 0700);
         close(fd);
     }
 }

@@ -11,6 +11,9 @@ struct report_dir {
 
 /* Each returns 0, or -1 after one line saying why (dir->path stays NULL). */
 int make_temporary_report_dir(struct report_dir *dir);
+
+/* Back to 0700: the run has no token to tell its files from others'. */
+void close_to_other_users(const char *path);
 int make_output_report_dir(struct report_dir *dir, const char *path);
 int use_user_report_dir(struct report_dir *dir, const char *path);
 

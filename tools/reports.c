@@ -144,9 +144,14 @@ static json_t *read_report(const char *dir, const char *name)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        complain("cannot read report '%s': %s", path, strerror(errno));
+    /* O_NONBLOCK: a FIFO planted there must not hang the command */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        complain("cannot read report '%s': %s", path,
+                 fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
     /* fdopen, not json_loadfd: that reads one byte per system call */
@@ -174,7 +179,7 @@ static void read_records(const char *dir, long long from, struct loaded **loaded
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, RECORDS_NAME);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
         lseek(fd, (off_t)from, SEEK_SET) < 0) {
