@@ -79,21 +79,19 @@ int eg_report_pid(void)
     return eg_in_vfork_child ? (int)syscall(SYS_getpid) : eg_pid;
 }
 
-/* The registry read is another process's (a forked child's borrowed
- * view, or a vfork child's): nothing in it is this process's doing. */
-static int borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
+int eg_report_borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
 
 /* Why the report could not be filed, for a reader of the registry file
  * left behind (tools/postmortem.c). */
 static void note_unfiled(int error)
 {
-    if (!borrowed())
+    if (!eg_report_borrowed())
         eg_region->report_errno = error;
 }
 
 static int report_ppid(void)
 {
-    return borrowed() ? eg_region->pid : eg_region->ppid;
+    return eg_report_borrowed() ? eg_region->pid : eg_region->ppid;
 }
 
 /* A record of the process this one was forked from, for an fd that was
@@ -120,7 +118,7 @@ static int is_held(int fd, struct eg_fd_slot *s)
 {
     if (fd <= 2)
         return 0;
-    if (stock_at_exec && (borrowed() || EG_GET(s->pid) != eg_pid))
+    if (stock_at_exec && (eg_report_borrowed() || EG_GET(s->pid) != eg_pid))
         return held_at_fork(s);
     uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
     return EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
@@ -255,7 +253,7 @@ static unsigned count_leaks(void) { return each_leak(0, 0); }
  * this process's are [errors_first, errors_end). */
 static unsigned errors_first(void)
 {
-    unsigned n = borrowed() ? atomic_load(&eg_region->nerrors) : eg_region->errors_inherited;
+    unsigned n = eg_report_borrowed() ? atomic_load(&eg_region->nerrors) : eg_region->errors_inherited;
     return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
 }
 
@@ -267,7 +265,7 @@ static unsigned errors_end(void)
 
 unsigned eg_report_count_errors(void)
 {
-    if (borrowed())
+    if (eg_report_borrowed())
         return 0; /* its misuse is not recorded; the rest is its parent's */
     return atomic_load_explicit(&eg_region->nerrors, memory_order_acquire) -
            eg_region->errors_inherited;
@@ -879,7 +877,7 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
  * leaves if the report cannot be written (tools/postmortem.c). */
 static void note_end(const struct eg_end *end)
 {
-    if (borrowed() || end->how == EG_END_EXEC)
+    if (eg_report_borrowed() || end->how == EG_END_EXEC)
         return;
     eg_region->end_code = end->code;
     atomic_store(&eg_region->end_how, (uint32_t)end->how + 1);
@@ -909,7 +907,7 @@ void eg_report(const struct eg_end *end, const struct eg_plan *p)
 done:
     /* A program that cannot run under us never takes the registry file
      * over: this exec report is the process's last word. */
-    if (!borrowed()) /* the registry is the parent's */
+    if (!eg_report_borrowed()) /* the registry is the parent's */
         eg_region_reported(end->how == EG_END_EXEC && !end->exec_unchecked, filed);
     if (p->symbolize)
         eg_symbolize_end();

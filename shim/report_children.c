@@ -10,7 +10,6 @@
 #include "options.h"
 #include "registry.h"
 #include "report_parts.h"
-#include "vfork.h"
 
 
 const char *eg_unchecked_name(unsigned unchecked)
@@ -58,7 +57,7 @@ unsigned eg_report_children_count(void)
 
 static unsigned reaped(void)
 {
-    if (eg_region_borrowed || eg_in_vfork_child)
+    if (eg_report_borrowed())
         return 0; /* the count is the parent's */
     return atomic_load(&eg_region->children_reaped);
 }

@@ -12,6 +12,9 @@
 const char *eg_self_exe(void);
 /* The pid the report speaks for (a vfork child's, in one). */
 int eg_report_pid(void);
+/* The registry read is another process's (a forked child's borrowed
+ * view, or a vfork child's): nothing in it is this process's doing. */
+int eg_report_borrowed(void);
 const char *eg_signal_name(int sig, char *buf); /* buf: 20 bytes */
 
 /* {"pc":"0x..","module":"..","offset":"0x.."} */

@@ -68,22 +68,17 @@ static char *group_identity(enum leak_kind kind, json_t *leak)
 }
 
 /* kind, site and target kind: what puts leaks in one group */
-static char *site_identity(enum leak_kind kind, json_t *leak)
+struct leak_group *leak_group_of(struct leak_groups *groups, enum leak_kind kind, json_t *leak)
 {
     char *site = leak_site(json_object_get(leak, "stack")), *identity = NULL;
     const char *target = json_string_value(json_object_get(leak, "kind"));
     if (site && asprintf(&identity, "%s\n%s\n%s", leak_kind_name(kind), site,
                          target ? target : "") < 0)
         identity = NULL;
-    free(site);
-    return identity;
-}
-
-struct leak_group *leak_group_of(struct leak_groups *groups, enum leak_kind kind, json_t *leak)
-{
-    char *identity = site_identity(kind, leak);
-    if (!identity)
+    if (!identity) {
+        free(site);
         return NULL;
+    }
     json_t *position = json_object_get(groups->index, identity);
     struct leak_group *group = NULL;
     if (position) {
@@ -94,12 +89,15 @@ struct leak_group *leak_group_of(struct leak_groups *groups, enum leak_kind kind
                                         json_integer((json_int_t)groups->count)) == 0) {
             groups->groups = more;
             group = &more[groups->count++];
-            *group = (struct leak_group){.last = -1, .here_node = -1, .stacks = json_object()};
+            *group = (struct leak_group){.last = -1, .here_node = -1, .stacks = json_object(),
+                                         .kind = kind, .site = site};
+            site = NULL;
         } else if (more) {
             groups->groups = more;
         }
     }
     free(identity);
+    free(site);
     return group;
 }
 
@@ -168,6 +166,7 @@ void free_leak_groups(struct leak_groups *groups)
     for (size_t i = 0; i < groups->count; i++) {
         json_decref(groups->groups[i].stacks);
         free(groups->groups[i].first);
+        free(groups->groups[i].site);
     }
     json_decref(groups->index);
     free(groups->groups);

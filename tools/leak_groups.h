@@ -26,6 +26,8 @@ struct leak_group {
     size_t here;
     size_t emitted;   /* lines printed for it in that process */
     json_t *stacks;   /* full-stack identity -> {"n": leaks, "stack": [...]} */
+    enum leak_kind kind;
+    char *site;       /* leak_site of its first leak */
     char *first;      /* the identity of the stack printed in full */
 };
 

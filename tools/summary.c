@@ -511,7 +511,6 @@ void print_summary(FILE *to, json_t *reports, json_t *leftovers, char *const *co
     fputs("exitguard: report for ", to);
     print_command(to, command);
     fprintf(to, " (%s)\n", how);
-    print_top_sites(to, reports);
 
     struct process_tree tree;
     size_t listed = 0, nfolded = 0;
@@ -519,6 +518,8 @@ void print_summary(FILE *to, json_t *reports, json_t *leftovers, char *const *co
     if (build_process_tree(reports, &tree) == 0 &&
         (s.shown = calloc(tree.count + 1, 1)) != NULL) {
         s.grouped = collect_leak_groups(&tree, &s.groups) == 0;
+        if (s.grouped)
+            print_top_sites(to, &s.groups);
         listed = choose_shown(&s, &nfolded);
         for (size_t i = 0; i < tree.count; i++)
             if (tree.nodes[i].parent < 0)
