@@ -386,12 +386,20 @@ static const char *error_name(uint32_t kind)
     }
 }
 
-void eg_json_run_token(struct eg_writer *w)
+void eg_json_head(struct eg_writer *w, int pid, int ppid)
 {
-    if (!eg_options.run_token[0])
-        return;
-    eg_w_str(w, ",\"run_token\":");
-    eg_w_json_str(w, eg_options.run_token);
+    eg_w_str(w, "{\"exitguard_report\":");
+    eg_w_i64(w, EG_REPORT_SCHEMA);
+    if (eg_options.run_token[0]) {
+        eg_w_str(w, ",\"run_token\":");
+        eg_w_json_str(w, eg_options.run_token);
+    }
+    eg_w_str(w, ",\"pid\":");
+    eg_w_i64(w, pid);
+    eg_w_str(w, ",\"ppid\":");
+    eg_w_i64(w, ppid);
+    eg_w_str(w, ",\"exe\":");
+    eg_w_json_str(w, eg_self_exe());
 }
 
 void eg_json_end(struct eg_writer *w, const struct eg_end *end)
@@ -429,15 +437,7 @@ void eg_json_end(struct eg_writer *w, const struct eg_end *end)
 
 void eg_report_json(struct eg_writer *w, const struct eg_end *end)
 {
-    eg_w_str(w, "{\"exitguard_report\":");
-    eg_w_i64(w, EG_REPORT_SCHEMA);
-    eg_json_run_token(w);
-    eg_w_str(w, ",\"pid\":");
-    eg_w_i64(w, eg_report_pid());
-    eg_w_str(w, ",\"ppid\":");
-    eg_w_i64(w, report_ppid());
-    eg_w_str(w, ",\"exe\":");
-    eg_w_json_str(w, eg_self_exe());
+    eg_json_head(w, eg_report_pid(), report_ppid());
     eg_w_str(w, ",\"argv\":[");
     for (uint32_t off = 0; off < eg_region->argv_len;) {
         if (off)

@@ -21,8 +21,9 @@ const char *eg_signal_name(int sig, char *buf); /* buf: 20 bytes */
 void eg_json_frame(struct eg_writer *w, uint64_t pc);
 /* "signal":N,"name":"SIGX" (no braces) */
 void eg_json_signal(struct eg_writer *w, int sig);
-/* ,"run_token":"..." when the command set one */
-void eg_json_run_token(struct eg_writer *w);
+/* {"exitguard_report":N,"run_token":...,"pid":..,"ppid":..,"exe":.. --
+ * the head of every report document (no closing brace) */
+void eg_json_head(struct eg_writer *w, int pid, int ppid);
 /* {"how":"exit","status":N} and the other ends */
 void eg_json_end(struct eg_writer *w, const struct eg_end *end);
 /* [frame, ...] of a depot stack */

@@ -161,15 +161,8 @@ void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t 
         eg_region_drop_predecessor(pid); /* this image's end supersedes it */
     struct eg_writer w;
     eg_w_init(&w, -1);
-    eg_w_str(&w, "\n{\"exitguard_report\":");
-    eg_w_i64(&w, EG_REPORT_SCHEMA);
-    eg_json_run_token(&w);
-    eg_w_str(&w, ",\"pid\":");
-    eg_w_i64(&w, pid);
-    eg_w_str(&w, ",\"ppid\":");
-    eg_w_i64(&w, eg_region ? eg_region->pid : (int)syscall(SYS_getppid));
-    eg_w_str(&w, ",\"exe\":");
-    eg_w_json_str(&w, eg_self_exe());
+    eg_w_char(&w, '\n');
+    eg_json_head(&w, pid, eg_region ? eg_region->pid : (int)syscall(SYS_getppid));
     eg_w_str(&w, ",\"end\":");
     eg_json_end(&w, end);
     eg_w_str(&w, ",\"stack_depth\":");

@@ -84,7 +84,7 @@ Test(report_edges, a_post_mortem_with_everything_suppressed_prints_no_header)
 /* A child that execs only after its parent ended (and its parent's
  * report named it by the fork) is named by what it became, with what it
  * was forked as, in the summary and the JSON alike. */
-Test(report_edges, a_child_is_named_by_what_it_became)
+Test(report_edges, a_child_is_named_by_what_it_became, .timeout = 30)
 {
     char dir[] = "/tmp/exitguard-became.XXXXXX", script[1024], json[300];
     cr_assert(mkdtemp(dir));
@@ -122,7 +122,7 @@ Test(report_edges, a_child_is_named_by_what_it_became)
 /* A child whose exec report exists and whose new image (sleep, which
  * acquires nothing) wrote nothing before the command ended it: said as
  * it is, without "before it could write a report". */
-Test(report_edges, an_exec_report_then_a_leftover_says_what_is_known)
+Test(report_edges, an_exec_report_then_a_leftover_says_what_is_known, .timeout = 30)
 {
     struct run r;
     run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/programs/startup"),
