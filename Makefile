@@ -175,3 +175,7 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all check check-compat check-sanitize bench install clean
+
+# Each larger test family (fuzzing, torture, packaging, the HTML report) keeps
+# its rules in a fragment of its own.
+include $(wildcard mk/*.mk)
