@@ -113,8 +113,10 @@ static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
         c = eg_at(off);
     }
     c->seq = eg_next_seq();
-    c->pid = pid;
-    c->parent = eg_pid;
+    atomic_store_explicit(&c->pid, pid, memory_order_relaxed);
+    if (off)
+        c->parent = eg_pid; /* a reused record is ours already, and walks
+                               read it before they look at its state */
     c->stack = eg_stack_here();
     c->via = via;
     atomic_store_explicit(&c->stream, (uint64_t)(uintptr_t)stream, memory_order_relaxed);

@@ -336,8 +336,10 @@ static void go_private(uint64_t used)
 int eg_region_borrowed;
 uint64_t eg_fork_seq = UINT64_MAX;
 /* Noted before a fork for the child to adopt: the parent's own eg_fork_seq
- * (from its own fork) must not change. */
-static uint64_t seq_at_fork = UINT64_MAX;
+ * (from its own fork) must not change.  Per thread: glibc runs the prepare
+ * handlers of concurrent forks concurrently, and each child goes on in the
+ * thread that forked it (ThreadSanitizer, tests/tsan). */
+static __thread uint64_t seq_at_fork = UINT64_MAX;
 
 /* A parent that still borrows its own parent's registry has nothing of
  * its own in it: its child's fork point is its own. */

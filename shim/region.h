@@ -118,7 +118,8 @@ struct eg_finalizer {
     uint32_t next;             /* offset of the next older finalizer */
     uint32_t owner_next;       /* next older one in the same obj/fd bucket */
     _Atomic uint32_t outcome;
-    int32_t detail;            /* while RUNNING: the thread running it */
+    _Atomic int32_t detail;    /* while RUNNING: the thread running it (read
+                                  by the exit sequence waiting for it) */
     _Atomic uint64_t ended_seq; /* the sequence when it left ALIVE: a forked
                                    child's late copy of the registry revives
                                    one that was alive at its fork */
@@ -179,7 +180,7 @@ enum eg_child_outcome {  /* what the exit sequence found and did */
 };
 struct eg_child {
     uint64_t seq;             /* creation sequence, shared by all kinds */
-    int32_t pid;
+    _Atomic int32_t pid;      /* rewritten when a reaped record is reused */
     int32_t parent;           /* the process that started it (fork copies) */
     uint32_t stack;           /* depot id: where it was started */
     uint32_t via;             /* enum eg_via */
