@@ -44,3 +44,12 @@ check-man: $(MAN)/exitguard.1 $(B)/exitguard
 check: check-man
 
 .PHONY: install-man check-man
+
+# The Debian packages (debian/), built with dpkg-buildpackage from a copy of
+# the tree, checked with lintian, unpacked into a scratch root and used from
+# there: tests/package/run.sh says how and why.
+check-package:
+	tests/package/run.sh . $(B)/pkg $(VERSION)
+check: check-package
+
+.PHONY: check-package
