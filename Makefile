@@ -49,7 +49,16 @@ $(B)/shim/%.o: shim/%.S Makefile | $(B)/shim
 $(B)/libexitguard.so: $(SHIM_OBJ)
 	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl
 
-$(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) | $(B)
+# The command finds the library at LIBDIR taken relative to PREFIX (from
+# PREFIX/bin/..), then at LIBDIR itself (tools/library_path.c).  That part
+# is noted in a file, so that `make install` with a LIBDIR the command was
+# not built for (a multiarch lib/<triplet>) rebuilds it; a staged install
+# (PREFIX=DIR, LIBDIR=DIR/lib) does not need to.
+LIBDIR_FROM_PREFIX = $(patsubst $(PREFIX)/%,%,$(LIBDIR))
+$(B)/libdir: FORCE | $(B)
+	@echo '$(LIBDIR_FROM_PREFIX)' | cmp -s - $@ || echo '$(LIBDIR_FROM_PREFIX)' > $@
+FORCE:
+$(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) $(B)/libdir | $(B)
 	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) -DEXITGUARD_PREFIX='"$(PREFIX)"' -DEXITGUARD_LIBDIR='"$(LIBDIR)"' \
 	    -DEXITGUARD_VERSION='"$(VERSION)"' $(LDFLAGS) -o $@ $(CMD_SRC) -ljansson -ldl
 
