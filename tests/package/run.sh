@@ -59,6 +59,9 @@ for f in usr/include/exitguard.h "usr/lib/$multiarch/pkgconfig/exitguard.pc" \
          usr/share/man/man3/exitguard.3.gz usr/share/man/man3/exitguard_finalize.3.gz; do
     grep -q " \./$f\( -> .*\)\?\$" <<< "$dev_files" || fail "libexitguard-dev lacks /$f"
 done
+# what apt must bring: jansson for the command, libdw for names in stacks
+dpkg-deb -f "$deb" Depends | grep -q 'libjansson4' || fail "exitguard does not depend on libjansson4"
+dpkg-deb -f "$deb" Recommends | grep -q 'libdw1' || fail "exitguard does not recommend libdw1"
 if leaked=$(grep -rlF -e "$src" "$root"); then
     fail "installed files name the source tree: $leaked"
 fi
