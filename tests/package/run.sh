@@ -96,7 +96,7 @@ zcat "$root/usr/share/man/man1/exitguard.1.gz" | grep -qF "/usr/lib/$multiarch/l
 # The dev package, as a user builds against it (the .pc names /usr:
 # the scratch root is its sysroot)
 PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$root/usr/lib/$multiarch/pkgconfig" \
-    PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1 \
+    PKG_CONFIG_SYSROOT_DIR="$root" \
     pkg-config --cflags --libs exitguard > "$work/pc.flags"
 # shellcheck disable=SC2046
 cc -std=gnu11 -Wall -Wextra -Werror -o "$work/finalize" "$src/examples/finalize.c" $(cat "$work/pc.flags")
