@@ -45,7 +45,9 @@ $(B)/shim/%.o: shim/%.S Makefile | $(B)/shim
 # load (60k instructions, half of what preloading costs a /bin/true); a
 # quiet process calls a handful of them.
 # Not $(CPPFLAGS): with _FORTIFY_SOURCE the library's own calls to open
-# would go to __open_2 and friends, names it interposes itself.
+# would go to __open_2 and friends, names it interposes itself.  The SONAME
+# is the name a program linked with -lexitguard recorded anyway; a library
+# in a linker directory without one is an error to lintian.
 $(B)/libexitguard.so: $(SHIM_OBJ)
 	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl
 
