@@ -44,12 +44,25 @@ $(B)/shim/%.o: shim/%.S Makefile | $(B)/shim
 # Lazy binding: with -z now every process resolved all ~100 imports at
 # load (60k instructions, half of what preloading costs a /bin/true); a
 # quiet process calls a handful of them.
+# Not $(CPPFLAGS): with _FORTIFY_SOURCE the library's own calls to open
+# would go to __open_2 and friends, names it interposes itself.  The SONAME
+# is the name a program linked with -lexitguard recorded anyway; a library
+# in a linker directory without one is an error to lintian.
 $(B)/libexitguard.so: $(SHIM_OBJ)
-	$(CC) $(SHIM_CFLAGS) -shared -Wl,--no-undefined -o $@ $^ -ldl
+	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl
 
-$(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) | $(B)
-	$(CC) $(BASE_CFLAGS) -DEXITGUARD_LIBDIR='"$(LIBDIR)"' -DEXITGUARD_VERSION='"$(VERSION)"' \
-	    -o $@ $(CMD_SRC) -ljansson -ldl
+# The command finds the library at LIBDIR taken relative to PREFIX (from
+# PREFIX/bin/..), then at LIBDIR itself (tools/library_path.c).  That part
+# is noted in a file, so that `make install` with a LIBDIR the command was
+# not built for (a multiarch lib/<triplet>) rebuilds it; a staged install
+# (PREFIX=DIR, LIBDIR=DIR/lib) does not need to.
+LIBDIR_FROM_PREFIX = $(patsubst $(PREFIX)/%,%,$(LIBDIR))
+$(B)/libdir: FORCE | $(B)
+	@echo '$(LIBDIR_FROM_PREFIX)' | cmp -s - $@ || echo '$(LIBDIR_FROM_PREFIX)' > $@
+FORCE:
+$(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) $(B)/libdir | $(B)
+	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) -DEXITGUARD_PREFIX='"$(PREFIX)"' -DEXITGUARD_LIBDIR='"$(LIBDIR)"' \
+	    -DEXITGUARD_VERSION='"$(VERSION)"' $(LDFLAGS) -o $@ $(CMD_SRC) -ljansson -ldl
 
 # ---- tests ----
 $(B)/tests/programs/%: tests/programs/%.c include/exitguard.h | $(B)/tests/programs

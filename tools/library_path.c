@@ -24,6 +24,19 @@ static char *regular_file(const char *path)
     return NULL;
 }
 
+/* LIBDIR as seen from PREFIX/bin, where the command is installed: a tree
+ * that was moved (dpkg -x into a scratch root, a DESTDIR staging copy)
+ * still finds its own library, in lib or a multiarch lib/<triplet>. */
+static const char *libdir_under_prefix(void)
+{
+#if defined EXITGUARD_LIBDIR && defined EXITGUARD_PREFIX
+    size_t n = strlen(EXITGUARD_PREFIX);
+    if (strncmp(EXITGUARD_LIBDIR, EXITGUARD_PREFIX, n) == 0 && EXITGUARD_LIBDIR[n] == '/')
+        return EXITGUARD_LIBDIR + n + 1;
+#endif
+    return "lib";
+}
+
 char *find_library(void)
 {
     char exe[PATH_MAX];
@@ -36,14 +49,14 @@ char *find_library(void)
     char *slash = strrchr(exe, '/');
     *slash = '\0'; /* the kernel's answer is absolute: there is a slash */
 
-    char beside[PATH_MAX + 32], installed[PATH_MAX + 32];
+    char beside[PATH_MAX + 32], installed[2 * PATH_MAX];
     snprintf(beside, sizeof beside, "%s/" LIBRARY_NAME, exe);
-    snprintf(installed, sizeof installed, "%s/../lib/" LIBRARY_NAME, exe);
+    snprintf(installed, sizeof installed, "%s/../%s/" LIBRARY_NAME, exe, libdir_under_prefix());
     char *found = regular_file(beside);
     if (!found)
         found = regular_file(installed);
 #ifdef EXITGUARD_LIBDIR
-    /* an install whose LIBDIR is not PREFIX/lib (lib64, a multiarch dir) */
+    /* an install whose LIBDIR is not under PREFIX */
     if (!found)
         found = regular_file(EXITGUARD_LIBDIR "/" LIBRARY_NAME);
 #endif
