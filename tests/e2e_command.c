@@ -2,6 +2,7 @@
  * reports, exits with the command's status (or --error-exitcode). */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -161,4 +162,23 @@ Test(command, verbose_names_fds_closed_behind_exitguards_back)
              number_after(r.out, "raw "));
     cr_assert(strstr(r.err, want), "no '%s' in:\n%s", want, r.err);
     run_free(&r);
+}
+
+/* An exitguard copied away from its library (a broken install) still runs
+ * the command, says what it looked for, and keeps the command's status. */
+Test(command, a_missing_library_still_runs_the_command)
+{
+    char dir[] = "/tmp/eg-nolib-XXXXXX", copy[64], cmd[256];
+    cr_assert(mkdtemp(dir));
+    snprintf(copy, sizeof copy, "%s/exitguard", dir);
+    snprintf(cmd, sizeof cmd, "cp %s %s", build_path("exitguard"), copy);
+    cr_assert_eq(system(cmd), 0);
+    struct run r;
+    run_plain(&r, (char *[]){copy, "--", "/bin/sh", "-c", "echo out; exit 5", NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 5, "%s", r.err);
+    cr_assert_str_eq(r.out, "out\n");
+    cr_assert(strstr(r.err, "exitguard: cannot find libexitguard.so (looked for "), "%s", r.err);
+    cr_assert(strstr(r.err, "running the command without it"), "%s", r.err);
+    run_free(&r);
+    remove_tree(dir);
 }

@@ -69,9 +69,15 @@ static const char *make_report_dir(const struct command_line *cl, const struct u
     return make_temporary_report_dir(dir) == 0 ? NULL : no_directory;
 }
 
-static struct plan plan_reports(const struct command_line *cl, const struct user_options *user)
+/* Said already, by find_library: the command runs without the library. */
+static const char no_library[] = "libexitguard.so was not found";
+
+static struct plan plan_reports(const struct command_line *cl, const struct user_options *user,
+                                const char *library)
 {
     struct plan plan = {.preload = 1};
+    if (!library)
+        return (struct plan){.preload = 0, .no_reports = no_library};
     plan.no_reports = make_report_dir(cl, user, &plan.dir);
     if (!plan.no_reports && user_report_not_json(user))
         plan.no_reports = strcmp(user->report, "none") == 0 ? "EXITGUARD_OPTIONS sets report=none"
@@ -196,9 +202,9 @@ int main(int argc, char **argv)
     case PARSE_RUN: break;
     }
     char *library = find_library();
-    if (!library || !library_path_usable(library)) {
+    if (library && !library_path_usable(library)) {
         free(library);
-        return 2;
+        library = NULL;
     }
 
     struct user_options user;
@@ -213,7 +219,7 @@ int main(int argc, char **argv)
         return 2;
     }
     choose_colors(cl.color, STDERR_FILENO);
-    struct plan plan = plan_reports(&cl, &user);
+    struct plan plan = plan_reports(&cl, &user, library);
     struct policy_plan policy;
     plan_policy(&cl, &user, &policy);
     free_user_options(&user);

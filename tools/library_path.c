@@ -60,7 +60,13 @@ char *find_library(void)
     if (!found)
         found = regular_file(EXITGUARD_LIBDIR "/" LIBRARY_NAME);
 #endif
+#ifdef EXITGUARD_LIBDIR
+    const char *configured = " and " EXITGUARD_LIBDIR "/" LIBRARY_NAME;
+#else
+    const char *configured = "";
+#endif
     if (!found)
-        complain("cannot find " LIBRARY_NAME ": looked for %s and %s", beside, installed);
+        complain("cannot find " LIBRARY_NAME " (looked for %s, %s%s): running the command "
+                 "without it", beside, installed, configured);
     return found;
 }
