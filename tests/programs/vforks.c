@@ -117,15 +117,15 @@ static int report_dies(const char *self)
     int p[2];
     if (pipe(p) != 0)
         return 2;
+    close(p[0]); /* before the fork: no reader, ever (closed after it, the
+                    child's report could fill the buffer first) */
     pid_t pid = fork();
     if (pid == 0) {
         dup2(p[1], 2);
-        close(p[0]);
         close(p[1]);
         execl(self, "vforks", "report-dies-inner", (char *)NULL);
         _exit(127);
     }
-    close(p[0]);
     close(p[1]);
     int status = 0;
     waitpid(pid, &status, 0);
