@@ -6,7 +6,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 BASE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) -Ishim -Iinclude
 B = build
-VERSION = 0.1.0
+# one version, the header's: the package, pkg-config and --version follow it
+VERSION := $(shell sed -n 's/^#define EXITGUARD_VERSION "\(.*\)"/\1/p' include/exitguard.h)
 
 SHIM_SRC = $(wildcard shim/*.c)
 SHIM_ASM = $(wildcard shim/*_$(shell uname -m).S)

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exitguard.h"
 #include "harness.h"
 
 /* A directory for the test's files, removed by finish(). */
@@ -314,7 +315,7 @@ Test(command_formats, sarif_points_at_the_acquiring_line)
     json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
     json_t *driver = json_object_get(json_object_get(run, "tool"), "driver");
     cr_assert_str_eq(json_string_value(json_object_get(driver, "name")), "exitguard");
-    cr_assert_str_eq(json_string_value(json_object_get(driver, "version")), "0.1.0");
+    cr_assert_str_eq(json_string_value(json_object_get(driver, "version")), EXITGUARD_VERSION);
     json_t *results = json_object_get(run, "results");
     cr_assert_eq(json_array_size(results), 1);
     json_t *result = json_array_get(results, 0);
