@@ -1,0 +1,321 @@
+#define _GNU_SOURCE
+#include "html_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "html_escape.h"
+#include "html_sections.h"
+#include "html_style.h"
+#include "leftovers_json.h"
+#include "shell_words.h"
+#include "summary.h"
+#include "wait_status.h"
+
+/* What `print(to, arg)` writes, escaped. */
+static void print_escaped_of(FILE *to, void (*print)(FILE *, void *), void *arg)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *buffer = open_memstream(&text, &size);
+    if (!buffer)
+        return;
+    print(buffer, arg);
+    if (fclose(buffer) == 0)
+        print_html(to, text);
+    free(text);
+}
+
+static void put_command(FILE *to, void *command)
+{
+    print_command(to, command);
+}
+
+struct final_line {
+    const struct totals *totals;
+    size_t unreadable;
+};
+
+/* The summary's last line, without "exitguard: " and its newline. */
+static void put_final_line(FILE *to, void *arg)
+{
+    const struct final_line *f = arg;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *buffer = open_memstream(&text, &size);
+    if (!buffer)
+        return;
+    print_final_line(buffer, f->totals, f->unreadable);
+    if (fclose(buffer) == 0 && text) {
+        const char *start = strncmp(text, "exitguard: ", 11) == 0 ? text + 11 : text;
+        fwrite(start, 1, strcspn(start, "\n"), to);
+    }
+    free(text);
+}
+
+static size_t suppressed_total(const struct leak_filters *filters)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < filters->rules.count; i++)
+        total += filters->rules.rules[i].suppressed;
+    return total;
+}
+
+/* One box of the totals, when there is something to count: `bad` when a
+ * count above 0 is a finding. */
+static void print_total(FILE *to, const char *label, size_t n, int bad)
+{
+    if (n)
+        fprintf(to, "<li%s><b>%zu</b>%s</li>\n", bad ? " class=\"bad\"" : "", n, label);
+}
+
+/* The same, shown at 0 too: what the run is about, and what filters did. */
+static void print_total_always(FILE *to, const char *label, size_t n, int bad)
+{
+    fprintf(to, "<li class=\"%s\"><b>%zu</b>%s</li>\n", !n ? "zero" : bad ? "bad" : "", n, label);
+}
+
+static void print_header(FILE *to, const struct html_run *run)
+{
+    const struct totals *t = run->totals;
+    char how[64];
+    describe_wait_status(run->wait_status, how, sizeof how);
+    fputs("<header>\n<h1>exitguard: <span class=\"name\">", to);
+    print_escaped_of(to, put_command, (void *)run->command);
+    fprintf(to, "</span></h1>\n<p>The command %s.</p>\n", how);
+    struct final_line f = {t, run->unreadable};
+    fprintf(to, "<p class=\"verdict %s\" id=\"verdict\">", totals_have_findings(t) ? "found" : "clean");
+    print_escaped_of(to, put_final_line, &f);
+    fputs("</p>\n<ul class=\"totals\" id=\"totals\">\n", to);
+    print_total_always(to, "processes", t->processes, 0);
+    print_total_always(to, "leaked", t->leaking_processes, 1);
+    print_total_always(to, "fds leaked", t->leaks, 1);
+    print_total(to, "of them across exec", t->exec_leaks, 1);
+    print_total(to, "fd misuses", t->errors, 1);
+    print_total(to, "temp files left", t->tempfiles, 1);
+    print_total(to, "finalizers failed", t->finalizer_failures, 1);
+    print_total(to, "child processes left", t->children, 1);
+    print_total(to, "still running after the command", t->leftovers, 1);
+    print_total(to, "threads still running", t->threads, 0);
+    print_total(to, "processes without a report", t->unreported, 1);
+    if (run->filters->rules.count)
+        print_total_always(to, "suppressed", suppressed_total(run->filters), 0);
+    if (run->filters->baseline_path)
+        print_total_always(to, "hidden by the baseline", run->filters->baseline_removed, 0);
+    print_total(to, "unreadable reports", run->unreadable, 1);
+    fputs("</ul>\n</header>\n", to);
+}
+
+/* How many items of each of html_kinds the page shows. */
+static void count_kinds(const struct html_run *run, size_t counts[HTML_KINDS])
+{
+    const struct totals *t = run->totals;
+    size_t finalizers = 0, r;
+    json_t *report;
+    json_array_foreach(run->reports, r, report)
+        finalizers += report_finalizer_failures(report) + report_finalizers_skipped(report);
+    size_t n[HTML_KINDS] = {t->leaks - t->exec_leaks, t->exec_leaks, t->children, t->tempfiles,
+                            t->threads, t->errors, finalizers};
+    memcpy(counts, n, sizeof n);
+}
+
+/* The filters are check boxes before <main>, so that CSS alone hides
+ * what is unchecked (input:not(:checked) ~ main .k-KIND): no script. */
+static void print_filter_style(FILE *to)
+{
+    for (int k = 0; k < HTML_KINDS; k++)
+        fprintf(to, "#show-%s:not(:checked)~main .k-%s{display:none}\n"
+                    "#show-%s:checked~main label[for=show-%s]{color:inherit;"
+                    "text-decoration:none;background:#eef2fb}\n",
+                html_kinds[k], html_kinds[k], html_kinds[k], html_kinds[k]);
+    fputs("#show-quiet:not(:checked)~main li.quiet{display:none}\n"
+          "#show-quiet:checked~main label[for=show-quiet]{color:inherit;text-decoration:none;"
+          "background:#eef2fb}\n", to);
+}
+
+static const char *const kind_labels[HTML_KINDS] = {
+    "fds left open", "fds handed across exec", "child processes", "temp files",
+    "threads", "fd misuses", "finalizers"};
+
+static void print_filter_boxes(FILE *to)
+{
+    for (int k = 0; k < HTML_KINDS; k++)
+        fprintf(to, "<input type=\"checkbox\" class=\"filter\" id=\"show-%s\" checked>\n",
+                html_kinds[k]);
+    fputs("<input type=\"checkbox\" class=\"filter\" id=\"show-quiet\" checked>\n", to);
+}
+
+static void print_filter_labels(FILE *to, const size_t counts[HTML_KINDS])
+{
+    fputs("<nav class=\"filters\" id=\"filters\">show:\n", to);
+    for (int k = 0; k < HTML_KINDS; k++)
+        if (counts[k])
+            fprintf(to, "<label for=\"show-%s\">%s (%zu)</label>\n", html_kinds[k],
+                    kind_labels[k], counts[k]);
+    fputs("<label for=\"show-quiet\">processes that left nothing</label>\n</nav>\n", to);
+}
+
+static void put_leftover(FILE *to, void *leftover)
+{
+    print_leftover(to, leftover);
+}
+
+static void print_leftovers_section(FILE *to, json_t *leftovers)
+{
+    size_t i, shown = 0;
+    json_t *leftover;
+    json_array_foreach(leftovers, i, leftover)
+        shown += !leftover_reported_as_child(leftover);
+    if (!shown)
+        return;
+    fprintf(to, "<section id=\"leftovers\">\n<h2>Still running when the command ended (%zu)</h2>\n"
+                "<ul class=\"items\">\n", shown);
+    json_array_foreach(leftovers, i, leftover) {
+        if (leftover_reported_as_child(leftover))
+            continue; /* shown under the process that left it */
+        fputs("<li class=\"item\">", to);
+        print_escaped_of(to, put_leftover, leftover);
+        fputs("</li>\n", to);
+    }
+    fputs("</ul>\n</section>\n", to);
+}
+
+static void print_filters_section(FILE *to, const struct leak_filters *filters)
+{
+    if (!filters->rules.count && !filters->baseline_path)
+        return;
+    fputs("<section id=\"suppressions\">\n<h2>Suppressions and baseline</h2>\n", to);
+    json_t *rules = suppressions_used_json(&filters->rules);
+    if (json_array_size(rules)) {
+        fputs("<table class=\"rules\">\n<tr><th>rule</th><th>where</th><th>suppressed</th></tr>\n", to);
+        size_t i;
+        json_t *rule;
+        json_array_foreach(rules, i, rule) {
+            fputs("<tr><td class=\"mono\">", to);
+            print_html(to, json_string_value(json_object_get(rule, "rule")));
+            fputs("</td><td class=\"mono\">", to);
+            print_html(to, json_string_value(json_object_get(rule, "file")));
+            fprintf(to, ":%lld</td><td>%lld</td></tr>\n",
+                    (long long)json_integer_value(json_object_get(rule, "line")),
+                    (long long)json_integer_value(json_object_get(rule, "suppressed")));
+        }
+        fputs("</table>\n", to);
+    }
+    json_decref(rules);
+    if (filters->baseline_path) {
+        fprintf(to, "<p>%zu %s in the baseline <code>", filters->baseline_removed,
+                filters->baseline_removed == 1 ? "leak" : "leaks");
+        print_html(to, filters->baseline_path);
+        fputs("</code>, not shown.</p>\n", to);
+    }
+    fputs("</section>\n", to);
+}
+
+/* Node lists of each group, for the sites section. */
+struct membership {
+    struct html_page *page;
+    long node;
+};
+
+static void note_member(enum leak_kind kind, json_t *leak, void *arg)
+{
+    struct membership *m = arg;
+    struct leak_group *group = leak_group_of(&m->page->groups, kind, leak);
+    if (!group)
+        return;
+    size_t g = (size_t)(group - m->page->groups.groups);
+    size_t n = m->page->nmembers[g];
+    if (n && m->page->members[g][n - 1] == m->node)
+        return;
+    long *more = realloc(m->page->members[g], (n + 1) * sizeof *more);
+    if (!more)
+        return;
+    more[n] = m->node;
+    m->page->members[g] = more;
+    m->page->nmembers[g] = n + 1;
+}
+
+static void note_members(long at, void *arg)
+{
+    struct membership *m = arg;
+    m->node = at;
+    for_each_leak(&m->page->tree.nodes[at], note_member, m);
+}
+
+static int open_page(struct html_page *page, const struct html_run *run)
+{
+    *page = (struct html_page){.run = run};
+    if (build_process_tree(run->reports, &page->tree) != 0)
+        return -1;
+    page->grouped = collect_leak_groups(&page->tree, &page->groups) == 0;
+    size_t n = page->groups.count + 1;
+    page->members = calloc(n, sizeof *page->members);
+    page->nmembers = calloc(n, sizeof *page->nmembers);
+    page->here_node = calloc(n, sizeof *page->here_node);
+    page->here = calloc(n, sizeof *page->here);
+    if (!page->members || !page->nmembers || !page->here_node || !page->here)
+        page->grouped = 0;
+    if (page->grouped) {
+        for (size_t g = 0; g < page->groups.count; g++)
+            page->here_node[g] = -1;
+        struct membership m = {page, -1};
+        for_each_node(&page->tree, note_members, &m);
+    }
+    return 0;
+}
+
+static void close_page(struct html_page *page)
+{
+    for (size_t g = 0; page->members && g < page->groups.count; g++)
+        free(page->members[g]);
+    free(page->members);
+    free(page->nmembers);
+    free(page->here_node);
+    free(page->here);
+    free_leak_groups(&page->groups);
+    free_process_tree(&page->tree);
+}
+
+int print_html_report(FILE *to, const struct html_run *run)
+{
+    struct html_page page;
+    if (open_page(&page, run) != 0) {
+        close_page(&page);
+        return -1;
+    }
+    /* a fresh nonce: the page's own script runs, nothing else would,
+     * even if some text escaped the escaping */
+    unsigned char random[16];
+    char nonce[sizeof random * 2 + 1] = "";
+    if (getrandom(random, sizeof random, 0) == (ssize_t)sizeof random)
+        for (size_t i = 0; i < sizeof random; i++)
+            snprintf(nonce + 2 * i, 3, "%02x", random[i]);
+    fprintf(to, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                "style-src 'unsafe-inline'; script-src 'nonce-%s'\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                "<title>exitguard: ", nonce);
+    print_escaped_of(to, put_command, (void *)run->command);
+    fprintf(to, "</title>\n<style>\n%s", html_style);
+    print_filter_style(to);
+    fputs("</style>\n</head>\n<body>\n", to);
+    print_header(to, run);
+    size_t counts[HTML_KINDS];
+    count_kinds(run, counts);
+    print_filter_boxes(to);
+    fputs("<main>\n", to);
+    print_filter_labels(to, counts);
+    fputs("<nav><a href=\"#tree\">processes</a><a href=\"#sites\">leak sites</a>", to);
+    if (json_array_size(run->leftovers))
+        fputs("<a href=\"#leftovers\">still running</a>", to);
+    fputs("</nav>\n", to);
+    print_html_tree(to, &page);
+    print_html_sites(to, &page);
+    print_leftovers_section(to, run->leftovers);
+    print_filters_section(to, run->filters);
+    fprintf(to, "</main>\n<footer>written by exitguard --html</footer>\n"
+                "<script nonce=\"%s\">\n%s</script>\n</body>\n</html>\n", nonce, html_script);
+    close_page(&page);
+    return fflush(to) == 0 && !ferror(to) ? 0 : -1;
+}
