@@ -306,12 +306,13 @@ int print_html_report(FILE *to, const struct html_run *run)
     print_filter_boxes(to);
     fputs("<main>\n", to);
     print_filter_labels(to, counts);
-    fputs("<nav><a href=\"#tree\">processes</a><a href=\"#sites\">leak sites</a>", to);
+    fputs("<nav><a href=\"#sites\">leak sites</a><a href=\"#tree\">processes</a>", to);
     if (json_array_size(run->leftovers))
         fputs("<a href=\"#leftovers\">still running</a>", to);
     fputs("</nav>\n", to);
-    print_html_tree(to, &page);
+    /* the sites first: in a run of hundreds of processes, what to fix */
     print_html_sites(to, &page);
+    print_html_tree(to, &page);
     print_leftovers_section(to, run->leftovers);
     print_filters_section(to, run->filters);
     fprintf(to, "</main>\n<footer>written by exitguard --html</footer>\n"

@@ -7,8 +7,10 @@
 #include "source_lines.h"
 #include "stack_text.h"
 
-/* A site lists this many processes, then says how many more. */
-#define PROCESSES_SHOWN 100
+/* A site names this many of its processes, and lists up to
+ * PROCESSES_SHOWN of them when asked, then says how many more. */
+#define PROCESSES_INLINE 3
+#define PROCESSES_SHOWN 1000
 /* and this many of the stacks that reach it, most leaks first */
 #define STACKS_SHOWN 10
 
@@ -124,14 +126,26 @@ static void print_site(FILE *to, const struct html_page *page, const struct leak
             group->kind == LEAK_THREAD ? (group->count == 1 ? "thread" : "threads")
                                        : (group->count == 1 ? "leak" : "leaks"),
             group->processes, group->processes == 1 ? "process" : "processes");
+    /* three inline, as the summary names them; all of them a click away */
+    size_t n = page->nmembers[g];
     fputs("<p class=\"procs\">in ", to);
-    for (size_t i = 0; i < page->nmembers[g] && i < PROCESSES_SHOWN; i++) {
-        fputs(i ? ", " : "", to);
+    for (size_t i = 0; i < n && i < PROCESSES_INLINE; i++) {
+        fputs(!i ? "" : i + 1 == n ? " and " : ", ", to);
         print_html_node_link(to, page, page->members[g][i]);
     }
-    if (page->nmembers[g] > PROCESSES_SHOWN)
-        fprintf(to, " and %zu more", page->nmembers[g] - PROCESSES_SHOWN);
-    fputs("</p>\n", to);
+    if (n > PROCESSES_INLINE) {
+        fprintf(to, " and %zu more</p>\n<details class=\"procs\"><summary>all %zu processes"
+                    "</summary>", n - PROCESSES_INLINE, n);
+        for (size_t i = 0; i < n && i < PROCESSES_SHOWN; i++) {
+            fputs(i ? ", " : "", to);
+            print_html_node_link(to, page, page->members[g][i]);
+        }
+        if (n > PROCESSES_SHOWN)
+            fprintf(to, " and %zu more", n - PROCESSES_SHOWN);
+        fputs("</details>\n", to);
+    } else {
+        fputs("</p>\n", to);
+    }
     json_t *first = json_object_get(json_object_get(group->stacks, group->first ? group->first : ""),
                                     "stack");
     print_source(to, page, first);

@@ -83,6 +83,7 @@ struct writer {
     FILE *to;
     struct html_page *page;
     long node;
+    const unsigned char *open; /* choose_open's */
 };
 
 static void print_leak_item(struct writer *w, enum leak_kind kind, item_printer *print,
@@ -292,6 +293,48 @@ static void print_body(struct writer *w, const struct tree_node *node)
     }
 }
 
+/* A process with nothing of its own to show: each of its leaks is in a
+ * group an earlier process had first (`first`: the nodes that had some
+ * group first), and it has no other finding.  It stays closed (one
+ * line), as the summary counts it instead of listing it: 500 test
+ * processes leaking one fd are 500 lines, not 1000. */
+static int folded(const struct html_page *page, const unsigned char *first, long at)
+{
+    const struct tree_node *node = &page->tree.nodes[at];
+    if (!page->grouped || first[at])
+        return 0;
+    for (size_t d = 0; d < node->ndocs; d++) {
+        json_t *report = node->docs[d];
+        if (report_errors(report) || report_finalizer_failures(report) ||
+            report_finalizers_skipped(report) || report_is_postmortem(report) ||
+            json_object_get(json_object_get(report, "end"), "unchecked"))
+            return 0;
+    }
+    return 1;
+}
+
+/* Which <details> are open: a process with something of its own, and
+ * the ones above it.  NULL if out of memory (then every one with news). */
+static unsigned char *choose_open(const struct html_page *page)
+{
+    size_t n = page->tree.count;
+    unsigned char *open = calloc(n + 1, 1), *first = calloc(n + 1, 1);
+    if (!open || !first) {
+        free(open);
+        free(first);
+        return NULL;
+    }
+    for (size_t g = 0; page->grouped && g < page->groups.count; g++)
+        if (page->nmembers[g])
+            first[page->members[g][0]] = 1;
+    for (size_t i = 0; i < n; i++)
+        if (page->tree.nodes[i].news && !folded(page, first, (long)i))
+            for (long at = (long)i; at >= 0 && !open[at]; at = page->tree.nodes[at].parent)
+                open[at] = 1;
+    free(first);
+    return open;
+}
+
 static void print_branch(struct writer *w, long at, int depth);
 
 static void print_node(struct writer *w, long at, int depth)
@@ -306,7 +349,8 @@ static void print_node(struct writer *w, long at, int depth)
         fputs("</div></li>\n", w->to);
         return;
     }
-    fprintf(w->to, "<details%s><summary>", node->listed ? " open" : "");
+    int open = w->open ? w->open[at] : node->listed;
+    fprintf(w->to, "<details%s><summary>", open ? " open" : "");
     print_header(w->to, node);
     fputs("</summary>\n", w->to);
     w->node = at;
@@ -337,9 +381,11 @@ void print_html_tree(FILE *to, struct html_page *page)
                 "<p><button type=\"button\" data-open=\"1\" hidden>expand all</button>"
                 "<button type=\"button\" data-open=\"0\" hidden>collapse all</button></p>\n"
                 "<ul class=\"tree\">\n", page->tree.count, listed);
-    struct writer w = {to, page, -1};
+    unsigned char *open = choose_open(page);
+    struct writer w = {to, page, -1, open};
     for (size_t i = 0; i < page->tree.count; i++)
         if (page->tree.nodes[i].parent < 0)
             print_branch(&w, (long)i, 0);
+    free(open);
     fputs("</ul>\n</section>\n", to);
 }
