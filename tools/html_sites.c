@@ -13,6 +13,8 @@
 #define PROCESSES_SHOWN 1000
 /* and this many of the stacks that reach it, most leaks first */
 #define STACKS_SHOWN 10
+/* The sites that leaked most are open; the rest are one line each. */
+#define SITES_OPEN 5
 
 static int by_leaks(const void *a, const void *b)
 {
@@ -115,17 +117,20 @@ static void print_stacks(FILE *to, const struct leak_group *group)
     free(stacks);
 }
 
-static void print_site(FILE *to, const struct html_page *page, const struct leak_group *group)
+static void print_site(FILE *to, const struct html_page *page, const struct leak_group *group,
+                       int open)
 {
     size_t g = (size_t)(group - page->groups.groups);
     const char *kind = leak_kind_name(group->kind);
-    fprintf(to, "<section class=\"site k-%s\" id=\"site-%zu\">\n<h3><span class=\"badge k-%s\">%s"
-                "</span> <span class=\"name\">", kind, g + 1, kind, kind);
+    fprintf(to, "<section class=\"site k-%s\" id=\"site-%zu\"><details%s><summary>\n"
+                "<h3><span class=\"badge k-%s\">%s</span> <span class=\"name\">", kind, g + 1,
+            open ? " open" : "", kind, kind);
     print_html(to, group->site);
     fprintf(to, "</span> <span class=\"count\">%zu %s in %zu %s</span></h3>\n", group->count,
             group->kind == LEAK_THREAD ? (group->count == 1 ? "thread" : "threads")
                                        : (group->count == 1 ? "leak" : "leaks"),
             group->processes, group->processes == 1 ? "process" : "processes");
+    fputs("</summary>\n", to);
     /* three inline, as the summary names them; all of them a click away */
     size_t n = page->nmembers[g];
     fputs("<p class=\"procs\">in ", to);
@@ -150,7 +155,7 @@ static void print_site(FILE *to, const struct html_page *page, const struct leak
                                     "stack");
     print_source(to, page, first);
     print_stacks(to, group);
-    fputs("</section>\n", to);
+    fputs("</details></section>\n", to);
 }
 
 void print_html_sites(FILE *to, struct html_page *page)
@@ -170,7 +175,7 @@ void print_html_sites(FILE *to, struct html_page *page)
     fprintf(to, "<p>%zu %s, where the program acquired what it left, most leaks first.</p>\n", n,
             n == 1 ? "site" : "sites");
     for (size_t i = 0; i < n; i++)
-        print_site(to, page, ranked[i]);
+        print_site(to, page, ranked[i], i < SITES_OPEN);
     free(ranked);
     fputs("</section>\n", to);
 }

@@ -49,6 +49,7 @@ const char html_style[] =
     "a.site{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:13px}\n"
     "section.site{border:1px solid var(--line);border-radius:6px;padding:10px 12px;margin:10px 0}\n"
     "section.site:target{outline:2px solid #4a78c2}\n"
+    "section.site summary h3{display:inline}\n"
     ".count{color:#555;font-weight:normal}\n"
     ".procs{margin:4px 0;font-size:13px}\n"
     ".source{background:var(--soft);border:1px solid var(--line);border-radius:4px;margin:6px 0}\n"

@@ -34,6 +34,12 @@ python3 "$here/check_dom.py" run "$out/run.dom"
 browser --screenshot="$out/run.png" --window-size=1200,1500 "file://$out/run.html" >/dev/null
 test -s "$out/run.png"
 
+# the filters and buttons clicked, in a frame of a page of ours
+cp "$here/behaviour.html" "$out/behaviour.html"
+browser --allow-file-access-from-files --dump-dom "file://$out/behaviour.html" \
+    >"$out/behaviour.dom"
+python3 "$here/check_dom.py" behaviour "$out/behaviour.dom"
+
 # JavaScript off: the page without its script (headless Chromium with
 # scripts disabled dumps no DOM at all)
 sed '/^<script nonce=/,/^<\/script>/d' "$out/run.html" >"$out/nojs.html"

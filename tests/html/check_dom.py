@@ -7,7 +7,9 @@
   check_dom.py nojs DOM      the same page without its script
   check_dom.py big N DOM     N processes of leak_one under one shell
   check_dom.py timing DOM    the load time the timing page measured
+  check_dom.py behaviour DOM what behaviour.html saw when it clicked
 """
+import json
 import sys
 from html.parser import HTMLParser
 
@@ -163,6 +165,20 @@ def main():
         sites = dom.find("section", "site")
         check(len(sites) == 1, "one site, not %d" % len(sites))
         check(sites and "%d leaks in %d processes" % (n, n) in sites[0].text(), "its count")
+    elif mode == "behaviour":
+        t = one(dom.find(id="t"), "the result")
+        try:
+            seen = json.loads(t.text() if t else "")
+        except ValueError:
+            seen = {}
+        want = {"fd_before": "all", "misuse_before": "all",
+                "fd_unchecked": "hidden", "fd_sites_unchecked": "hidden",
+                "misuse_fd_unchecked": "all", "fd_again": "all",
+                "quiet_before": "all", "quiet_unchecked": "hidden",
+                "found_quiet_unchecked": "all",
+                "open_after_collapse": 0, "closed_after_expand": 0}
+        for key, value in want.items():
+            check(seen.get(key) == value, "%s: %r, not %r" % (key, seen.get(key), value))
     elif mode == "timing":
         t = one(dom.find(id="t"), "the timing")
         text = t.text() if t else ""
