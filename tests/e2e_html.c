@@ -65,7 +65,7 @@ static char *final_line(const char *err)
 Test(html, the_page_shows_the_run_as_the_summary_does)
 {
     char script[600];
-    snprintf(script, sizeof script, "%s >/dev/null; %s >/dev/null",
+    snprintf(script, sizeof script, "%s >/dev/null; %s >/dev/null; exit 3",
              build_path("tests/programs/leak_one"), build_path("tests/programs/leak_tree"));
     struct run r;
     run_exitguard(&r, (char *[]){"--html", (char *)page_path(), "--error-exitcode", "7", "--",
@@ -79,6 +79,7 @@ Test(html, the_page_shows_the_run_as_the_summary_does)
     snprintf(verdict, sizeof verdict, "<p class=\"verdict found\" id=\"verdict\">%s</p>", line);
     assert_has(page, verdict);
     assert_has(page, "3 leaked: 3 fds leaked");
+    assert_has(page, "<span class=\"pid\" id=\"status\">(exited with status 3)</span></h1>");
     /* every process in the tree, the child of leak_tree under its parent */
     cr_assert_eq(count_in(page, "<li class=\"proc"), 6, "sh, leak_one, leak_tree, its child, 2 true: %s", page);
     assert_has(page, "fd 4: file /etc/hostname (O_RDONLY, no O_CLOEXEC), opened by open");

@@ -81,9 +81,10 @@ static void print_header(FILE *to, const struct html_run *run)
     const struct totals *t = run->totals;
     char how[64];
     describe_wait_status(run->wait_status, how, sizeof how);
-    fputs("<header>\n<h1>exitguard: <span class=\"name\">", to);
+    /* the summary's first line */
+    fputs("<header>\n<h1>exitguard: report for <span class=\"name\">", to);
     print_escaped_of(to, put_command, (void *)run->command);
-    fprintf(to, "</span></h1>\n<p>The command %s.</p>\n", how);
+    fprintf(to, "</span> <span class=\"pid\" id=\"status\">(%s)</span></h1>\n", how);
     struct final_line f = {t, run->unreadable};
     fprintf(to, "<p class=\"verdict %s\" id=\"verdict\">", totals_have_findings(t) ? "found" : "clean");
     print_escaped_of(to, put_final_line, &f);

@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || {
 rm -rf "$out"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+trap 'status=$?; [ $status -eq 0 ] ||
+    echo "tests/html: failed; the pages, DOMs and chromium.log are in $out" >&2' EXIT
 
 # --no-sandbox: its sandbox refuses to run as root (CI may be root)
 browser() {
