@@ -10,6 +10,7 @@ const char html_style[] =
     "header,main{max-width:1100px;margin:0 auto;padding:0 20px}\n"
     "header{padding-top:14px}\n"
     "h1{font-size:20px;margin:8px 0;word-break:break-all}\n"
+    "h1 .pid{font-size:15px;font-weight:normal}\n"
     "h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}\n"
     "h3{font-size:15px;margin:0 0 6px}\n"
     "code,pre,.mono{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:13px}\n"

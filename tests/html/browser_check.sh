@@ -33,7 +33,7 @@ mkdir "$out/<script>alert(1)<"
     exec 3>'$out/<script>alert(1)</script>'" 2>"$out/run.err"
 browser --dump-dom "file://$out/run.html" >"$out/run.dom"
 python3 "$here/check_dom.py" run "$out/run.dom"
-browser --screenshot="$out/run.png" --window-size=1200,1500 "file://$out/run.html" >/dev/null
+browser --screenshot="$out/run.png" --window-size=1200,2400 "file://$out/run.html" >/dev/null
 test -s "$out/run.png"
 
 # the filters and buttons clicked, in a frame of a page of ours
