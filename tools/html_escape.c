@@ -1,5 +1,6 @@
 #include "html_escape.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void print_html_n(FILE *to, const char *text, size_t length)
@@ -27,4 +28,17 @@ void print_html(FILE *to, const char *text)
 {
     if (text)
         print_html_n(to, text, strlen(text));
+}
+
+void print_html_of(FILE *to, void (*print)(FILE *, void *), void *arg)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *buffer = open_memstream(&text, &size);
+    if (!buffer)
+        return;
+    print(buffer, arg);
+    if (fclose(buffer) == 0)
+        print_html(to, text);
+    free(text);
 }

@@ -12,4 +12,7 @@
 void print_html_n(FILE *to, const char *text, size_t length);
 void print_html(FILE *to, const char *text);
 
+/* What `print(to, arg)` writes, escaped. */
+void print_html_of(FILE *to, void (*print)(FILE *, void *), void *arg);
+
 #endif

@@ -9,153 +9,6 @@
 #include "html_sections.h"
 #include "html_style.h"
 #include "leftovers_json.h"
-#include "shell_words.h"
-#include "summary.h"
-#include "wait_status.h"
-
-/* What `print(to, arg)` writes, escaped. */
-static void print_escaped_of(FILE *to, void (*print)(FILE *, void *), void *arg)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *buffer = open_memstream(&text, &size);
-    if (!buffer)
-        return;
-    print(buffer, arg);
-    if (fclose(buffer) == 0)
-        print_html(to, text);
-    free(text);
-}
-
-static void put_command(FILE *to, void *command)
-{
-    print_command(to, command);
-}
-
-struct final_line {
-    const struct totals *totals;
-    size_t unreadable;
-};
-
-/* The summary's last line, without "exitguard: " and its newline. */
-static void put_final_line(FILE *to, void *arg)
-{
-    const struct final_line *f = arg;
-    char *text = NULL;
-    size_t size = 0;
-    FILE *buffer = open_memstream(&text, &size);
-    if (!buffer)
-        return;
-    print_final_line(buffer, f->totals, f->unreadable);
-    if (fclose(buffer) == 0 && text) {
-        const char *start = strncmp(text, "exitguard: ", 11) == 0 ? text + 11 : text;
-        fwrite(start, 1, strcspn(start, "\n"), to);
-    }
-    free(text);
-}
-
-static size_t suppressed_total(const struct leak_filters *filters)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < filters->rules.count; i++)
-        total += filters->rules.rules[i].suppressed;
-    return total;
-}
-
-/* One box of the totals, when there is something to count: `bad` when a
- * count above 0 is a finding. */
-static void print_total(FILE *to, const char *label, size_t n, int bad)
-{
-    if (n)
-        fprintf(to, "<li%s><b>%zu</b>%s</li>\n", bad ? " class=\"bad\"" : "", n, label);
-}
-
-/* The same, shown at 0 too: what the run is about, and what filters did. */
-static void print_total_always(FILE *to, const char *label, size_t n, int bad)
-{
-    fprintf(to, "<li class=\"%s\"><b>%zu</b>%s</li>\n", !n ? "zero" : bad ? "bad" : "", n, label);
-}
-
-static void print_header(FILE *to, const struct html_run *run)
-{
-    const struct totals *t = run->totals;
-    char how[64];
-    describe_wait_status(run->wait_status, how, sizeof how);
-    /* the summary's first line */
-    fputs("<header>\n<h1>exitguard: report for <span class=\"name\">", to);
-    print_escaped_of(to, put_command, (void *)run->command);
-    fprintf(to, "</span> <span class=\"pid\" id=\"status\">(%s)</span></h1>\n", how);
-    struct final_line f = {t, run->unreadable};
-    fprintf(to, "<p class=\"verdict %s\" id=\"verdict\">", totals_have_findings(t) ? "found" : "clean");
-    print_escaped_of(to, put_final_line, &f);
-    fputs("</p>\n<ul class=\"totals\" id=\"totals\">\n", to);
-    print_total_always(to, "processes", t->processes, 0);
-    print_total_always(to, "leaked", t->leaking_processes, 1);
-    print_total_always(to, "fds leaked", t->leaks, 1);
-    print_total(to, "of them across exec", t->exec_leaks, 1);
-    print_total(to, "fd misuses", t->errors, 1);
-    print_total(to, "temp files left", t->tempfiles, 1);
-    print_total(to, "finalizers failed", t->finalizer_failures, 1);
-    print_total(to, "child processes left", t->children, 1);
-    print_total(to, "still running after the command", t->leftovers, 1);
-    print_total(to, "threads still running", t->threads, 0);
-    print_total(to, "processes without a report", t->unreported, 1);
-    if (run->filters->rules.count)
-        print_total_always(to, "suppressed", suppressed_total(run->filters), 0);
-    if (run->filters->baseline_path)
-        print_total_always(to, "hidden by the baseline", run->filters->baseline_removed, 0);
-    print_total(to, "unreadable reports", run->unreadable, 1);
-    fputs("</ul>\n</header>\n", to);
-}
-
-/* How many items of each of html_kinds the page shows. */
-static void count_kinds(const struct html_run *run, size_t counts[HTML_KINDS])
-{
-    const struct totals *t = run->totals;
-    size_t finalizers = 0, r;
-    json_t *report;
-    json_array_foreach(run->reports, r, report)
-        finalizers += report_finalizer_failures(report) + report_finalizers_skipped(report);
-    size_t n[HTML_KINDS] = {t->leaks - t->exec_leaks, t->exec_leaks, t->children, t->tempfiles,
-                            t->threads, t->errors, finalizers};
-    memcpy(counts, n, sizeof n);
-}
-
-/* The filters are check boxes before <main>, so that CSS alone hides
- * what is unchecked (input:not(:checked) ~ main .k-KIND): no script. */
-static void print_filter_style(FILE *to)
-{
-    for (int k = 0; k < HTML_KINDS; k++)
-        fprintf(to, "#show-%s:not(:checked)~main .k-%s{display:none}\n"
-                    "#show-%s:checked~main label[for=show-%s]{color:inherit;"
-                    "text-decoration:none;background:#eef2fb}\n",
-                html_kinds[k], html_kinds[k], html_kinds[k], html_kinds[k]);
-    fputs("#show-quiet:not(:checked)~main li.quiet{display:none}\n"
-          "#show-quiet:checked~main label[for=show-quiet]{color:inherit;text-decoration:none;"
-          "background:#eef2fb}\n", to);
-}
-
-static const char *const kind_labels[HTML_KINDS] = {
-    "fds left open", "fds handed across exec", "child processes", "temp files",
-    "threads", "fd misuses", "finalizers"};
-
-static void print_filter_boxes(FILE *to)
-{
-    for (int k = 0; k < HTML_KINDS; k++)
-        fprintf(to, "<input type=\"checkbox\" class=\"filter\" id=\"show-%s\" checked>\n",
-                html_kinds[k]);
-    fputs("<input type=\"checkbox\" class=\"filter\" id=\"show-quiet\" checked>\n", to);
-}
-
-static void print_filter_labels(FILE *to, const size_t counts[HTML_KINDS])
-{
-    fputs("<nav class=\"filters\" id=\"filters\">show:\n", to);
-    for (int k = 0; k < HTML_KINDS; k++)
-        if (counts[k])
-            fprintf(to, "<label for=\"show-%s\">%s (%zu)</label>\n", html_kinds[k],
-                    kind_labels[k], counts[k]);
-    fputs("<label for=\"show-quiet\">processes that left nothing</label>\n</nav>\n", to);
-}
 
 static void put_leftover(FILE *to, void *leftover)
 {
@@ -176,7 +29,7 @@ static void print_leftovers_section(FILE *to, json_t *leftovers)
         if (leftover_reported_as_child(leftover))
             continue; /* shown under the process that left it */
         fputs("<li class=\"item\">", to);
-        print_escaped_of(to, put_leftover, leftover);
+        print_html_of(to, put_leftover, leftover);
         fputs("</li>\n", to);
     }
     fputs("</ul>\n</section>\n", to);
@@ -297,16 +150,14 @@ int print_html_report(FILE *to, const struct html_run *run)
                 "style-src 'unsafe-inline'; script-src 'nonce-%s'\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<title>exitguard: ", nonce);
-    print_escaped_of(to, put_command, (void *)run->command);
+    print_html_command(to, run->command);
     fprintf(to, "</title>\n<style>\n%s", html_style);
-    print_filter_style(to);
+    print_html_filter_style(to);
     fputs("</style>\n</head>\n<body>\n", to);
-    print_header(to, run);
-    size_t counts[HTML_KINDS];
-    count_kinds(run, counts);
-    print_filter_boxes(to);
+    print_html_header(to, run);
+    print_html_filter_boxes(to);
     fputs("<main>\n", to);
-    print_filter_labels(to, counts);
+    print_html_filter_labels(to, run);
     fputs("<nav><a href=\"#sites\">leak sites</a><a href=\"#tree\">processes</a>", to);
     if (json_array_size(run->leftovers))
         fputs("<a href=\"#leftovers\">still running</a>", to);

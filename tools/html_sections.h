@@ -8,6 +8,8 @@
 #include "leak_groups.h"
 #include "process_tree.h"
 
+/* Anchors: a process is "nI", I its node in `tree`; a site "site-N", N
+ * its group's index in `groups` plus one. */
 struct html_page {
     const struct html_run *run;
     struct process_tree tree;
@@ -19,21 +21,29 @@ struct html_page {
     size_t *here;         /* and how many of the group's leaks it showed */
 };
 
+/* <header>: the summary's first and last lines, and the totals. */
+void print_html_header(FILE *to, const struct html_run *run);
+/* The command line, shell-quoted, escaped. */
+void print_html_command(FILE *to, char *const *command);
+
+/* The kind filters (html_style.h): their CSS, their check boxes (before
+ * <main>, so that CSS alone can hide what is unchecked:
+ * input:not(:checked) ~ main .k-KIND) and their labels, inside <main>,
+ * for the kinds the run has. */
+void print_html_filter_style(FILE *to);
+void print_html_filter_boxes(FILE *to);
+void print_html_filter_labels(FILE *to, const struct html_run *run);
+
 /* <section id="tree">: the process tree. */
 void print_html_tree(FILE *to, struct html_page *page);
 /* <section id="sites">: the leak sites, most leaks first. */
 void print_html_sites(FILE *to, struct html_page *page);
 
-/* A site's anchor is "site-N", N its index in page->groups plus one. */
-size_t html_site_number(const struct html_page *page, const struct leak_group *group);
+/* <ul class="items">: the findings of one document of the process at
+ * `node`, in the summary's words, each leak linked to its site. */
+void print_html_items(FILE *to, struct html_page *page, long node, json_t *report);
 
 /* <a href="#nI">NAME (pid N)</a>, NAME cut short for a list. */
 void print_html_node_link(FILE *to, const struct html_page *page, long node);
-
-/* The first line `print` (a finding printer: findings.h, exit_findings.h)
- * writes, escaped, without its indent; the lines after it (the stacks),
- * unescaped, in *rest (malloc'd; NULL if none) unless rest is NULL. */
-void print_html_of(FILE *to, void (*print)(FILE *, json_t *, json_int_t), json_t *item,
-                   json_int_t depth, char **rest);
 
 #endif

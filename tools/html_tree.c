@@ -2,8 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exit_findings.h"
-#include "findings.h"
 #include "html_escape.h"
 #include "html_sections.h"
 #include "process_words.h"
@@ -11,41 +9,9 @@
 #include "stack_text.h"
 #include "totals.h"
 
-/* Repeats of one leak in one process show this many lines, then one
- * saying how many more, as the summary does. */
-#define REPEATS_SHOWN 4
-/* Deeper processes are listed at this depth: browsers stop nesting
- * elements at a few hundred levels. */
+/* Deeper processes are listed at this depth: Chromium's parser stops
+ * nesting at 512 elements (PITFALLS.md), and a process is three. */
 #define MAX_DEPTH 32
-
-typedef void item_printer(FILE *to, json_t *item, json_int_t stack_depth);
-
-void print_html_of(FILE *to, item_printer *print, json_t *item, json_int_t depth, char **rest)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *buffer = open_memstream(&text, &size);
-    if (rest)
-        *rest = NULL;
-    if (!buffer)
-        return;
-    print(buffer, item, depth);
-    if (fclose(buffer) != 0 || !text) {
-        free(text);
-        return;
-    }
-    const char *line = text + strspn(text, " ");
-    size_t length = strcspn(line, "\n");
-    print_html_n(to, line, length);
-    if (rest && line[length] == '\n' && line[length + 1])
-        *rest = strdup(line + length + 1);
-    free(text);
-}
-
-size_t html_site_number(const struct html_page *page, const struct leak_group *group)
-{
-    return (size_t)(group - page->groups.groups) + 1;
-}
 
 static void put_name(FILE *to, const struct tree_node *node)
 {
@@ -71,124 +37,11 @@ void print_html_node_link(FILE *to, const struct html_page *page, long node)
     fprintf(to, " (pid %lld)</a>", (long long)page->tree.nodes[node].pid);
 }
 
-/* The site of a leak, linked to its section. */
-static void print_site_link(FILE *to, struct html_page *page, struct leak_group *group)
-{
-    fprintf(to, " <a class=\"site\" href=\"#site-%zu\">", html_site_number(page, group));
-    print_html(to, group->site);
-    fputs("</a>", to);
-}
-
 struct writer {
     FILE *to;
     struct html_page *page;
-    long node;
     const unsigned char *open; /* choose_open's */
 };
-
-static void print_leak_item(struct writer *w, enum leak_kind kind, item_printer *print,
-                            json_t *item, json_int_t depth)
-{
-    struct html_page *page = w->page;
-    struct leak_group *group = page->grouped ? leak_group_of(&page->groups, kind, item) : NULL;
-    if (group) {
-        size_t g = (size_t)(group - page->groups.groups);
-        if (page->here_node[g] != w->node) {
-            page->here_node[g] = w->node;
-            page->here[g] = 0;
-        }
-        size_t shown = page->here[g]++;
-        if (shown > REPEATS_SHOWN)
-            return;
-        if (shown == REPEATS_SHOWN) {
-            /* how many more: counted once, when the line is written */
-            size_t total = 0, d, i;
-            for (d = 0; d < page->tree.nodes[w->node].ndocs; d++) {
-                json_t *leak;
-                json_array_foreach(leak_array(page->tree.nodes[w->node].docs[d], kind), i, leak)
-                    total += leak_group_of(&page->groups, kind, leak) == group;
-            }
-            fprintf(w->to, "<li class=\"more k-%s\">and %zu more from", leak_kind_name(kind),
-                    total - REPEATS_SHOWN);
-            print_site_link(w->to, page, group);
-            fputs("</li>\n", w->to);
-            return;
-        }
-    }
-    fprintf(w->to, "<li class=\"item k-%s\">", leak_kind_name(kind));
-    char *rest = NULL;
-    print_html_of(w->to, print, item, depth, group ? NULL : &rest);
-    if (group) {
-        print_site_link(w->to, page, group);
-    } else if (rest) { /* out of memory for groups: the stack here */
-        fputs("<pre class=\"stack\">", w->to);
-        print_html(w->to, rest);
-        fputs("</pre>", w->to);
-    }
-    free(rest);
-    fputs("</li>\n", w->to);
-}
-
-/* A finding that is not a leak (a misuse, a finalizer): its stacks here. */
-static void print_other_item(FILE *to, const char *kind, item_printer *print, json_t *item,
-                             json_int_t depth)
-{
-    fprintf(to, "<li class=\"item k-%s\">", kind);
-    char *rest = NULL;
-    print_html_of(to, print, item, depth, &rest);
-    if (rest) {
-        fputs("<pre class=\"stack\">", to);
-        print_html(to, rest);
-        fputs("</pre>", to);
-    }
-    free(rest);
-    fputs("</li>\n", to);
-}
-
-static void print_fd_list(FILE *to, const char *what, json_t *fds)
-{
-    if (!json_array_size(fds))
-        return;
-    fprintf(to, "<li class=\"note\">%s:", what);
-    size_t i;
-    json_t *fd;
-    json_array_foreach(fds, i, fd) {
-        json_t *number = json_is_object(fd) ? json_object_get(fd, "fd") : fd;
-        fprintf(to, "%s fd %lld", i ? "," : "", (long long)json_integer_value(number));
-    }
-    fputs("</li>\n", to);
-}
-
-#define EACH(report, key, i, item) json_array_foreach(json_object_get(report, key), i, item)
-
-static void print_items(struct writer *w, json_t *report)
-{
-    json_int_t depth = json_integer_value(json_object_get(report, "stack_depth"));
-    enum leak_kind fd_kind = report_is_exec(report) ? LEAK_EXEC : LEAK_FD;
-    size_t i;
-    json_t *item;
-    fputs("<ul class=\"items\">\n", w->to);
-    EACH(report, "leaks", i, item)
-        print_leak_item(w, fd_kind, print_leak, item, depth);
-    EACH(report, "errors", i, item)
-        print_other_item(w->to, "misuse", print_error, item, depth);
-    json_int_t dropped = json_integer_value(json_object_get(report, "errors_dropped"));
-    if (dropped > 0)
-        fprintf(w->to, "<li class=\"more k-misuse\">and %lld more fd misuses, not kept</li>\n",
-                (long long)dropped);
-    EACH(report, "children", i, item)
-        print_leak_item(w, LEAK_PROCESS, print_child, item, depth);
-    EACH(report, "tempfiles", i, item)
-        print_leak_item(w, LEAK_TEMPFILE, print_tempfile, item, depth);
-    EACH(report, "finalizers", i, item)
-        if (strcmp(string_or(item, "outcome", "?"), "ran") != 0)
-            print_other_item(w->to, "finalizer", print_finalizer, item, depth);
-    EACH(report, "threads", i, item)
-        print_leak_item(w, LEAK_THREAD, print_thread, item, depth);
-    print_fd_list(w->to, "closed without exitguard seeing it (a raw close syscall?)",
-                  json_object_get(report, "closed_unseen"));
-    fputs("</ul>\n", w->to);
-}
 
 static void print_badge(FILE *to, const char *kind, size_t n, const char *one, const char *many)
 {
@@ -263,12 +116,13 @@ static int node_has_findings(const struct tree_node *node)
 
 /* The exec documents that are not the process's last word, with what
  * they handed on; then the document that ends it. */
-static void print_body(struct writer *w, const struct tree_node *node)
+static void print_body(struct writer *w, long at)
 {
+    const struct tree_node *node = &w->page->tree.nodes[at];
     for (size_t d = 0; d < node->ndocs; d++) {
         json_t *report = node->docs[d];
         if (!report_is_exec(report)) {
-            print_items(w, report);
+            print_html_items(w->to, w->page, at, report);
         } else if (report_has_news(report) &&
                    (d + 1 < node->ndocs || report_has_findings(report))) {
             fputs("<div class=\"exec\">exec'd <span class=\"name\">", w->to);
@@ -288,7 +142,7 @@ static void print_body(struct writer *w, const struct tree_node *node)
                 fprintf(w->to, " handing it %zu %s without O_CLOEXEC", leaks,
                         leaks == 1 ? "fd" : "fds");
             fputs(":</div>\n", w->to);
-            print_items(w, report);
+            print_html_items(w->to, w->page, at, report);
         }
     }
 }
@@ -353,9 +207,8 @@ static void print_node(struct writer *w, long at, int depth)
     fprintf(w->to, "<details%s><summary>", open ? " open" : "");
     print_header(w->to, node);
     fputs("</summary>\n", w->to);
-    w->node = at;
     if (node->news)
-        print_body(w, node);
+        print_body(w, at);
     if (children && depth < MAX_DEPTH) {
         fputs("<ul>\n", w->to);
         print_branch(w, node->first_child, depth + 1);
@@ -382,7 +235,7 @@ void print_html_tree(FILE *to, struct html_page *page)
                 "<button type=\"button\" data-open=\"0\" hidden>collapse all</button></p>\n"
                 "<ul class=\"tree\">\n", page->tree.count, listed);
     unsigned char *open = choose_open(page);
-    struct writer w = {to, page, -1, open};
+    struct writer w = {to, page, open};
     for (size_t i = 0; i < page->tree.count; i++)
         if (page->tree.nodes[i].parent < 0)
             print_branch(&w, (long)i, 0);
