@@ -20,10 +20,12 @@ out=$(cd "$out" && pwd)
 trap 'status=$?; [ $status -eq 0 ] ||
     echo "tests/html: failed; the pages, DOMs and chromium.log are in $out" >&2' EXIT
 
-# --no-sandbox: its sandbox refuses to run as root (CI may be root)
+# --no-sandbox: its sandbox refuses to run as root (CI may be root);
+# --disable-dev-shm-usage: a container's /dev/shm is often 64 MB, where
+# Chromium's renderer crashes
 browser() {
-    timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
-        --user-data-dir="$out/profile" "$@" 2>>"$out/chromium.log"
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+        --no-first-run --user-data-dir="$out/profile" "$@" 2>>"$out/chromium.log"
 }
 
 programs=$build/tests/programs
