@@ -15,6 +15,7 @@
     X(OPT_JSON, "json", "FILE", "write all reports, symbolized, as one JSON document") \
     X(OPT_JUNIT, "junit", "FILE", "write the run as JUnit XML (one testcase per process)") \
     X(OPT_SARIF, "sarif", "FILE", "write the leaks as SARIF 2.1.0, for code-scanning views") \
+    X(OPT_HTML, "html", "FILE", "write the run as one self-contained HTML page to look at") \
     X(OPT_SUPPRESSIONS, "suppressions", "FILE",                                 \
       "leave out the leaks FILE's KIND:PATTERN rules match (repeatable)")        \
     X(OPT_GEN_SUPPRESSIONS, "gen-suppressions", "[=FILE]",                      \
@@ -123,6 +124,7 @@ static enum parse_result apply(enum option_id id, const char *value, struct comm
     case OPT_JSON: out->json_path = value; break;
     case OPT_JUNIT: out->junit_path = value; break;
     case OPT_SARIF: out->sarif_path = value; break;
+    case OPT_HTML: out->html_path = value; break;
     case OPT_BASELINE: out->baseline_path = value; break;
     case OPT_GEN_SUPPRESSIONS: out->gen_suppressions = value ? value : GEN_SUPPRESSIONS_STDERR; break;
     case OPT_SUPPRESSIONS: {

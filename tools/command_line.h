@@ -14,6 +14,7 @@ struct command_line {
     const char *json_path;  /* --json FILE, or NULL */
     const char *junit_path; /* --junit FILE, or NULL */
     const char *sarif_path; /* --sarif FILE, or NULL */
+    const char *html_path;  /* --html FILE, or NULL */
     const char *baseline_path; /* --baseline FILE, or NULL */
     const char *gen_suppressions; /* NULL, GEN_SUPPRESSIONS_STDERR, or the FILE */
     const char **suppressions; /* --suppressions FILE..., in order (malloc'd array) */

@@ -13,6 +13,7 @@
 #include "command_line.h"
 #include "descendants.h"
 #include "gen_suppressions.h"
+#include "html_report.h"
 #include "junit.h"
 #include "leak_filters.h"
 #include "leftovers_json.h"
@@ -106,20 +107,25 @@ static int write_sarif(FILE *to, void *reports)
     return result;
 }
 
+static int write_html(FILE *to, void *run)
+{
+    return print_html_report(to, run);
+}
+
 static int write_suppressions(FILE *to, void *reports)
 {
     print_generated_suppressions(to, reports);
     return 0;
 }
 
-/* --json, --junit, --sarif, --gen-suppressions=FILE: each names itself in
- * one line if it cannot be written, and changes no exit status. */
+/* --json, --junit, --sarif, --html, --gen-suppressions=FILE: each names
+ * itself in one line if it cannot be written, and changes no exit status. */
 static void write_files(const struct command_line *cl, const struct plan *plan, int wait_status,
                         json_t *reports, json_t *leftovers, const struct totals *totals,
-                        const struct leak_filters *filters)
+                        const struct leak_filters *filters, size_t unreadable)
 {
-    const char *options[] = {"json", "junit", "sarif"};
-    const char *paths[] = {cl->json_path, cl->junit_path, cl->sarif_path};
+    const char *options[] = {"json", "junit", "sarif", "html"};
+    const char *paths[] = {cl->json_path, cl->junit_path, cl->sarif_path, cl->html_path};
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++)
         if (paths[i] && plan->no_reports) /* an empty document would read as "no leaks" */
             complain("--%s '%s' not written: no reports were collected", options[i], paths[i]);
@@ -142,6 +148,16 @@ static void write_files(const struct command_line *cl, const struct plan *plan, 
     if (cl->gen_suppressions && strcmp(cl->gen_suppressions, GEN_SUPPRESSIONS_STDERR) != 0)
         write_file_atomically(cl->gen_suppressions, "gen-suppressions", write_suppressions,
                               reports);
+    if (cl->html_path) {
+        /* the page quotes the summary's final line: without the terminal's
+         * colors (the summary is printed by now) */
+        choose_colors(COLOR_NEVER, -1);
+        char *cwd = getcwd(NULL, 0); /* where relative source file names start */
+        struct html_run run = {cl->command, wait_status, reports, leftovers, totals,
+                               filters, unreadable, cwd};
+        write_file_atomically(cl->html_path, "html", write_html, &run);
+        free(cwd);
+    }
 }
 
 /* After COMMAND and what it left running: read, symbolize, filter and
@@ -185,7 +201,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
         if (cl->gen_suppressions && strcmp(cl->gen_suppressions, GEN_SUPPRESSIONS_STDERR) == 0)
             print_generated_suppressions(stderr, reports);
     }
-    write_files(cl, plan, wait_status, reports, leftovers, &totals, filters);
+    write_files(cl, plan, wait_status, reports, leftovers, &totals, filters, unreadable);
     json_decref(leftovers);
     json_decref(reports);
     return totals;

@@ -164,7 +164,8 @@ int load_suppressions(struct suppressions *rules, const char *path, char *error,
         free(text);
         return -1;
     }
-    int result = parse_suppressions(rules, text ? text : "", path, error, error_size);
+    /* n == 0: getdelim wrote nothing into text, not even a NUL */
+    int result = parse_suppressions(rules, n > 0 ? text : "", path, error, error_size);
     free(text);
     return result;
 }

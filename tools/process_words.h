@@ -1,0 +1,20 @@
+/* A process in the summary's words: its name and how it ended.  The
+ * summary and the HTML page (html_report.h) both say it so, and cannot
+ * say it differently. */
+#ifndef EXITGUARD_TOOLS_PROCESS_WORDS_H
+#define EXITGUARD_TOOLS_PROCESS_WORDS_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* Its argv, shell-quoted, or its executable if it has none. */
+void print_process_name(FILE *to, json_t *report);
+
+/* "exited with status 3", "called _exit(1)", "was killed by SIGSEGV",
+ * "exec'd /bin/true, which wrote no report": `end` is a report's "end". */
+void print_end(FILE *to, json_t *end);
+
+/* ", which exitguard cannot follow (statically linked)", or nothing. */
+void print_unchecked(FILE *to, json_t *end);
+
+#endif
