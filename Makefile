@@ -19,8 +19,8 @@ CORE_SRC = shim/region.c shim/depot.c shim/registry.c shim/stack.c \
            shim/options.c shim/writer.c shim/describe.c shim/report.c \
            shim/report_stack.c shim/report_threads.c shim/report_tempfiles.c \
            shim/report_children.c \
-           shim/report_finalizers.c shim/report_record.c shim/vfork.c shim/guard.c shim/sort.c shim/fd_room.c \
-           shim/symbolize.c shim/real.c shim/duration.c
+           shim/report_finalizers.c shim/finalizer_records.c shim/report_record.c shim/vfork.c shim/guard.c shim/sort.c shim/fd_room.c \
+           shim/symbolize.c shim/real.c shim/duration.c shim/self_exe.c
 CMD_SRC = $(wildcard tools/*.c) shim/symbolize.c shim/duration.c
 
 UNIT_SRC = $(wildcard tests/unit_*.c)

@@ -19,7 +19,6 @@
 #include "guard.h"
 #include "registry.h"
 #include "stack.h"
-#include "track.h"
 
 /* popen streams not yet closed, in this process and its forked copies: at
  * 0 (nearly always) fclose need not look for one. */
@@ -93,8 +92,8 @@ static void copy_argv(struct eg_child *c, char *const argv[])
     c->argv_len = n;
 }
 
-static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
-                               const void *stream, enum eg_unchecked unchecked)
+struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
+                                 const void *stream, enum eg_unchecked unchecked)
 {
     for (struct eg_child *o = eg_child_newest(); o; o = eg_child_older(o)) {
         if (atomic_load_explicit(&o->state, memory_order_acquire) != EG_CHILD_UNREAPED)
@@ -133,21 +132,6 @@ static struct eg_child *record(pid_t pid, enum eg_via via, char *const argv[],
     return c;
 }
 
-struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
-                                const void *stream, enum eg_unchecked unchecked)
-{
-    struct eg_child *c = 0;
-    if (pid <= 0)
-        return 0;
-    int saved = errno;
-    if (eg_enter()) {
-        if (eg_ensure_init())
-            c = record(pid, via, argv, stream, unchecked);
-        eg_leave();
-    }
-    errno = saved;
-    return c;
-}
 
 void eg_child_reaped(pid_t pid, int status)
 {

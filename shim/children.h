@@ -15,10 +15,10 @@
 
 /* pid was just started by `via` (in the parent, after the call returned).
  * argv: NULL-terminated, or NULL when the child has not exec'd (it is read
- * from /proc at the end).  stream: popen's FILE*.  Takes the reentrancy
- * guard itself and leaves errno alone; NULL when nothing was recorded. */
-struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
-                                const void *stream, enum eg_unchecked unchecked);
+ * from /proc at the end).  stream: popen's FILE*.  NULL when nothing was
+ * recorded.  The registry must be ready (eg_track_child, track.h). */
+struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
+                                 const void *stream, enum eg_unchecked unchecked);
 
 /* A wait call collected pid with wait `status`.  Async-signal-safe (a
  * SIGCHLD handler reaps): a walk and a store, nothing else. */

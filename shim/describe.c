@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "real.h"
 #include "registry.h"
 
 static void fd_path(int fd, char *buf)
@@ -155,7 +156,7 @@ static int is_other_end(int other, struct eg_fd_slot *s, void *ctx)
         return 0;
     struct stat ost;
     if (fstat(other, &ost) == 0 && ost.st_ino == p->st->st_ino && ost.st_dev == p->st->st_dev &&
-        (fcntl(other, F_GETFL) & O_ACCMODE) != p->accmode)
+        (eg_sys_fcntl(other, F_GETFL, 0) & O_ACCMODE) != p->accmode)
         return other + 1; /* nonzero, so that fd 0 can be found too */
     return 0;
 }
@@ -170,10 +171,10 @@ int eg_describe_fd(int fd, struct eg_fd_info *info)
 {
     memset(info, 0, sizeof *info);
     info->other_end = -1;
-    info->status_flags = fcntl(fd, F_GETFL);
+    info->status_flags = eg_sys_fcntl(fd, F_GETFL, 0);
     if (info->status_flags < 0)
         return 0;
-    int fdflags = fcntl(fd, F_GETFD);
+    int fdflags = eg_sys_fcntl(fd, F_GETFD, 0);
     info->cloexec = fdflags < 0 ? -1 : !!(fdflags & FD_CLOEXEC);
     eg_fd_target(fd, info->target, sizeof info->target);
     struct stat st;

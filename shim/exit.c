@@ -26,7 +26,7 @@
 
 #include "exit.h"
 #include "guard.h"
-#include "finalizers.h"
+#include "finalizer_records.h"
 #include "real.h"
 #include "region.h"
 #include "report.h"

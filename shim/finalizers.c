@@ -1,4 +1,5 @@
-/* The public finalizer API: weakref.finalize for C.
+/* The public finalizer API: weakref.finalize for C, and the finalizers a
+ * close runs.  The records themselves are finalizer_records.c's.
  *
  * A finalizer is a record in the registry, never freed, so that a handle
  * stays valid (and dead) for the life of the process.  Records are linked
@@ -14,8 +15,10 @@
 
 #include "exitguard.h"
 #include "exit.h"
+#include "finalizer_records.h"
 #include "finalizers.h"
 #include "guard.h"
+#include "real.h"
 #include "registry.h"
 #include "stack.h"
 #include "track.h"
@@ -23,45 +26,6 @@
 /* Any finalizer tied to an fd: until then a close pays one load. */
 static _Atomic int fd_finalizers;
 
-
-int eg_finalizer_claim(struct eg_finalizer *f)
-{
-    uint32_t alive = EG_FIN_ALIVE;
-    /* before the state: a child copying the registry in between must not
-     * see it claimed with no sequence to tell when (only while alive: a
-     * dead one keeps the sequence it died at) */
-    if (atomic_load(&f->state) != EG_FIN_ALIVE)
-        return 0;
-    atomic_store(&f->ended_seq, eg_next_seq());
-    if (!atomic_compare_exchange_strong(&f->state, &alive, EG_FIN_RUNNING))
-        return 0;
-    f->detail = (int)syscall(SYS_gettid); /* who runs it, until it is done */
-    return 1;
-}
-
-/* A forked child copies its parent's registry at its first acquisition,
- * not at the fork (region_file.h): the finalizers are put back as they
- * were at the fork -- one the parent ran or detached since is alive here,
- * one the parent registered since is not this process's at all. */
-void eg_finalizers_forked(void)
-{
-    for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f)) {
-        if (f->seq > eg_fork_seq && f->pid != eg_pid) {
-            atomic_store(&f->state, EG_FIN_DEAD);
-        } else if (f->seq <= eg_fork_seq && atomic_load(&f->ended_seq) > eg_fork_seq) {
-            atomic_store(&f->outcome, EG_FIN_PENDING);
-            atomic_store(&f->ended_seq, 0);
-            atomic_store(&f->state, EG_FIN_ALIVE);
-        }
-    }
-}
-
-void eg_finalizer_done(struct eg_finalizer *f, enum eg_fin_outcome outcome, int detail)
-{
-    f->detail = detail;
-    atomic_store(&f->outcome, outcome);
-    atomic_store(&f->state, EG_FIN_DEAD);
-}
 
 /* An fd's owner key must not collide with any pointer a program passes as
  * obj: fds are tied by (fd, the fd's creation sequence) in a separate
@@ -91,7 +55,7 @@ static exitguard_finalizer *create(void *obj, int fd, void (*fn)(void *), void *
         err = EINVAL;
     else if (!eg_ensure_init())
         err = ENOSYS;
-    else if (fd >= 0 && fcntl(fd, F_GETFD) < 0)
+    else if (fd >= 0 && eg_sys_fcntl(fd, F_GETFD, 0) < 0)
         err = EBADF;
     if (err) {
         errno = err;
@@ -172,19 +136,6 @@ static void own_registry(void)
         eg_ensure_init();
         errno = saved;
     }
-}
-
-/* Asked by a forked child that still borrows its parent's registry: as
- * it was at the fork (eg_finalizers_forked). */
-int eg_finalizers_for_children(void)
-{
-    for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f))
-        if ((f->flags & EXITGUARD_IN_CHILDREN) && f->seq <= eg_fork_seq &&
-            (atomic_load(&f->state) == EG_FIN_ALIVE ||
-             atomic_load(&f->ended_seq) > eg_fork_seq) &&
-            atomic_load(&f->atexit))
-            return 1;
-    return 0;
 }
 
 EG_EXPORT int exitguard_call(exitguard_finalizer *handle)

@@ -21,7 +21,7 @@
 #include "children.h"
 #include "depot.h"
 #include "exit.h"
-#include "finalizers.h"
+#include "finalizer_records.h"
 #include "guard.h"
 #include "options.h"
 #include "real.h"

@@ -12,6 +12,7 @@
 #include "children.h"
 #include "guard.h"
 #include "real.h"
+#include "report.h"
 #include "region_file.h"
 #include "track.h"
 #include "vfork.h"
@@ -31,6 +32,7 @@ EG_EXPORT pid_t fork(void)
 #ifdef __x86_64__
 int eg_vfork_parent(int ret)
 {
+    eg_report_vfork_gone(); /* the stock the child's exec report used */
     eg_vfork_child_end();
     if (ret < 0)
         return eg_vfork_failed(ret);

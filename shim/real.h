@@ -31,4 +31,20 @@ struct eg_real_fns {
 extern struct eg_real_fns eg_real;
 void eg_real_resolve(void);
 
+/* The kernel's calls themselves, for exitguard's own fds (reports, the
+ * registry, what a report looks at): never our interposers, never a
+ * dlsym, so safe from a signal handler and invisible to the records. */
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+static inline int eg_sys_fcntl(int fd, int cmd, long arg)
+{
+    return (int)syscall(SYS_fcntl, fd, cmd, arg);
+}
+static inline int eg_sys_open(const char *path, int flags, int mode)
+{
+    return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+static inline int eg_sys_close(int fd) { return (int)syscall(SYS_close, fd); }
+
 #endif

@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #include "options.h"
-#include "report_parts.h"
+#include "self_exe.h"
 #include "writer.h"
 
 struct eg_region *eg_region;

@@ -16,9 +16,11 @@
 #include "describe.h"
 #include "exit.h"
 #include "options.h"
+#include "real.h"
 #include "region_file.h"
 #include "registry.h"
 #include "report_parts.h"
+#include "self_exe.h"
 #include "fd_room.h"
 #include "sort.h"
 #include "symbolize.h"
@@ -225,7 +227,7 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 {
     const struct eg_end *end = ctx;
     if (is_held(fd, s) || is_inherited(fd, s)) {
-        int fdflags = fcntl(fd, F_GETFD);
+        int fdflags = eg_sys_fcntl(fd, F_GETFD, 0);
         int crosses = !(fdflags & FD_CLOEXEC) &&
                       !(EG_WORD_FLAGS(atomic_load(&s->word)) & EG_FD_PASSED) &&
                       !eg_vfork_child_passes(fd) &&
@@ -550,7 +552,7 @@ static uint64_t group_of(int fd, struct eg_fd_slot *s)
     if (!strncmp(target, "socket:[", 8) || !strncmp(target, "pipe:[", 6))
         len = (size_t)(strchr(target, ':') - target); /* the kind: numbers differ */
     uint64_t h = mix(EG_GET(s->stack), EG_WORD_VIA(atomic_load(&s->word)));
-    h = mix(h, (uint64_t)(syscall(SYS_fcntl, fd, F_GETFL) & O_ACCMODE)); /* a pipe's two ends */
+    h = mix(h, (uint64_t)(eg_sys_fcntl(fd, F_GETFL, 0) & O_ACCMODE)); /* a pipe's two ends */
     for (size_t i = 0; i < len; i++)
         h = mix(h, (unsigned char)target[i]);
     return h & ((1ull << (64 - FD_BITS)) - 1);
@@ -789,7 +791,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     strcat(tmp, ".");
     append_num(tmp + strlen(tmp), ts.tv_nsec);
     strcat(tmp, ".tmp");
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = eg_sys_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         note_unfiled(errno);
         eg_warn("cannot write report in log_dir '", dir, "': ", strerrordesc_np(errno));
@@ -802,7 +804,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     else
         eg_report_text(&w, end, symbolize);
     eg_w_flush(&w);
-    close(fd);
+    eg_sys_close(fd);
     if (w.failed) {
         note_unfiled(errno);
         eg_warn("cannot write report '", tmp, "': ", strerrordesc_np(errno));

@@ -4,7 +4,7 @@
 #define _GNU_SOURCE
 #include <stdatomic.h>
 
-#include "finalizers.h"
+#include "finalizer_records.h"
 #include "registry.h"
 #include "report_parts.h"
 

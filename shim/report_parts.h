@@ -9,7 +9,6 @@
 #include "exit.h"
 #include "writer.h"
 
-const char *eg_self_exe(void);
 /* The pid the report speaks for (a vfork child's, in one). */
 int eg_report_pid(void);
 /* The registry read is another process's (a forked child's borrowed

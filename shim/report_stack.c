@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "report_parts.h"
+#include "self_exe.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -18,16 +19,6 @@ struct frame {
     const char *module; /* NULL if unknown */
     uint64_t vaddr;     /* pc in the module's ELF address space */
 };
-
-const char *eg_self_exe(void)
-{
-    static char path[1024];
-    if (!path[0]) {
-        ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-        path[n > 0 ? n : 0] = 0;
-    }
-    return path;
-}
 
 /* _dl_find_object is async-signal-safe (glibc >= 2.35); dladdr is not. */
 static void locate(uint64_t pc, struct frame *f)

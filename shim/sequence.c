@@ -24,7 +24,7 @@
 
 #include "children.h"
 #include "exitguard.h"
-#include "finalizers.h"
+#include "finalizer_records.h"
 #include "guard.h"
 #include "options.h"
 #include "real.h"

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 
+#include "children.h"
 #include "finalizers.h"
 #include "guard.h"
 
@@ -18,6 +19,15 @@
         }                                                                      \
         errno = saved_;                                                        \
     } while (0)
+
+struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
+                                const void *stream, enum eg_unchecked unchecked)
+{
+    struct eg_child *c = 0;
+    if (pid > 0)
+        GUARDED(c = eg_child_record(pid, via, argv, stream, unchecked));
+    return c;
+}
 
 void eg_track_fd(int fd, enum eg_via via, unsigned flags)
 {

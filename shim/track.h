@@ -8,6 +8,7 @@
 #include "registry.h"
 
 #include <stdatomic.h>
+#include <sys/types.h>
 
 /* Where the process stands (init.c).  BORROWED: a forked child reading
  * its parent's registry (region_file.h) until its first acquisition. */
@@ -41,6 +42,11 @@ uint32_t eg_pack_start_argv(char *to, uint32_t max);
 
 /* In a new child process (fork's atfork handler, _Fork). */
 void eg_after_fork_in_child(void);
+
+/* pid was just started by `via`: eg_child_record (children.h) under the
+ * reentrancy guard, once the registry is ready, errno left alone. */
+struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
+                                const void *stream, enum eg_unchecked unchecked);
 
 void eg_track_fd(int fd, enum eg_via via, unsigned flags);
 void eg_track_fds(const int *fds, int n, enum eg_via via);

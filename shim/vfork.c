@@ -21,7 +21,6 @@
 
 #include "guard.h"
 #include "region.h"
-#include "report.h"
 
 #define TLS __attribute__((tls_model("initial-exec")))
 __thread int eg_in_vfork_child TLS;
@@ -66,7 +65,6 @@ void eg_vfork_child_runs(void)
 
 void eg_vfork_child_end(void)
 {
-    eg_report_vfork_gone();
     eg_in_vfork_child = 0;
     eg_busy = busy_before;
     unmap_all();
