@@ -29,6 +29,7 @@
 #include "signals.h"
 #include "threads.h"
 #include "stack.h"
+#include "tempfiles.h"
 #include "track.h"
 #include "writer.h"
 
@@ -126,6 +127,11 @@ static int materialise(void)
     memcpy(eg_region->run_token, eg_options.run_token, token); /* the region is zeroed */
     save_argv();
     eg_stack_init();
+    int before = eg_region_take_predecessor();
+    if (before >= 0) {
+        eg_tempfiles_adopt(before, eg_pid, 1);
+        eg_region_close(before);
+    }
     eg_fd_seed_inherited();
     eg_signals_init();
     return 1;
@@ -176,8 +182,20 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     start_argc = argc;
     start_argv = argv;
     load_options();
-    if (eg_materialised())
+    if (eg_materialised()) {
         save_argv(); /* materialised before us: argv was unknown */
+    } else {
+        /* An image before an exec left temp files: the process ends here,
+         * in this image, which must report them (and remove them, with
+         * tempfiles=unlink) even if it never acquires anything. */
+        int before = eg_region_open_predecessor((int)syscall(SYS_getpid));
+        if (before >= 0) {
+            int left = eg_tempfiles_adopt(before, (int)syscall(SYS_getpid), 0);
+            eg_region_close(before);
+            if (left)
+                eg_ensure_init();
+        }
+    }
     pthread_atfork(fork_prepare, 0, eg_after_fork_in_child);
     eg_exit_arm();
     if (outer)
