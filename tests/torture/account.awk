@@ -7,6 +7,10 @@
 # was the static stage: no library ran there, so its last word is the exec
 # document that says `unchecked`, and at most a post-mortem of the image
 # before (it left something, a temp file, for the command to deal with).
+# One that meant to exec the static stage ("static") and did not log from
+# it either never got there (killed first: its own end document) or was
+# killed between the exec and the static stage's first line (then like
+# one that ran it).
 # Prints one line per process not accounted for; nothing when all are.
 FNR == NR {
     key = $1 " " $2
@@ -19,9 +23,17 @@ $2 != "exec" && $2 != "unreported-exec" { ends[$1]++ }
 $2 == "unreported-exec" { pm_exec[$1]++ }
 $2 == "exec" && $3 != "-" { unchecked[$1]++ }
 END {
-    for (key in last) if (last[key] ~ /static/) { split(key, k, " "); static[k[1]]++ }
+    for (key in last) {
+        split(key, k, " ")
+        if (last[key] == "ran-static") static[k[1]]++
+        if (last[key] == "static") maybe[k[1]]++
+    }
     for (pid in procs) {
         want = procs[pid] - static[pid]
+        # a "static" that got there has no end document, only its exec one
+        got = unchecked[pid] - static[pid]
+        if (got > maybe[pid]) got = maybe[pid]
+        if (got > 0) { want -= got; static[pid] += got }
         if (!docs[pid])
             printf "pid %d:%s: no document in the JSON\n", pid, name[pid]
         else if (ends[pid] != want || pm_exec[pid] > static[pid])
