@@ -31,7 +31,7 @@ WORK=$(mktemp -d /dev/shm/torture.XXXXXX 2>/dev/null || mktemp -d)
 trap '[ $KEEP = 1 ] || rm -rf "$WORK"' EXIT
 
 trees=0 processes=0 failed=0 orphans=0 leftfiles=0 hangs=0 unaccounted=0 slowest=0
-declare -A planned ended
+declare -A planned ended outcomes
 
 # What the root's own status is, from the last line its final image
 # logged: "how value" as the JSON's status says it.
@@ -91,6 +91,11 @@ check_tree() { # seed dir rc elapsed_ms
             problems+=("$bad")
             unaccounted=$((unaccounted + $(grep -c . <<<"$bad")))
         fi
+        while read -r what; do outcomes[$what]=$((${outcomes[$what]:-0} + 1)); done < <(
+            jq -r '.totals.exit_sequence | (.finalizers | to_entries[] | "finalizer_" + .key as $k
+                   | range(.value) | $k), (.tempfiles | to_entries[] | "tempfile_" + .key as $k
+                   | range(.value) | $k), (.leftover_processes | to_entries[]
+                   | "leftover_" + .key as $k | range(.value) | $k)' "$d/out.json")
         while read -r how; do ended[$how]=$((${ended[$how]:-0} + 1)); done < <(
             jq -r '.processes[] | select(.end.how != "exec") |
                    if .end.how == "signal" then "signal " + .end.name
@@ -106,7 +111,7 @@ check_tree() { # seed dir rc elapsed_ms
     [ "$ms" -gt "$slowest" ] && slowest=$ms
     if [ ${#problems[@]} -gt 0 ]; then
         failed=$((failed + 1))
-        echo "torture: FAIL seed $seed ($n processes, ${ms} ms; replay: SEEDS=$seed KEEP=1 $0 --keep):"
+        echo "torture: FAIL seed $seed ($n processes, ${ms} ms; replay: SEEDS=$seed $0 --keep):"
         printf '  %s\n' "${problems[@]}"
         KEEP=1
         echo "  kept in $d"
@@ -138,5 +143,6 @@ while [ "$processes" -lt "$PROCESSES" ]; do last=$((last + 1)); run_tree "$last"
 echo "torture: $trees trees, $processes processes; slowest tree ${slowest} ms (bound ${BOUND} s)"
 printf '  planned ending %-14s %5d\n' $(for k in "${!planned[@]}"; do echo "$k ${planned[$k]}"; done | sort)
 printf '  JSON end       %-14s %5d\n' $(for k in "${!ended[@]}"; do echo "${k// /_} ${ended[$k]}"; done | sort)
+printf '  exit sequences %-21s %5d\n' $(for k in "${!outcomes[@]}"; do echo "$k ${outcomes[$k]}"; done | sort)
 echo "torture: orphans $orphans, temp files left $leftfiles, hangs $hangs, unaccounted $unaccounted, failed trees $failed"
 [ $failed = 0 ]

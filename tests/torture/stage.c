@@ -253,6 +253,15 @@ static int logged(pid_t pid)
     return 0;
 }
 
+/* A victim does its work before it waits for the signal: a kill sent a
+ * little later lands in the middle of it (a fork, a spawn, an exit
+ * sequence of its own children...) rather than always in the wait. */
+static void land_at_random(void)
+{
+    struct timespec ts = {0, pick(40) * 1000 * 1000L};
+    nanosleep(&ts, NULL);
+}
+
 static void children(void)
 {
     int count = depth >= 3 ? 0 : pick(depth == 0 ? 4 : 3);
@@ -276,6 +285,7 @@ static void children(void)
                 if (killer > 0)
                     pids[npids++] = killer;
             } else if (logged(victim)) {
+                land_at_random();
                 kill(victim, SIGKILL);
             }
         } else {
@@ -351,8 +361,10 @@ static int stage_main(int argc, char **argv)
         static void (*const fns[])(void *) = {fin_quick, fin_slow, fin_crash};
         finalizer(fns[pick(3)]);
     }
-    if (victim > 0 && logged(victim))
+    if (victim > 0 && logged(victim)) {
+        land_at_random();
         kill(victim, SIGTERM);
+    }
     children();
     for (int i = pick(3); i > 0; i--)
         acquire();
