@@ -107,7 +107,8 @@ check_tree() { # seed dir rc elapsed_ms
     n=$(awk '{ print $1, $2 }' "$d/log" | sort -u | wc -l)
     processes=$((processes + n))
     while read -r e; do planned[$e]=$((${planned[$e]:-0} + 1)); done < <(
-        awk '{ last[$1 " " $2] = $6 } END { for (k in last) print last[k] }' "$d/log")
+        awk '{ last[$1 " " $2] = $6 ($8 == "thread" ? "-in-thread" : "") }
+             END { for (k in last) print last[k] }' "$d/log")
     [ "$ms" -gt "$slowest" ] && slowest=$ms
     if [ ${#problems[@]} -gt 0 ]; then
         failed=$((failed + 1))
@@ -141,8 +142,8 @@ for seed in $seeds; do run_tree "$seed"; last=$seed; done
 while [ "$processes" -lt "$PROCESSES" ]; do last=$((last + 1)); run_tree "$last"; done
 
 echo "torture: $trees trees, $processes processes; slowest tree ${slowest} ms (bound ${BOUND} s)"
-printf '  planned ending %-14s %5d\n' $(for k in "${!planned[@]}"; do echo "$k ${planned[$k]}"; done | sort)
-printf '  JSON end       %-14s %5d\n' $(for k in "${!ended[@]}"; do echo "${k// /_} ${ended[$k]}"; done | sort)
+printf '  planned ending %-21s %5d\n' $(for k in "${!planned[@]}"; do echo "$k ${planned[$k]}"; done | sort)
+printf '  JSON end       %-21s %5d\n' $(for k in "${!ended[@]}"; do echo "${k// /_} ${ended[$k]}"; done | sort)
 printf '  exit sequences %-21s %5d\n' $(for k in "${!outcomes[@]}"; do echo "$k ${outcomes[$k]}"; done | sort)
 echo "torture: orphans $orphans, temp files left $leftfiles, hangs $hangs, unaccounted $unaccounted, failed trees $failed"
 [ $failed = 0 ]

@@ -7,8 +7,9 @@
  * tree.  Before anything that can end it, the process appends one line to
  * $TORTURE_LOG:
  *
- *   PID STARTTIME PPID PATH VIA ENDING CODE
+ *   PID STARTTIME PPID PATH VIA ENDING CODE THREAD
  *
+ * with THREAD "thread" when another thread than main ends it.
  * (STARTTIME is /proc/self/stat field 22: exec keeps it, a new process
  * with a reused pid does not), so that the driver knows every process the
  * tree started, and how it meant to end, whatever happens next.  A shell
@@ -82,11 +83,11 @@ static unsigned long long starttime(pid_t pid)
 }
 
 static void log_line(pid_t pid, pid_t ppid, const char *who, const char *via,
-                     const char *ending, int code)
+                     const char *ending, int code, const char *thread)
 {
     char line[512];
-    int n = snprintf(line, sizeof line, "%d %llu %d %s %s %s %d\n", (int)pid,
-                     starttime(pid), (int)ppid, who, via, ending, code);
+    int n = snprintf(line, sizeof line, "%d %llu %d %s %s %s %d %s\n", (int)pid,
+                     starttime(pid), (int)ppid, who, via, ending, code, thread);
     int fd = open(getenv("TORTURE_LOG"), O_WRONLY | O_APPEND | O_CLOEXEC);
     if (fd < 0 || write(fd, line, (size_t)n) != n)
         _exit(120); /* an unlogged process would make the check meaningless */
@@ -323,6 +324,57 @@ static void exhaust_fds(void)
         ;
 }
 
+/* ---- the end, in main or in another thread ---- */
+
+static const char *the_end;
+static int the_code;
+
+/* Returns only for "return" (and a failed exec). */
+static int finish(void)
+{
+    if (strncmp(the_end, "await-", 6) == 0) {
+        signal(SIGTERM, SIG_DFL);
+        sleep(10); /* the signal ends it; the driver sees a timeout otherwise */
+        return 99;
+    }
+    if (strcmp(the_end, "return") == 0)
+        return the_code;
+    if (strcmp(the_end, "exit") == 0)
+        exit(the_code);
+    if (strcmp(the_end, "_exit") == 0)
+        _exit(the_code);
+    if (strcmp(the_end, "abort") == 0)
+        abort();
+    if (strcmp(the_end, "segv") == 0)
+        *(volatile int *)0 = 1;
+    if (strcmp(the_end, "killself") == 0)
+        raise(SIGKILL);
+    if (strcmp(the_end, "hang-fin") == 0) {
+        finalizer(fin_hang);
+        exit(the_code);
+    }
+    if (strcmp(the_end, "emfile") == 0) {
+        exhaust_fds();
+        exit(the_code);
+    }
+    char buf[3][64], *next_argv[7];
+    child_argv(next_argv, buf, 0, "exec");
+    snprintf(buf[1], 64, "%d", depth + 1);
+    snprintf(buf[2], 64, "%se", path);
+    if (strcmp(the_end, "static") == 0) {
+        snprintf(buf[1], 64, "%d", the_code);
+        next_argv[0] = getenv("TORTURE_STATIC");
+    }
+    execve(next_argv[0], next_argv, environ);
+    return 121;
+}
+
+static void *finish_in_thread(void *arg)
+{
+    (void)arg;
+    exit(finish()); /* "return" from a thread: the same status by exit */
+}
+
 static int stage_main(int argc, char **argv)
 {
     if (argc < 6)
@@ -343,14 +395,15 @@ static int stage_main(int argc, char **argv)
         victim = atoi(strstr(via, "+kill-") + 6);
     if (depth >= 3 && strcmp(ending, "exec") == 0)
         ending = "exit";
-    log_line(getpid(), getppid(), path, via, ending, code);
+    int in_thread = strncmp(ending, "await-", 6) && pick(4) == 0;
+    log_line(getpid(), getppid(), path, via, ending, code, in_thread ? "thread" : "main");
     if (strncmp(via, "system", 6) == 0 || strncmp(via, "popen", 5) == 0) {
         /* the shell between us and our parent, unless it exec'd us */
         char name[64], comm[32] = "";
         snprintf(name, sizeof name, "/proc/%d/comm", (int)getppid());
         FILE *f = fopen(name, "re");
         if (f && fgets(comm, sizeof comm, f) && strcmp(comm, "sh\n") == 0)
-            log_line(getppid(), 0, path, "shell", "shell", 0);
+            log_line(getppid(), 0, path, "shell", "shell", 0, "main");
         if (f)
             fclose(f);
     }
@@ -369,41 +422,13 @@ static int stage_main(int argc, char **argv)
     for (int i = pick(3); i > 0; i--)
         acquire();
 
-    if (strncmp(ending, "await-", 6) == 0) {
-        signal(SIGTERM, SIG_DFL);
-        sleep(10); /* the signal ends it; the driver sees a timeout otherwise */
-        return 99;
-    }
-    if (strcmp(ending, "return") == 0)
-        return code;
-    if (strcmp(ending, "exit") == 0)
-        exit(code);
-    if (strcmp(ending, "_exit") == 0)
-        _exit(code);
-    if (strcmp(ending, "abort") == 0)
-        abort();
-    if (strcmp(ending, "segv") == 0)
-        *(volatile int *)0 = 1;
-    if (strcmp(ending, "killself") == 0)
-        raise(SIGKILL);
-    if (strcmp(ending, "hang-fin") == 0) {
-        finalizer(fin_hang);
-        exit(code);
-    }
-    if (strcmp(ending, "emfile") == 0) {
-        exhaust_fds();
-        exit(code);
-    }
-    char buf[3][64], *next_argv[7];
-    child_argv(next_argv, buf, 0, "exec");
-    snprintf(buf[1], 64, "%d", depth + 1);
-    snprintf(buf[2], 64, "%se", path);
-    if (strcmp(ending, "static") == 0) {
-        snprintf(buf[1], 64, "%d", code);
-        next_argv[0] = getenv("TORTURE_STATIC");
-    }
-    execve(next_argv[0], next_argv, environ);
-    return 121;
+    the_end = ending;
+    the_code = code;
+    pthread_t t;
+    if (in_thread && pthread_create(&t, NULL, finish_in_thread, NULL) == 0)
+        for (;;)
+            pause(); /* the other thread ends the process */
+    return finish();
 }
 
 int main(int argc, char **argv) { return stage_main(argc, argv); }
