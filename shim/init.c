@@ -63,6 +63,13 @@ static void make_ours(void)
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
     atomic_store(&eg_region->children_reaped, 0);
+    /* The copy is of the parent's registry as it is now: a parent that has
+     * begun to end noted how in it, and a post-mortem of this child would
+     * read the parent's status as its own (a SIGKILLed child "exited with
+     * status 3", and was no missing report). */
+    atomic_store(&eg_region->end_how, 0);
+    eg_region->end_code = 0;
+    eg_region->report_errno = 0;
     eg_children_forked();
     eg_finalizers_forked();
     eg_threads_forked();
