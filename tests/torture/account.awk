@@ -11,11 +11,16 @@
 # it either never got there (killed first: its own end document) or was
 # killed between the exec and the static stage's first line (then like
 # one that ran it).
+# A process its parent signalled at a random moment ("doomed") that never
+# logged itself was killed before its first acquisition: before that a
+# process has no registry (a forked child borrows its parent's), so
+# nothing can tell of it but its parent's count of children reaped (or
+# its children[] entry); it may have no document at all, never two.
 # Prints one line per process not accounted for; nothing when all are.
 FNR == NR {
     key = $1 " " $2
-    if (!(key in last)) { procs[$1]++; name[$1] = name[$1] " " $4 "(" $5 ")" }
-    last[key] = $6
+    if (!(key in seen)) { seen[key] = 1; procs[$1]++; name[$1] = name[$1] " " $4 "(" $5 ")" }
+    if ($6 != "doomed") last[key] = $6
     next
 }
 { docs[$1]++ }
@@ -23,8 +28,9 @@ $2 != "exec" && $2 != "unreported-exec" { ends[$1]++ }
 $2 == "unreported-exec" { pm_exec[$1]++ }
 $2 == "exec" && $3 != "-" { unchecked[$1]++ }
 END {
-    for (key in last) {
+    for (key in seen) {
         split(key, k, " ")
+        if (!(key in last)) unborn[k[1]]++
         if (last[key] == "ran-static") static[k[1]]++
         if (last[key] == "static") maybe[k[1]]++
     }
@@ -34,9 +40,9 @@ END {
         got = unchecked[pid] - static[pid]
         if (got > maybe[pid]) got = maybe[pid]
         if (got > 0) { want -= got; static[pid] += got }
-        if (!docs[pid])
+        if (!docs[pid] && unborn[pid] < procs[pid])
             printf "pid %d:%s: no document in the JSON\n", pid, name[pid]
-        else if (ends[pid] != want || pm_exec[pid] > static[pid])
+        else if (ends[pid] > want || ends[pid] < want - unborn[pid] || pm_exec[pid] > static[pid])
             printf "pid %d:%s: %d documents ending it, %d process(es) logged (%d static)\n",
                    pid, name[pid], ends[pid] + pm_exec[pid], procs[pid], static[pid]
         else if (unchecked[pid] < static[pid])

@@ -30,7 +30,7 @@ esac
 WORK=$(mktemp -d /dev/shm/torture.XXXXXX 2>/dev/null || mktemp -d)
 trap '[ $KEEP = 1 ] || rm -rf "$WORK"' EXIT
 
-trees=0 processes=0 failed=0 orphans=0 leftfiles=0 hangs=0 unaccounted=0 slowest=0
+trees=0 processes=0 doomed=0 failed=0 orphans=0 leftfiles=0 hangs=0 unaccounted=0 slowest=0
 declare -A planned ended outcomes
 
 # What the root's own status is, from the last line its final image
@@ -107,8 +107,10 @@ check_tree() { # seed dir rc elapsed_ms
     n=$(awk '{ print $1, $2 }' "$d/log" | sort -u | wc -l)
     processes=$((processes + n))
     while read -r e; do planned[$e]=$((${planned[$e]:-0} + 1)); done < <(
-        awk '{ last[$1 " " $2] = $6 ($8 == "thread" ? "-in-thread" : "") }
+        awk '$6 == "doomed" { k = $1 " " $2; if (!(k in last)) last[k] = "killed-unborn"; next }
+             { last[$1 " " $2] = $6 ($8 == "thread" ? "-in-thread" : "") }
              END { for (k in last) print last[k] }' "$d/log")
+    doomed=$((doomed + $(grep -c ' doomed ' "$d/log")))
     [ "$ms" -gt "$slowest" ] && slowest=$ms
     if [ ${#problems[@]} -gt 0 ]; then
         failed=$((failed + 1))
@@ -141,7 +143,7 @@ last=0
 for seed in $seeds; do run_tree "$seed"; last=$seed; done
 while [ "$processes" -lt "$PROCESSES" ]; do last=$((last + 1)); run_tree "$last"; done
 
-echo "torture: $trees trees, $processes processes; slowest tree ${slowest} ms (bound ${BOUND} s)"
+echo "torture: $trees trees, $processes processes ($doomed signalled by their parent at a random moment); slowest tree ${slowest} ms (bound ${BOUND} s)"
 printf '  planned ending %-21s %5d\n' $(for k in "${!planned[@]}"; do echo "$k ${planned[$k]}"; done | sort)
 printf '  JSON end       %-21s %5d\n' $(for k in "${!ended[@]}"; do echo "${k// /_} ${ended[$k]}"; done | sort)
 printf '  exit sequences %-21s %5d\n' $(for k in "${!outcomes[@]}"; do echo "$k ${outcomes[$k]}"; done | sort)

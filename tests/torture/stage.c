@@ -15,6 +15,9 @@
  * tree started, and how it meant to end, whatever happens next.  A shell
  * of system() or popen() is logged by the stage it runs, its child.
  *
+ * A parent that will signal a child at a random moment logs it first, as
+ * "doomed" (the child may die before its own line).
+ *
  * With WAIT-PID, the process is a victim: it waits to be killed by
  * SIGNAL (from a sibling, SIGTERM, or from its parent, SIGKILL).  A
  * killer is a stage given "kill:PID:SIG" as VIA's suffix. */
@@ -289,6 +292,24 @@ static void children(void)
                 land_at_random();
                 kill(victim, SIGKILL);
             }
+        } else if (pick(5) == 0) {
+            /* doomed: a child going its own way, signalled at a random
+             * moment -- in its work, its exit sequence, or before it got
+             * as far as logging itself, so we log it (our child, unreaped:
+             * its pid cannot have been reused) */
+            static const char *const known[] = {"fork", "fork-exec", "vfork", "spawn"};
+            const char *via = known[pick(4)];
+            int sig = pick(2) ? SIGTERM : SIGKILL;
+            struct timespec ts = {0, pick(400) * 1000 * 1000L};
+            pid_t pid = start_child(i, via, "", NULL);
+            if (pid <= 0)
+                continue;
+            char who[64];
+            snprintf(who, sizeof who, "%s.%d", path, i);
+            log_line(pid, getpid(), who, via, "doomed", sig, "main");
+            nanosleep(&ts, NULL);
+            kill(pid, sig);
+            pids[npids++] = pid;
         } else {
             pid_t pid = start_child(i, vias[pick(6)], "", &stream);
             if (pid > 0 && pick(4) != 0)
