@@ -110,18 +110,6 @@ int eg_tempfiles_adopt(int from, int pid, int adopt)
     return found;
 }
 
-int eg_tempfiles_on_disk(void)
-{
-    uint32_t off = eg_region ? atomic_load_explicit(&eg_region->tempfiles, memory_order_acquire)
-                             : 0;
-    for (struct eg_tempfile *t = off ? eg_at(off) : 0; t; t = t->next ? eg_at(t->next) : 0) {
-        struct stat st;
-        if (t->pid == eg_pid && still_there(t->path, t->dev, t->ino, &st))
-            return 1;
-    }
-    return 0;
-}
-
 void eg_tempfiles_settle(void)
 {
     static _Atomic int settled_in; /* the pid that did: once per process */
