@@ -29,6 +29,7 @@
 #include "signals.h"
 #include "threads.h"
 #include "stack.h"
+#include "tempfiles.h"
 #include "track.h"
 #include "writer.h"
 
@@ -62,6 +63,13 @@ static void make_ours(void)
     eg_region->ppid = (int)syscall(SYS_getppid);
     eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
     atomic_store(&eg_region->children_reaped, 0);
+    /* The copy is of the parent's registry as it is now: a parent that has
+     * begun to end noted how in it, and a post-mortem of this child would
+     * read the parent's status as its own (a SIGKILLed child "exited with
+     * status 3", and was no missing report). */
+    atomic_store(&eg_region->end_how, 0);
+    eg_region->end_code = 0;
+    eg_region->report_errno = 0;
     eg_children_forked();
     eg_finalizers_forked();
     eg_threads_forked();
@@ -126,6 +134,11 @@ static int materialise(void)
     memcpy(eg_region->run_token, eg_options.run_token, token); /* the region is zeroed */
     save_argv();
     eg_stack_init();
+    int before = eg_region_take_predecessor();
+    if (before >= 0) {
+        eg_tempfiles_adopt(before, eg_pid, 1);
+        eg_region_close(before);
+    }
     eg_fd_seed_inherited();
     eg_signals_init();
     return 1;
@@ -176,8 +189,20 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     start_argc = argc;
     start_argv = argv;
     load_options();
-    if (eg_materialised())
+    if (eg_materialised()) {
         save_argv(); /* materialised before us: argv was unknown */
+    } else {
+        /* An image before an exec left temp files: the process ends here,
+         * in this image, which must report them (and remove them, with
+         * tempfiles=unlink) even if it never acquires anything. */
+        int before = eg_region_open_predecessor((int)syscall(SYS_getpid));
+        if (before >= 0) {
+            int left = eg_tempfiles_adopt(before, (int)syscall(SYS_getpid), 0);
+            eg_region_close(before);
+            if (left)
+                eg_ensure_init();
+        }
+    }
     pthread_atfork(fork_prepare, 0, eg_after_fork_in_child);
     eg_exit_arm();
     if (outer)

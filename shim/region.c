@@ -172,6 +172,36 @@ static int is_old_image(const char *path, int pid)
            started && started == start_time();
 }
 
+static int predecessor = -1;
+
+int eg_region_take_predecessor(void)
+{
+    int fd = predecessor;
+    predecessor = -1;
+    return fd;
+}
+
+int eg_region_open_predecessor(int pid)
+{
+    int fd = -1;
+    if (!eg_options.log_dir[0] ||
+        (eg_options.report != EG_REPORT_AUTO && eg_options.report != EG_REPORT_JSON) ||
+        !set_dir())
+        return -1;
+    for (int n = 0; n < NAME_TRIES && fd < 0; n++) {
+        name_file(pid, n);
+        errno = 0;
+        if (is_old_image(file_path, pid))
+            fd = sys_open(file_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        else if (errno == ENOENT)
+            break; /* names are taken in order: none further */
+    }
+    file_path[0] = 0;
+    return fd;
+}
+
+void eg_region_close(int fd) { sys_close(fd); }
+
 /* A new registry file for `pid`, sized; its fd, or -1 with errno (and
  * file_path naming the file that could not be made). */
 static int create_file(int pid)
@@ -196,6 +226,10 @@ static int create_file(int pid)
         if (errno != EEXIST)
             return -1;
         if (!took_over && is_old_image(file_path, pid)) {
+            /* what it still holds that outlives it (temp files) is read
+             * from here once this image's registry is made */
+            if (predecessor < 0)
+                predecessor = sys_open(file_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
             sys_unlink(file_path); /* ours, before exec: this image takes the name */
             took_over = 1;
             n--;

@@ -31,6 +31,15 @@ void eg_region_reported(int exec, int written);
  * new registry file would have taken its place. */
 void eg_region_drop_predecessor(int pid);
 
+/* The registry file an earlier image of this process (before its exec)
+ * left, opened read-only, or -1: at start, before this image has a file
+ * of its own (eg_region_open_predecessor), or the one the new file took
+ * the place of (eg_region_take_predecessor, once).  eg_region_close
+ * closes it. */
+int eg_region_open_predecessor(int pid);
+int eg_region_take_predecessor(void);
+void eg_region_close(int fd);
+
 /* A new stack entered the depot: note the modules its PCs lie in. */
 void eg_region_note_modules(const uint64_t *pcs, unsigned depth);
 

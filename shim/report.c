@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "report.h"
+#include "tempfiles.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -908,9 +909,13 @@ void eg_report(const struct eg_end *end, const struct eg_plan *p)
     eg_w_flush(&w);
 done:
     /* A program that cannot run under us never takes the registry file
-     * over: this exec report is the process's last word. */
+     * over: this exec report is the process's last word -- unless temp
+     * files it made are still on disk: the file then stays, and the
+     * command's post-mortem deals with them when the process is over. */
     if (!eg_report_borrowed()) /* the registry is the parent's */
-        eg_region_reported(end->how == EG_END_EXEC && !end->exec_unchecked, filed);
+        eg_region_reported(end->how == EG_END_EXEC &&
+                               (!end->exec_unchecked || eg_tempfiles_on_disk()),
+                           filed);
     if (p->symbolize)
         eg_symbolize_end();
     eg_fd_room_give_back();

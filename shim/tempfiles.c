@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +41,26 @@ static size_t absolute(const char *name, char *buf, size_t size)
     return len + n;
 }
 
+static void add(const char *path, size_t len, const struct stat *st, int fd, uint64_t seq,
+                uint32_t stack)
+{
+    uint64_t off = eg_region_alloc(sizeof(struct eg_tempfile) + len + 1);
+    if (!off) {
+        atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
+        return;
+    }
+    struct eg_tempfile *t = eg_at(off);
+    t->seq = seq;
+    t->stack = stack;
+    t->dev = st->st_dev;
+    t->ino = st->st_ino;
+    t->pid = eg_pid;
+    t->fd = fd;
+    t->path_len = (uint32_t)len;
+    memcpy(t->path, path, len + 1);
+    eg_list_push(&eg_region->tempfiles, &t->next, (uint32_t)off); /* newest first */
+}
+
 static void record(int fd, const char *name)
 {
     char path[PATH_MAX];
@@ -47,28 +68,46 @@ static void record(int fd, const char *name)
     struct stat st;
     if (!len || fstat(fd, &st) != 0)
         return;
-    uint64_t off = eg_region_alloc(sizeof(struct eg_tempfile) + len + 1);
-    if (!off) {
-        atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
-        return;
-    }
-    struct eg_tempfile *t = eg_at(off);
     /* the fd was recorded just before: same creation seq, same stack */
     struct eg_fd_slot *s = eg_fd_slot(fd, 0);
-    if (s && EG_WORD_STATE(atomic_load(&s->word)) == EG_FD_OPEN && EG_GET(s->pid) == eg_pid) {
-        t->seq = EG_GET(s->seq);
-        t->stack = EG_GET(s->stack);
-    } else { /* closed by another thread already, or beyond the table */
-        t->seq = eg_next_seq();
-        t->stack = eg_stack_here();
+    if (s && EG_WORD_STATE(atomic_load(&s->word)) == EG_FD_OPEN && EG_GET(s->pid) == eg_pid)
+        add(path, len, &st, fd, EG_GET(s->seq), EG_GET(s->stack));
+    else /* closed by another thread already, or beyond the table */
+        add(path, len, &st, fd, eg_next_seq(), eg_stack_here());
+}
+
+static int still_there(const char *path, uint64_t dev, uint64_t ino, struct stat *st)
+{
+    /* lstat: a symlink planted at the path is not our file */
+    return lstat(path, st) == 0 && st->st_dev == dev && st->st_ino == ino;
+}
+
+int eg_tempfiles_adopt(int from, int pid, int adopt)
+{
+    uint32_t off = 0;
+    uint64_t size = 0;
+    if (pread(from, &off, sizeof off, offsetof(struct eg_region, tempfiles)) != sizeof off ||
+        pread(from, &size, sizeof size, offsetof(struct eg_region, size)) != sizeof size)
+        return 0;
+    int found = 0;
+    for (int n = 0; off && n < 65536; n++) { /* bounded: the file is not ours to trust */
+        struct eg_tempfile t;
+        char path[PATH_MAX];
+        struct stat st;
+        if (size < sizeof t || off > size - sizeof t || pread(from, &t, sizeof t, off) != sizeof t)
+            break;
+        size_t len = t.path_len;
+        if (t.pid == pid && len && len < sizeof path &&
+            pread(from, path, len + 1, (off_t)(off + sizeof t)) == (ssize_t)(len + 1) &&
+            !path[len] && still_there(path, t.dev, t.ino, &st)) {
+            found++;
+            /* its stack was the old program's, in the old image's memory */
+            if (adopt)
+                add(path, len, &st, t.fd, eg_next_seq(), 0);
+        }
+        off = t.next;
     }
-    t->dev = st.st_dev;
-    t->ino = st.st_ino;
-    t->pid = eg_pid;
-    t->fd = fd;
-    t->path_len = (uint32_t)len;
-    memcpy(t->path, path, len + 1);
-    eg_list_push(&eg_region->tempfiles, &t->next, (uint32_t)off); /* newest first */
+    return found;
 }
 
 void eg_tempfiles_settle(void)
@@ -81,9 +120,8 @@ void eg_tempfiles_settle(void)
         if (t->pid != eg_pid)
             continue;
         struct stat st;
-        /* lstat: a symlink planted at the path is not our file */
         uint32_t outcome = EG_TEMP_GONE;
-        if (lstat(t->path, &st) == 0 && st.st_dev == t->dev && st.st_ino == t->ino) {
+        if (still_there(t->path, t->dev, t->ino, &st)) {
             outcome = EG_TEMP_KEPT;
             if (eg_options.tempfiles == EG_TEMPFILES_UNLINK)
                 outcome = unlink(t->path) == 0 ? EG_TEMP_REMOVED : EG_TEMP_REMOVE_FAILED;

@@ -160,3 +160,29 @@ Test(postmortem, truncated_or_foreign_registry_named_in_one_line)
     remove_tree(out);
     run_free(&r);
 }
+
+/* Found by the torture run (tests/torture/): the child's copy of its
+ * parent's registry, made after the parent had ended, held the parent's
+ * end, and the post-mortem of the child read it as its own. */
+Test(postmortem, a_child_copying_after_its_parent_ended_is_read_as_killed)
+{
+    struct run r;
+    char json[] = "/tmp/eg-latecopy.XXXXXX.json";
+    int fd = mkstemps(json, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    char script[512];
+    snprintf(script, sizeof script, "%s; sleep 1", build_path("tests/programs/late_copy"));
+    run_exitguard(&r, (char *[]){"--json", json, "--", "/bin/sh", "-c", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int child = number_after(r.out, "child ");
+    json_t *doc = take_json(json);
+    json_t *p = process(doc, child, 1);
+    cr_assert(p, "no post-mortem of the child %d:\n%s", child, r.err);
+    json_t *end = json_object_get(p, "end");
+    cr_assert_str_eq(json_string_value(json_object_get(end, "how")), "unreported", "%s",
+                     json_dumps(end, 0));
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "unreported")),
+                 1, "%s", r.err);
+    run_free(&r);
+}

@@ -329,7 +329,8 @@ static json_t *ended(const struct registry *g)
     return json_pack("{s:s, s:i}", "how", how[h - 1], "status", g->r->end_code);
 }
 
-static json_t *report_of(const struct registry *g, const struct leftovers *left)
+static json_t *report_of(const struct registry *g, const struct leftovers *left,
+                         json_t *unchecked)
 {
     uint32_t first = g->r->errors_inherited < EG_MAX_ERRORS ? g->r->errors_inherited
                                                             : EG_MAX_ERRORS;
@@ -341,6 +342,11 @@ static json_t *report_of(const struct registry *g, const struct leftovers *left)
     end = json_pack("{s:s}", "how", "unreported");
     if (g->r->exec_start)
         json_object_set_new(end, "exec", json_true()); /* it was executing a new image */
+    /* It went on in a program no library follows, and ended there: no
+     * report was to be had.  The file was kept for its temp files; the
+     * fds it handed over are its exec document's, the rest unknowable. */
+    if (unchecked)
+        json_object_set(end, "unchecked", unchecked);
     /* The command reaped it itself (a leftover it ended): how it died is
      * known -- typically a SIGTERM that came before its library could
      * install a handler, just after an exec. */
@@ -352,7 +358,8 @@ known:;
                      "s:o, s:o, s:I, s:I}",
                      "exitguard_report", REPORT_SCHEMA, "postmortem", 1, "pid", g->r->pid,
                      "ppid", g->r->ppid, "registry", g->path, "argv", argv_of(g), "end", end,
-                     "stack_depth", (int)g->r->stack_depth, "leaks", leaks(g), "closed_unseen",
+                     "stack_depth", (int)g->r->stack_depth, "leaks",
+                     unchecked ? json_array() : leaks(g), "closed_unseen",
                      "tempfiles", tempfiles(g), "finalizers", "threads", "children",
                      children(g, left), "errors", errors(g), "errors_dropped",
                      (json_int_t)(g->r->nerrors - g->r->errors_inherited - errors_kept), "dropped",
@@ -391,6 +398,22 @@ static int has_report(json_t *reports, json_int_t pid)
             return 1;
     }
     return 0;
+}
+
+/* Why the program the last exec document of `pid` started cannot be
+ * followed ("static", "setuid"), or NULL (none, or a program we follow). */
+static json_t *unchecked_exec(json_t *reports, json_int_t pid)
+{
+    size_t i;
+    json_t *report, *why = NULL;
+    json_array_foreach(reports, i, report) {
+        json_t *end = json_object_get(report, "end");
+        const char *how = json_string_value(json_object_get(end, "how"));
+        if (json_integer_value(json_object_get(report, "pid")) == pid && how &&
+            strcmp(how, "exec") == 0)
+            why = json_object_get(end, "unchecked");
+    }
+    return why;
 }
 
 static enum outcome examine(const char *path, json_t *reports, const struct leftovers *left)
@@ -438,7 +461,8 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
              image could not take the file over (another uid's, after a
              setuid program) */
     } else {
-        insert_by_pid(reports, report_of(&g, left));
+        json_t *unchecked = g.r->exec_start ? unchecked_exec(reports, g.r->pid) : NULL;
+        insert_by_pid(reports, report_of(&g, left, unchecked));
     }
     if (g.base)
         munmap(map, g.size);

@@ -34,7 +34,11 @@ void print_end(FILE *to, json_t *end)
         /* a post-mortem: what its registry file held */
         json_t *died = json_object_get(end, "status");
         const char *name = json_string_value(json_object_get(died, "name"));
-        if (name && json_is_true(json_object_get(end, "exec")))
+        const char *why = json_string_value(json_object_get(end, "unchecked"));
+        if (why)
+            fprintf(to, "ended in a program exitguard cannot follow (%s)",
+                    strcmp(why, "static") == 0 ? "statically linked" : why);
+        else if (name && json_is_true(json_object_get(end, "exec")))
             fprintf(to, "was ended by %s while starting a new image", name);
         else if (name)
             fprintf(to, "was killed by %s before it could write a report", name);

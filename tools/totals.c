@@ -112,7 +112,9 @@ int report_continues(json_t *previous, json_t *report)
 }
 
 /* A report that is missing is a finding: CI fails closed -- unless the
- * command itself ended the process (a leftover: its status is there). */
+ * command itself ended the process (a leftover: its status is there), or
+ * it ended in a program no library can follow (its exec document says
+ * so: there was no report to be had). */
 static int report_is_missing(json_t *report)
 {
     if (!report_is_postmortem(report))
@@ -120,7 +122,8 @@ static int report_is_missing(json_t *report)
     json_t *end = json_object_get(report, "end");
     const char *how = json_string_value(json_object_get(end, "how"));
     return json_object_get(report, "report_error") ||
-           (how && strcmp(how, "unreported") == 0 && !json_object_get(end, "status"));
+           (how && strcmp(how, "unreported") == 0 && !json_object_get(end, "status") &&
+            !json_object_get(end, "unchecked"));
 }
 
 struct totals count_totals(json_t *reports, json_t *leftovers)
