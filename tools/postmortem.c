@@ -52,9 +52,12 @@ struct registry {
     struct stat st;
 };
 
+/* The library allocates every record 16-aligned and records are whole
+ * multiples of 8 bytes, their names right after them: an offset off that
+ * grid is damage, and reading a record there would be misaligned. */
 static const void *at(const struct registry *g, uint64_t off, uint64_t len)
 {
-    if (!off || off > g->size || len > g->size - off)
+    if (!off || off % 8 || off > g->size || len > g->size - off)
         return NULL;
     return g->base + off;
 }

@@ -164,7 +164,9 @@ int load_suppressions(struct suppressions *rules, const char *path, char *error,
         free(text);
         return -1;
     }
-    int result = parse_suppressions(rules, text ? text : "", path, error, error_size);
+    /* an empty file: getdelim may have allocated the buffer and written
+     * nothing to it, not even a NUL */
+    int result = parse_suppressions(rules, n > 0 ? text : "", path, error, error_size);
     free(text);
     return result;
 }
