@@ -20,6 +20,7 @@
 #include "messages.h"
 #include "proc_scan.h"
 #include "region.h"
+#include "report_file.h"
 #include "reports.h"
 #include "wait_status.h"
 
@@ -399,18 +400,15 @@ static int has_report(json_t *reports, json_int_t pid)
 static enum outcome examine(const char *path, json_t *reports, const struct leftovers *left)
 {
     struct registry g = {.path = path};
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    const char *problem = NULL;
+    /* this version's library makes every registry file EG_REGION_SIZE */
+    int fd = open_report_file(path, EG_REGION_SIZE, &g.st, &problem);
     if (fd < 0) {
-        if (errno != ENOENT) /* removed meanwhile: its process reported */
-            complain("cannot read registry '%s': %s", path, strerror(errno));
+        if (problem) /* else removed meanwhile: its process reported */
+            complain("cannot read registry '%s': %s", path, problem);
         return KEEP_FILE;
     }
     char why[160];
-    const char *problem = NULL;
-    if (fstat(fd, &g.st) != 0)
-        problem = strerror(errno);
-    else if (!S_ISREG(g.st.st_mode))
-        problem = "not a regular file";
     g.size = (uint64_t)g.st.st_size;
     void *map = MAP_FAILED;
     if (!problem && g.size) {
