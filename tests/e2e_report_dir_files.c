@@ -169,3 +169,21 @@ Test(report_dir_files, a_damaged_report_or_registry_is_named)
     run_free(&r);
     remove_tree(dir);
 }
+
+/* A log_dir too long for the library (1024 bytes) is ignored by it, with
+ * one line: the command ignores it too and collects the reports in a
+ * directory of its own, instead of looking where nothing was written. */
+Test(report_dir_files, a_log_dir_the_library_refuses_is_not_where_the_command_looks)
+{
+    static char options[1200];
+    memset(options, 0, sizeof options);
+    strcpy(options, "EXITGUARD_OPTIONS=log_dir=/tmp/");
+    memset(options + strlen(options), 'x', 1100);
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/programs/leak_one"), NULL},
+                  (char *[]){options, NULL});
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert(strstr(r.err, "exitguard: EXITGUARD_OPTIONS: value too long '/tmp/xxx"), "%s", r.err);
+    cr_assert(strstr(r.err, "exitguard: 1 process, 1 leaked: 1 fd leaked"), "%s", r.err);
+    run_free(&r);
+}
