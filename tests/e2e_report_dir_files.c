@@ -187,3 +187,26 @@ Test(report_dir_files, a_log_dir_the_library_refuses_is_not_where_the_command_lo
     cr_assert(strstr(r.err, "exitguard: 1 process, 1 leaked: 1 fd leaked"), "%s", r.err);
     run_free(&r);
 }
+
+/* A registry names paths and argv as bytes: one that is not UTF-8 (here
+ * Latin-1 "\xe9") must not make the dead process, or its temp file,
+ * vanish from the run; it is shown as the library shows such a byte. */
+Test(report_dir_files, a_dead_process_with_a_path_not_in_utf8_keeps_its_temp_file)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/exitguard-\xe9.XXXXXX");
+    cr_assert(mkdtemp(dir));
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", (char *)build_path("tests/programs/postmortem"), "die", dir,
+                                 NULL}, NULL);
+    cr_assert(WIFEXITED(r.status) || WIFSIGNALED(r.status));
+    char shown[96];
+    snprintf(shown, sizeof shown, "die '/tmp/exitguard-\xc3\xa9.%s' (pid ", dir + strlen(dir) - 6);
+    cr_assert(strstr(r.err, shown), "no %s in %s", shown, r.err);
+    snprintf(shown, sizeof shown, "temp file '/tmp/exitguard-\xc3\xa9.%s/postmortem.",
+             dir + strlen(dir) - 6);
+    cr_assert(strstr(r.err, shown), "no %s in %s", shown, r.err);
+    cr_assert(strstr(r.err, ", 1 temp file left,"), "%s", r.err);
+    run_free(&r);
+    remove_tree(dir);
+}

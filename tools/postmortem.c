@@ -135,6 +135,38 @@ static int pid_in_name(const char *path)
 
 /* ---- the report-like object ---- */
 
+/* The `len` bytes at `s` as a JSON string.  A path or an argv may hold
+ * any byte, and jansson refuses a string that is not UTF-8 (the process
+ * then vanished from the run, or its temp file from its report): each
+ * byte that does not start a valid sequence stands for the character of
+ * that number, as the library writes it (shim/writer.c). */
+static json_t *text(const char *s, size_t len)
+{
+    json_t *valid = json_stringn(s, len);
+    if (valid)
+        return valid;
+    char *copy = malloc(2 * len + 1);
+    size_t n = 0;
+    for (size_t i = 0; copy && i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+        json_t *one = k > 1 && k <= len - i ? json_stringn(s + i, k) : NULL;
+        if (k == 1 || one) {
+            memcpy(copy + n, s + i, k);
+            n += k;
+            i += k;
+        } else {
+            copy[n++] = (char)(0xc0 | c >> 6);
+            copy[n++] = (char)(0x80 | (c & 0x3f));
+            i++;
+        }
+        json_decref(one);
+    }
+    json_t *made = copy ? json_stringn(copy, n) : NULL;
+    free(copy);
+    return made;
+}
+
 static json_t *hex(uint64_t v)
 {
     char text[24];
@@ -153,7 +185,7 @@ static json_t *frame(const struct registry *g, uint64_t pc)
         if (!m || !at(g, off + sizeof *m, (uint64_t)m->name_len + 1) || m->name[m->name_len])
             break;
         if (pc >= m->start && pc < m->end) {
-            json_object_set_new(f, "module", json_string(m->name));
+            json_object_set_new(f, "module", text(m->name, m->name_len));
             json_object_set_new(f, "offset", hex(pc - m->bias));
             break;
         }
@@ -257,7 +289,7 @@ static json_t *tempfiles(const struct registry *g)
         const char *action = "kept";
         if (g->r->tempfiles_policy == 1 /* unlink */ && g->st.st_uid == geteuid())
             action = unlink(t->path) == 0 ? "removed" : "remove_failed";
-        json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:o}", "path", t->path, "fd",
+        json_array_append_new(list, json_pack("{s:o, s:i, s:I, s:s, s:o}", "path", text(t->path, t->path_len), "fd",
                                               t->fd, "seq", (json_int_t)t->seq, "action", action,
                                               "stack", stack(g, t->stack)));
     }
@@ -287,7 +319,7 @@ static json_t *children(const struct registry *g, const struct leftovers *left)
         uint32_t len = c->argv_len < EG_CHILD_ARGV ? c->argv_len : EG_CHILD_ARGV;
         for (uint32_t i = 0; i < len;) {
             size_t l = strnlen(c->argv + i, len - i);
-            json_array_append_new(argv, json_stringn(c->argv + i, l));
+            json_array_append_new(argv, text(c->argv + i, l));
             i += (uint32_t)l + 1;
         }
         const struct leftover *found = find_leftover(left, c->pid);
@@ -310,7 +342,7 @@ static json_t *argv_of(const struct registry *g)
     uint32_t len = g->r->argv_len < EG_ARGV_MAX ? g->r->argv_len : EG_ARGV_MAX;
     for (uint32_t i = 0; i < len;) {
         size_t l = strnlen(g->r->argv + i, len - i);
-        json_array_append_new(argv, json_stringn(g->r->argv + i, l));
+        json_array_append_new(argv, text(g->r->argv + i, l));
         i += (uint32_t)l + 1;
     }
     return argv;
