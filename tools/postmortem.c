@@ -51,6 +51,10 @@ struct registry {
     uint64_t size;
     const struct eg_region *r;
     struct stat st;
+    /* the module list, read once: every frame looks in it, and a list
+     * that loops (damage) would otherwise be walked again for each */
+    const struct eg_module *modules[4096];
+    size_t nmodules;
 };
 
 /* The library allocates every record 16-aligned and records are whole
@@ -176,20 +180,29 @@ static json_t *hex(uint64_t v)
 
 /* A frame as the library writes one: pc, and module+offset when one of the
  * modules the process noted holds it. */
-static json_t *frame(const struct registry *g, uint64_t pc)
+static void read_modules(struct registry *g)
 {
-    json_t *f = json_pack("{s:o}", "pc", hex(pc));
-    uint32_t off = g->r->modules;
-    for (int guard = 0; off && guard < 100000; guard++) {
+    const size_t max = sizeof g->modules / sizeof *g->modules;
+    g->nmodules = 0;
+    for (uint32_t off = g->r->modules; off && g->nmodules < max;) {
         const struct eg_module *m = at(g, off, sizeof *m);
         if (!m || !at(g, off + sizeof *m, (uint64_t)m->name_len + 1) || m->name[m->name_len])
             break;
+        g->modules[g->nmodules++] = m;
+        off = m->next;
+    }
+}
+
+static json_t *frame(const struct registry *g, uint64_t pc)
+{
+    json_t *f = json_pack("{s:o}", "pc", hex(pc));
+    for (size_t i = 0; i < g->nmodules; i++) {
+        const struct eg_module *m = g->modules[i];
         if (pc >= m->start && pc < m->end) {
             json_object_set_new(f, "module", text(m->name, m->name_len));
             json_object_set_new(f, "offset", hex(pc - m->bias));
             break;
         }
-        off = m->next;
     }
     return f;
 }
@@ -471,6 +484,7 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
              image could not take the file over (another uid's, after a
              setuid program) */
     } else {
+        read_modules(&g);
         insert_by_pid(reports, report_of(&g, left));
     }
     if (g.base)
