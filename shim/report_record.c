@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -70,13 +71,20 @@ static int append(struct eg_writer *w)
     memcpy(path, eg_options.log_dir, dir);
     strcpy(path + dir, "/" RECORDS);
     /* raw: no interposer may see exitguard's own fd */
+    /* O_NONBLOCK: a FIFO put there in its place must not hang the
+     * process's exit (without a reader the open fails with ENXIO) */
     int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
-                          O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+                          O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                          0600);
     if (fd < 0 && (errno == EACCES || errno == EPERM))
         return 0; /* another uid's (this process changed uid): a document instead */
-    if (fd < 0) {
+    struct stat st;
+    int regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (fd >= 0 && !regular)
+        syscall(SYS_close, fd);
+    if (!regular) {
         eg_warn("cannot write its record in log_dir '", eg_options.log_dir, "': ",
-                strerrordesc_np(errno));
+                fd >= 0 || errno == ENXIO ? "not a regular file" : strerrordesc_np(errno));
         return 0;
     }
     ssize_t n;

@@ -83,7 +83,9 @@ static json_t *merged_document(char *const *command, int wait_status, json_t *re
                            ? json_pack("{s:s, s:I}", "file", extras->baseline, "removed",
                                        (json_int_t)extras->baseline_removed)
                            : json_null();
-    return json_pack("{s:i, s:o, s:o, s:O, s:O, s:o, s:O, s:o}", "exitguard", MERGED_SCHEMA,
+    /* suppressions: "o", its reference taken in write_merged_json ("O"
+     * took a second one, and the rules' list was never freed) */
+    return json_pack("{s:i, s:o, s:o, s:O, s:O, s:o, s:o, s:o}", "exitguard", MERGED_SCHEMA,
                      "command", argv, "status", wait_status_json(wait_status),
                      "processes", reports, "leftover_processes", leftovers,
                      "totals", totals_json(t, reports, leftovers),

@@ -20,6 +20,7 @@
 #include "messages.h"
 #include "proc_scan.h"
 #include "region.h"
+#include "report_file.h"
 #include "reports.h"
 #include "wait_status.h"
 
@@ -50,11 +51,18 @@ struct registry {
     uint64_t size;
     const struct eg_region *r;
     struct stat st;
+    /* the module list, read once: every frame looks in it, and a list
+     * that loops (damage) would otherwise be walked again for each */
+    const struct eg_module *modules[4096];
+    size_t nmodules;
 };
 
+/* The library allocates every record 16-aligned and records are whole
+ * multiples of 8 bytes, their names right after them: an offset off that
+ * grid is damage, and reading a record there would be misaligned. */
 static const void *at(const struct registry *g, uint64_t off, uint64_t len)
 {
-    if (!off || off > g->size || len > g->size - off)
+    if (!off || off % 8 || off > g->size || len > g->size - off)
         return NULL;
     return g->base + off;
 }
@@ -131,6 +139,38 @@ static int pid_in_name(const char *path)
 
 /* ---- the report-like object ---- */
 
+/* The `len` bytes at `s` as a JSON string.  A path or an argv may hold
+ * any byte, and jansson refuses a string that is not UTF-8 (the process
+ * then vanished from the run, or its temp file from its report): each
+ * byte that does not start a valid sequence stands for the character of
+ * that number, as the library writes it (shim/writer.c). */
+static json_t *text(const char *s, size_t len)
+{
+    json_t *valid = json_stringn(s, len);
+    if (valid)
+        return valid;
+    char *copy = malloc(2 * len + 1);
+    size_t n = 0;
+    for (size_t i = 0; copy && i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+        json_t *one = k > 1 && k <= len - i ? json_stringn(s + i, k) : NULL;
+        if (k == 1 || one) {
+            memcpy(copy + n, s + i, k);
+            n += k;
+            i += k;
+        } else {
+            copy[n++] = (char)(0xc0 | c >> 6);
+            copy[n++] = (char)(0x80 | (c & 0x3f));
+            i++;
+        }
+        json_decref(one);
+    }
+    json_t *made = copy ? json_stringn(copy, n) : NULL;
+    free(copy);
+    return made;
+}
+
 static json_t *hex(uint64_t v)
 {
     char text[24];
@@ -140,20 +180,29 @@ static json_t *hex(uint64_t v)
 
 /* A frame as the library writes one: pc, and module+offset when one of the
  * modules the process noted holds it. */
-static json_t *frame(const struct registry *g, uint64_t pc)
+static void read_modules(struct registry *g)
 {
-    json_t *f = json_pack("{s:o}", "pc", hex(pc));
-    uint32_t off = g->r->modules;
-    for (int guard = 0; off && guard < 100000; guard++) {
+    const size_t max = sizeof g->modules / sizeof *g->modules;
+    g->nmodules = 0;
+    for (uint32_t off = g->r->modules; off && g->nmodules < max;) {
         const struct eg_module *m = at(g, off, sizeof *m);
         if (!m || !at(g, off + sizeof *m, (uint64_t)m->name_len + 1) || m->name[m->name_len])
             break;
+        g->modules[g->nmodules++] = m;
+        off = m->next;
+    }
+}
+
+static json_t *frame(const struct registry *g, uint64_t pc)
+{
+    json_t *f = json_pack("{s:o}", "pc", hex(pc));
+    for (size_t i = 0; i < g->nmodules; i++) {
+        const struct eg_module *m = g->modules[i];
         if (pc >= m->start && pc < m->end) {
-            json_object_set_new(f, "module", json_string(m->name));
+            json_object_set_new(f, "module", text(m->name, m->name_len));
             json_object_set_new(f, "offset", hex(pc - m->bias));
             break;
         }
-        off = m->next;
     }
     return f;
 }
@@ -253,7 +302,7 @@ static json_t *tempfiles(const struct registry *g)
         const char *action = "kept";
         if (g->r->tempfiles_policy == 1 /* unlink */ && g->st.st_uid == geteuid())
             action = unlink(t->path) == 0 ? "removed" : "remove_failed";
-        json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:o}", "path", t->path, "fd",
+        json_array_append_new(list, json_pack("{s:o, s:i, s:I, s:s, s:o}", "path", text(t->path, t->path_len), "fd",
                                               t->fd, "seq", (json_int_t)t->seq, "action", action,
                                               "stack", stack(g, t->stack)));
     }
@@ -283,7 +332,7 @@ static json_t *children(const struct registry *g, const struct leftovers *left)
         uint32_t len = c->argv_len < EG_CHILD_ARGV ? c->argv_len : EG_CHILD_ARGV;
         for (uint32_t i = 0; i < len;) {
             size_t l = strnlen(c->argv + i, len - i);
-            json_array_append_new(argv, json_stringn(c->argv + i, l));
+            json_array_append_new(argv, text(c->argv + i, l));
             i += (uint32_t)l + 1;
         }
         const struct leftover *found = find_leftover(left, c->pid);
@@ -306,7 +355,7 @@ static json_t *argv_of(const struct registry *g)
     uint32_t len = g->r->argv_len < EG_ARGV_MAX ? g->r->argv_len : EG_ARGV_MAX;
     for (uint32_t i = 0; i < len;) {
         size_t l = strnlen(g->r->argv + i, len - i);
-        json_array_append_new(argv, json_stringn(g->r->argv + i, l));
+        json_array_append_new(argv, text(g->r->argv + i, l));
         i += (uint32_t)l + 1;
     }
     return argv;
@@ -419,18 +468,15 @@ static json_t *unchecked_exec(json_t *reports, json_int_t pid)
 static enum outcome examine(const char *path, json_t *reports, const struct leftovers *left)
 {
     struct registry g = {.path = path};
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    const char *problem = NULL;
+    /* this version's library makes every registry file EG_REGION_SIZE */
+    int fd = open_report_file(path, EG_REGION_SIZE, &g.st, &problem);
     if (fd < 0) {
-        if (errno != ENOENT) /* removed meanwhile: its process reported */
-            complain("cannot read registry '%s': %s", path, strerror(errno));
+        if (problem) /* else removed meanwhile: its process reported */
+            complain("cannot read registry '%s': %s", path, problem);
         return KEEP_FILE;
     }
     char why[160];
-    const char *problem = NULL;
-    if (fstat(fd, &g.st) != 0)
-        problem = strerror(errno);
-    else if (!S_ISREG(g.st.st_mode))
-        problem = "not a regular file";
     g.size = (uint64_t)g.st.st_size;
     void *map = MAP_FAILED;
     if (!problem && g.size) {
@@ -461,6 +507,7 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
              image could not take the file over (another uid's, after a
              setuid program) */
     } else {
+        read_modules(&g);
         json_t *unchecked = g.r->exec_start ? unchecked_exec(reports, g.r->pid) : NULL;
         insert_by_pid(reports, report_of(&g, left, unchecked));
     }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "messages.h"
+#include "report_file.h"
 
 /* Not a dot-file (the library's temporaries), and ending in `suffix`. */
 static int is_named(const char *name, const char *suffix)
@@ -139,33 +140,78 @@ static json_t *checked(json_t *report, const char *path, const char *where)
     return NULL;
 }
 
+/* The largest report read: an honest one is a few KiB a leak (a process
+ * holding every fd of nr_open, with full stacks, would not be read whole
+ * anyway), and the largest record file past what earlier runs left. */
+#define REPORT_MAX_BYTES (64ll << 20)
+#define RECORDS_MAX_BYTES (256ll << 20)
+
+/* At most `limit` bytes of fd from where it is, in a malloc'd buffer
+ * (*len of them); NULL with errno set, EFBIG if there were more: the
+ * size fstat gave may have grown since. */
+static char *read_bounded(int fd, long long limit, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *text = malloc(cap);
+    while (text) {
+        if (n == cap) {
+            char *grown = cap > (size_t)limit ? NULL : realloc(text, 2 * cap);
+            if (!grown) {
+                int error = cap > (size_t)limit ? EFBIG : ENOMEM;
+                free(text);
+                errno = error;
+                return NULL;
+            }
+            text = grown;
+            cap *= 2;
+        }
+        ssize_t got = read(fd, text + n, cap - n);
+        if (got < 0) {
+            int error = errno;
+            free(text);
+            errno = error;
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > (size_t)limit) {
+            free(text);
+            errno = EFBIG;
+            return NULL;
+        }
+    }
+    *len = n;
+    return text;
+}
+
 /* The report, or NULL after one line naming the file. */
 static json_t *read_report(const char *dir, const char *name)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    /* O_NONBLOCK: a FIFO planted there must not hang the command */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const char *problem;
+    int fd = open_report_file(path, REPORT_MAX_BYTES, &st, &problem);
+    if (fd < 0) {
+        complain("cannot read report '%s': %s", path, problem ? problem : strerror(ENOENT));
+        return NULL;
+    }
+    size_t len = 0;
+    char *text = read_bounded(fd, REPORT_MAX_BYTES, &len);
+    int error = errno;
+    close(fd);
+    if (!text) {
         complain("cannot read report '%s': %s", path,
-                 fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(errno));
-        if (fd >= 0)
-            close(fd);
+                 error == EFBIG ? "it grew past the size read" : strerror(error));
         return NULL;
     }
-    /* fdopen, not json_loadfd: that reads one byte per system call */
-    FILE *file = fdopen(fd, "r");
-    if (!file) {
-        complain("cannot read report '%s': %s", path, strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    json_error_t error;
-    json_t *report = json_loadf(file, JSON_REJECT_DUPLICATES, &error);
-    fclose(file);
+    json_error_t parse_error;
+    json_t *report = json_loadb(text, len, JSON_REJECT_DUPLICATES, &parse_error);
+    free(text);
     if (!report) {
-        complain("cannot read report '%s': line %d: %s", path, error.line, error.text);
+        complain("cannot read report '%s': line %d: %s", path, parse_error.line,
+                 parse_error.text);
         return NULL;
     }
     return checked(report, path, "");
@@ -179,30 +225,38 @@ static void read_records(const char *dir, long long from, struct loaded **loaded
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, RECORDS_NAME);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        lseek(fd, (off_t)from, SEEK_SET) < 0) {
-        if (fd >= 0 || errno != ENOENT)
-            complain("cannot read records '%s': %s", path,
-                     fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file" : strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return;
+    const char *problem;
+    int fd = open_report_file(path, 0, &st, &problem);
+    if (fd >= 0 && st.st_size - from > RECORDS_MAX_BYTES) {
+        static char why[96];
+        snprintf(why, sizeof why, "%lld bytes of this run's, more than the %lld read",
+                 (long long)st.st_size - from, RECORDS_MAX_BYTES);
+        problem = why;
+    } else if (fd >= 0 && lseek(fd, (off_t)from, SEEK_SET) < 0) {
+        problem = strerror(errno);
     }
-    FILE *file = fdopen(fd, "r");
-    if (!file) {
-        close(fd);
-        return;
-    }
-    char *text = NULL;
     size_t size = 0;
-    ssize_t len;
-    for (size_t line = 1; (len = getline(&text, &size, file)) > 0; line++) {
-        if (len == 1 && text[0] == '\n')
+    char *text = fd >= 0 && !problem ? read_bounded(fd, RECORDS_MAX_BYTES, &size) : NULL;
+    if (fd >= 0 && !problem && !text)
+        problem = errno == EFBIG ? "it grew past the size read" : strerror(errno);
+    if (fd >= 0)
+        close(fd);
+    if (problem)
+        complain("cannot read records '%s': %s", path, problem);
+    if (!text)
+        return;
+    size_t line = 0;
+    for (const char *start = text, *end = text + size; start < end;) {
+        const char *newline = memchr(start, '\n', (size_t)(end - start));
+        size_t len = newline ? (size_t)(newline - start) + 1 : (size_t)(end - start);
+        const char *this_line = start;
+        start += len;
+        line++;
+        if (len == 1 && this_line[0] == '\n')
             continue;
         json_error_t error;
-        json_t *report = json_loadb(text, (size_t)len, JSON_REJECT_DUPLICATES, &error);
+        json_t *report = json_loadb(this_line, len, JSON_REJECT_DUPLICATES, &error);
         char where[64];
         snprintf(where, sizeof where, " line %zu", line);
         if (!report) {
@@ -229,7 +283,6 @@ static void read_records(const char *dir, long long from, struct loaded **loaded
                                             json_integer_value(json_object_get(report, "pid"))};
     }
     free(text);
-    fclose(file);
 }
 
 json_t *load_reports(const char *dir, const struct report_names *skip, size_t *unreadable)

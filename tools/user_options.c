@@ -6,6 +6,7 @@
 
 #include "child_policy.h"
 #include "duration.h"
+#include "options.h"
 
 /* The library ignores a report= value it does not know and keeps the one
  * before, so only these replace it. */
@@ -41,7 +42,10 @@ void read_user_options(const char *text, struct user_options *out)
             size_t len = (size_t)(end - value);
             int policy;
             long ms;
-            if (key_is(item, key_len, "log_dir"))
+            /* a path the library finds too long it ignores, keeping the
+             * value before: so must the command, or it would look for the
+             * reports in a directory nothing writes to */
+            if (key_is(item, key_len, "log_dir") && len < EG_PATH_MAX)
                 replace(&out->log_dir, value, len);
             else if (key_is(item, key_len, "report") && valid_report(value, len))
                 replace(&out->report, value, len);
@@ -51,7 +55,7 @@ void read_user_options(const char *text, struct user_options *out)
             else if (key_is(item, key_len, "kill_grace") &&
                      (ms = eg_duration_ms(value, len)) >= 0 && ms <= KILL_GRACE_MAX_MS)
                 out->kill_grace_ms = ms;
-            else if (key_is(item, key_len, "suppressions") && len)
+            else if (key_is(item, key_len, "suppressions") && len && len < EG_PATH_MAX)
                 replace(&out->suppressions, value, len);
         }
         item = *end ? end + 1 : end;
