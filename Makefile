@@ -4,24 +4,23 @@ PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 CC ?= cc
 CFLAGS ?= -O2 -g
-BASE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) -Ishim -Iinclude
+# The library's layers, lowest first: a file may include its own layer's
+# headers and lower ones' (make check-layers).
+SHIM_LAYERS = base record report exit interpose
+SHIM_INC = $(SHIM_LAYERS:%=-Ishim/%)
+BASE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror $(CFLAGS) $(SHIM_INC) -Iinclude
 B = build
 # one version, the header's: the package, pkg-config and --version follow it
 VERSION := $(shell sed -n 's/^#define EXITGUARD_VERSION "\(.*\)"/\1/p' include/exitguard.h)
 
-SHIM_SRC = $(wildcard shim/*.c)
-SHIM_ASM = $(wildcard shim/*_$(shell uname -m).S)
+SHIM_SRC = $(wildcard shim/*/*.c)
+SHIM_ASM = $(wildcard shim/*/*_$(shell uname -m).S)
 SHIM_OBJ = $(SHIM_SRC:shim/%.c=$(B)/shim/%.o) $(SHIM_ASM:shim/%.S=$(B)/shim/%.o)
-SHIM_HDR = $(wildcard shim/*.h shim/*.def include/*.h)
+SHIM_HDR = $(wildcard shim/*/*.h shim/*/*.def include/*.h)
 # The registry, depot, options, report and symbolizer, without interposers,
 # constructor or exit hooks: what unit tests link directly.
-CORE_SRC = shim/region.c shim/depot.c shim/registry.c shim/stack.c \
-           shim/options.c shim/writer.c shim/describe.c shim/report.c \
-           shim/report_stack.c shim/report_threads.c shim/report_tempfiles.c \
-           shim/report_children.c \
-           shim/report_finalizers.c shim/finalizer_records.c shim/report_record.c shim/vfork.c shim/guard.c shim/sort.c shim/fd_room.c \
-           shim/symbolize.c shim/real.c shim/duration.c shim/self_exe.c
-CMD_SRC = $(wildcard tools/*.c) shim/symbolize.c shim/duration.c
+CORE_SRC = $(wildcard shim/base/*.c shim/record/*.c shim/report/*.c)
+CMD_SRC = $(wildcard tools/*.c) shim/base/symbolize.c shim/base/duration.c
 
 UNIT_SRC = $(wildcard tests/unit_*.c)
 E2E_SRC = $(wildcard tests/e2e_*.c)
@@ -36,9 +35,11 @@ all: $(B)/libexitguard.so $(B)/exitguard
 # by walking exitguard's own frames.
 SHIM_CFLAGS = $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
               -fno-omit-frame-pointer
-$(B)/shim/%.o: shim/%.c $(SHIM_HDR) Makefile | $(B)/shim
+$(B)/shim/%.o: shim/%.c $(SHIM_HDR) Makefile
+	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -c $< -o $@
-$(B)/shim/%.o: shim/%.S Makefile | $(B)/shim
+$(B)/shim/%.o: shim/%.S Makefile
+	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -c $< -o $@
 
 # Depends on libc alone: the unwinder and libdw are loaded when first needed.
@@ -97,8 +98,8 @@ $(B)/tests/unit: $(UNIT_SRC) $(CORE_SRC) tests/harness.c tests/harness.h $(SHIM_
 	$(CC) $(BASE_CFLAGS) -pthread -Itests -o $@ $(UNIT_SRC) $(CORE_SRC) tests/harness.c \
 	    -lcriterion -ljansson -ldl
 
-$(B)/tests/e2e: $(E2E_SRC) tests/harness.c tests/harness.h shim/symbolize.c | $(B)/tests
-	$(CC) $(BASE_CFLAGS) -pthread -Itests -o $@ $(E2E_SRC) tests/harness.c shim/symbolize.c \
+$(B)/tests/e2e: $(E2E_SRC) tests/harness.c tests/harness.h shim/base/symbolize.c | $(B)/tests
+	$(CC) $(BASE_CFLAGS) -pthread -Itests -o $@ $(E2E_SRC) tests/harness.c shim/base/symbolize.c \
 	    -lcriterion -ljansson -ldl
 
 TEST_JOBS ?= 2
@@ -118,8 +119,8 @@ check-compat: all
 # hand-made reports: the tools' sources without main, in a binary of their
 # own (tests/unit_*.c link the library's core, not the tools).
 TOOLS_TEST_SRC = $(wildcard tests/tools/*.c)
-TOOLS_LIB_SRC = $(filter-out tools/exitguard.c,$(wildcard tools/*.c)) shim/symbolize.c \
-                shim/duration.c
+TOOLS_LIB_SRC = $(filter-out tools/exitguard.c,$(wildcard tools/*.c)) shim/base/symbolize.c \
+                shim/base/duration.c
 $(B)/tests/unit-tools: $(TOOLS_TEST_SRC) $(wildcard tests/tools/*.h) $(TOOLS_LIB_SRC) \
                        $(wildcard tools/*.h) $(SHIM_HDR) | $(B)/tests
 	$(CC) $(BASE_CFLAGS) -Itools -Itests/tools -o $@ $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \

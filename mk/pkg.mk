@@ -2,7 +2,7 @@
 #
 # exitguard(1)'s options and EXITGUARD_OPTIONS keys are generated from the
 # tables the parsers read: the OPTIONS(X) macro of tools/command_line.c
-# (lifted out with awk, then expanded by the compiler) and shim/options.def.
+# (lifted out with awk, then expanded by the compiler) and shim/base/options.def.
 MAN = $(B)/man
 MANDIR ?= $(PREFIX)/share/man
 # every function exitguard(3) documents, so that `man exitguard_call` works
@@ -12,7 +12,7 @@ MAN3_LINKS = exitguard_finalize exitguard_finalize_fd exitguard_call exitguard_d
 
 $(MAN)/command_options.h: tools/command_line.c | $(MAN)
 	awk '/^#define OPTIONS\(X\)/ { on = 1 } on { print } on && !/\\$$/ { exit }' $< > $@
-$(MAN)/gen_page: man/gen_page.c $(MAN)/command_options.h shim/options.def | $(MAN)
+$(MAN)/gen_page: man/gen_page.c $(MAN)/command_options.h shim/base/options.def | $(MAN)
 	$(CC) $(BASE_CFLAGS) -I$(MAN) -o $@ man/gen_page.c
 $(MAN)/exitguard.1: man/exitguard.1.in $(MAN)/gen_page Makefile
 	$(MAN)/gen_page < $< | sed -e 's|@LIBDIR@|$(LIBDIR)|g; s|@VERSION@|$(VERSION)|g' > $@.tmp

@@ -122,7 +122,7 @@ void run_plain(struct run *r, char *const argv[], char *const extra_env[])
     spawn(r, argv, make_env(NULL, NULL, r->dir, extra_env));
 }
 
-/* The one-line reports of quiet processes (shim/report_record.c), each
+/* The one-line reports of quiet processes (shim/report/report_record.c), each
  * a report document of its own. */
 static void append_records(json_t *all, const char *dir)
 {

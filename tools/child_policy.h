@@ -1,5 +1,5 @@
 /* What the command does with processes left running: the words of the
- * library's children= option (shim/options.def), which the command passes
+ * library's children= option (shim/base/options.def), which the command passes
  * on and applies itself to the descendants still running when COMMAND
  * ends, and kill_grace. */
 #ifndef EXITGUARD_TOOLS_CHILD_POLICY_H

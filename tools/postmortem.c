@@ -143,7 +143,7 @@ static int pid_in_name(const char *path)
  * any byte, and jansson refuses a string that is not UTF-8 (the process
  * then vanished from the run, or its temp file from its report): each
  * byte that does not start a valid sequence stands for the character of
- * that number, as the library writes it (shim/writer.c). */
+ * that number, as the library writes it (shim/base/writer.c). */
 static json_t *text(const char *s, size_t len)
 {
     json_t *valid = json_stringn(s, len);
@@ -362,7 +362,7 @@ static json_t *argv_of(const struct registry *g)
 }
 
 /* How the process ended, when it got as far as its report and could not
- * file it (out of fds: shim/fd_room.c says why): NULL if it never did. */
+ * file it (out of fds: shim/report/fd_room.c says why): NULL if it never did. */
 static json_t *ended(const struct registry *g)
 {
     static const char *const how[] = {"exit", "_exit", "quick_exit", "signal"};

@@ -15,7 +15,7 @@
 #include "messages.h"
 #include "reports.h"
 
-/* The library's log_dir limit (shim/options.h: EG_PATH_MAX), less room for
+/* The library's log_dir limit (shim/base/options.h: EG_PATH_MAX), less room for
  * the "/<pid>.N.json" it appends. */
 #define LOG_DIR_MAX 960
 

@@ -26,7 +26,7 @@ const char *run_token(void);
 int is_run_token(const char *text, size_t size);
 
 /* The run-wide file of one-line reports of quiet processes (the library's
- * shim/report_record.c). */
+ * shim/report/report_record.c). */
 #define RECORDS_NAME "processes.jsonl"
 
 /* 0, or -1 with errno set. */

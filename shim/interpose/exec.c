@@ -28,7 +28,7 @@
 #include "real.h"
 #include "report.h"
 #include "report_parts.h"
-#include "threads.h"
+#include "thread_records.h"
 #include "track.h"
 #include "vfork.h"
 

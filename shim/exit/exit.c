@@ -33,7 +33,7 @@
 #include "registry.h"
 #include "sequence.h"
 #include "signals.h"
-#include "track.h"
+#include "start_state.h"
 #include "vfork.h"
 
 enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
@@ -83,7 +83,7 @@ static void end_now(enum eg_end_how how, int code, int in_signal_handler)
         return;
     }
     if (eg_region_borrowed && eg_finalizers_for_children())
-        eg_ensure_init(); /* the parent's, to run here too: ours first */
+        eg_own_borrowed(); /* the parent's, to run here too: ours first */
     if (!eg_region || eg_region_borrowed) {
         /* never materialised: nothing held; under the command, counted
          * (a signal reaches a borrowing child's handlers, not one that
@@ -155,7 +155,7 @@ static void finalizers_at_exit(void)
     if (eg_region_borrowed) {
         if (!eg_finalizers_for_children())
             return;
-        eg_ensure_init();
+        eg_own_borrowed();
     }
     if (!claim(0))
         wait_for_the_end();

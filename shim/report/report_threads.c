@@ -7,7 +7,7 @@
 
 #include "registry.h"
 #include "report_parts.h"
-#include "threads.h"
+#include "thread_records.h"
 
 struct listing {
     struct eg_writer *w;

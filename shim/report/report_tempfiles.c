@@ -10,7 +10,6 @@
 #include "options.h"
 #include "registry.h"
 #include "report_parts.h"
-#include "tempfiles.h"
 
 static struct eg_tempfile *first(void)
 {

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "exit.h"
+#include "end.h"
 #include "writer.h"
 
 /* The pid the report speaks for (a vfork child's, in one). */
@@ -49,6 +49,8 @@ unsigned eg_report_threads_text(struct eg_writer *w, int symbolize);
 unsigned eg_report_tempfiles_json(struct eg_writer *w);
 unsigned eg_report_tempfiles_text(struct eg_writer *w, int symbolize);
 unsigned eg_report_tempfiles_count(void);
+/* Whether a temp file this process made is still on disk. */
+int eg_tempfiles_on_disk(void);
 
 /* report_children.c: child processes of this process still running, or
  * never waited for, at the end (and what the children policy did);

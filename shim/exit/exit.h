@@ -5,16 +5,8 @@
 
 #include <signal.h>
 
-enum eg_end_how { EG_END_EXIT, EG_END__EXIT, EG_END_QUICK_EXIT, EG_END_SIGNAL, EG_END_EXEC };
+#include "end.h"
 
-struct eg_end {
-    enum eg_end_how how;
-    int code;             /* exit status, or signal number */
-    const char *exec_path; /* EG_END_EXEC: the program about to run */
-    char *const *exec_argv; /* ... and the argv it is handed (may be NULL) */
-    unsigned exec_unchecked; /* ... and it cannot run under us: enum eg_unchecked */
-    char *const *exec_envp; /* ... and the environment it is handed (may be NULL) */
-};
 
 /* Hooks the normal exit paths; called from the constructor. */
 void eg_exit_arm(void);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "children.h"
+#include "settle.h"
 #include "options.h"
 #include "registry.h"
 

@@ -32,7 +32,7 @@
 #include "report.h"
 #include "signals.h"
 #include "sort.h"
-#include "tempfiles.h"
+#include "settle.h"
 
 
 static __thread sigjmp_buf *escape;

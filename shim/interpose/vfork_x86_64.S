@@ -7,7 +7,7 @@
  * address is stored until each side is itself again (as glibc's
  * posix_spawn does): a handler must not find the parent half way, nor
  * vfork again over the stored address.  The child runs in "vfork child"
- * mode (shim/vfork.c): the reentrancy flag raised, so every interposer
+ * mode (shim/record/vfork.c): the reentrancy flag raised, so every interposer
  * passes straight through, but exec still reports.  The parent, once
  * resumed, puts the return address back on the stack, builds a frame (so
  * that the child's record gets the program's call site) and records the

@@ -5,7 +5,7 @@
 #ifndef EXITGUARD_REPORT_H
 #define EXITGUARD_REPORT_H
 
-#include "exit.h"
+#include "end.h"
 #include "writer.h"
 
 enum { EG_REPORT_SCHEMA = 2 };

@@ -1,6 +1,5 @@
 #define _GNU_SOURCE
 #include "report.h"
-#include "tempfiles.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -15,7 +14,7 @@
 
 #include "depot.h"
 #include "describe.h"
-#include "exit.h"
+#include "end.h"
 #include "options.h"
 #include "real.h"
 #include "region_file.h"

@@ -27,52 +27,17 @@
 #include "real.h"
 #include "region_file.h"
 #include "signals.h"
-#include "threads.h"
+#include "thread_records.h"
 #include "stack.h"
-#include "tempfiles.h"
+#include "tempfile_records.h"
 #include "track.h"
 #include "writer.h"
 
-_Atomic int eg_init_state = EG_UNINITIALISED;
 static _Atomic int options_loaded;
-static int start_argc; /* as the constructor was given them */
-static char **start_argv;
-
-uint32_t eg_pack_start_argv(char *to, uint32_t max)
-{
-    uint32_t n = 0;
-    for (int i = 0; start_argv && i < start_argc && start_argv[i]; i++) {
-        size_t len = strlen(start_argv[i]) + 1;
-        if (n + len > max)
-            break;
-        memcpy(to + n, start_argv[i], len);
-        n += (uint32_t)len;
-    }
-    return n;
-}
 
 static void save_argv(void)
 {
     eg_region->argv_len = eg_pack_start_argv(eg_region->argv, EG_ARGV_MAX);
-}
-
-/* The region, a copy of the parent's, becomes this child's. */
-static void make_ours(void)
-{
-    eg_region->pid = eg_pid;
-    eg_region->ppid = (int)syscall(SYS_getppid);
-    eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
-    atomic_store(&eg_region->children_reaped, 0);
-    /* The copy is of the parent's registry as it is now: a parent that has
-     * begun to end noted how in it, and a post-mortem of this child would
-     * read the parent's status as its own (a SIGKILLed child "exited with
-     * status 3", and was no missing report). */
-    atomic_store(&eg_region->end_how, 0);
-    eg_region->end_code = 0;
-    eg_region->report_errno = 0;
-    eg_children_forked();
-    eg_finalizers_forked();
-    eg_threads_forked();
 }
 
 void eg_after_fork_in_child(void)
@@ -149,35 +114,21 @@ int eg_ensure_init_slow(void)
     int s = atomic_load_explicit(&eg_init_state, memory_order_acquire);
     if (s == EG_READY)
         return 1;
-    if (s == EG_UNINITIALISED || s == EG_BORROWED) {
-        int expected = s;
-        if (atomic_compare_exchange_strong(&eg_init_state, &expected, EG_INITIALISING)) {
-            /* a signal handler's acquisition would wait here forever */
-            sigset_t all, before;
-            sigfillset(&all);
-            pthread_sigmask(SIG_SETMASK, &all, &before);
-            if (s == EG_BORROWED) {
-                eg_region_own_copy();
-                make_ours();
-                s = EG_READY;
-            } else {
-                s = materialise() ? EG_READY : EG_BROKEN;
-            }
-            atomic_store_explicit(&eg_init_state, s, memory_order_release);
-            pthread_sigmask(SIG_SETMASK, &before, 0);
-            return s == EG_READY;
-        }
+    if (s == EG_BORROWED)
+        return eg_own_borrowed();
+    int expected = EG_UNINITIALISED;
+    if (s == EG_UNINITIALISED &&
+        atomic_compare_exchange_strong(&eg_init_state, &expected, EG_INITIALISING)) {
+        /* a signal handler's acquisition would wait here forever */
+        sigset_t all, before;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &before);
+        s = materialise() ? EG_READY : EG_BROKEN;
+        atomic_store_explicit(&eg_init_state, s, memory_order_release);
+        pthread_sigmask(SIG_SETMASK, &before, 0);
+        return s == EG_READY;
     }
-    /* another thread is materialising (a rare race): wait */
-    while ((s = atomic_load_explicit(&eg_init_state, memory_order_acquire)) == EG_INITIALISING)
-        sched_yield();
-    return s == EG_READY;
-}
-
-int eg_registry_readable(void)
-{
-    int s = atomic_load_explicit(&eg_init_state, memory_order_acquire);
-    return s == EG_READY || s == EG_BORROWED;
+    return eg_wait_for_start(); /* another thread is materialising: a rare race */
 }
 
 /* glibc passes argc, argv and envp to ELF constructors. */
@@ -186,8 +137,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
     (void)envp;
     int saved = errno;
     int outer = eg_enter();
-    start_argc = argc;
-    start_argv = argv;
+    eg_note_start_argv(argc, argv);
     load_options();
     if (eg_materialised()) {
         save_argv(); /* materialised before us: argv was unknown */

@@ -51,10 +51,5 @@ static inline struct eg_child *eg_child_older(const struct eg_child *c)
     return o && o->parent == eg_pid ? o : 0;
 }
 
-/* children_settle.c: at the end, once per process, asks the kernel about
- * each child never reaped and applies the children policy, within
- * `budget_ms`; the outcome of each goes in its record for the report.
- * Async-signal-safe. */
-void eg_children_settle(long budget_ms);
 
 #endif

@@ -6,14 +6,11 @@
 #define EXITGUARD_TRACK_H
 
 #include "registry.h"
+#include "start_state.h"
 
 #include <stdatomic.h>
 #include <sys/types.h>
 
-/* Where the process stands (init.c).  BORROWED: a forked child reading
- * its parent's registry (region_file.h) until its first acquisition. */
-enum { EG_UNINITIALISED, EG_INITIALISING, EG_READY, EG_BROKEN, EG_BORROWED };
-extern _Atomic int eg_init_state;
 
 /* Materialises the registry once (also when an interposer runs before
  * our constructor); returns 0 if exitguard cannot work in this process.
@@ -25,20 +22,6 @@ static inline int eg_ensure_init(void)
            eg_ensure_init_slow();
 }
 
-/* Whether the registry exists yet: before the first acquisition it does
- * not, and there is nothing to report or clean up. */
-static inline int eg_materialised(void)
-{
-    return atomic_load_explicit(&eg_init_state, memory_order_acquire) == EG_READY;
-}
-
-/* Materialised, or a forked child's borrowed view of its parent's
- * registry (region_file.h): there is a registry to read. */
-int eg_registry_readable(void);
-
-/* The argv the process started with, as NUL-separated strings cut to
- * fit `max` bytes; returns the length used. */
-uint32_t eg_pack_start_argv(char *to, uint32_t max);
 
 /* In a new child process (fork's atfork handler, _Fork). */
 void eg_after_fork_in_child(void);
