@@ -20,7 +20,13 @@ SHIM_HDR = $(wildcard shim/*/*.h shim/*/*.def include/*.h)
 # The registry, depot, options, report and symbolizer, without interposers,
 # constructor or exit hooks: what unit tests link directly.
 CORE_SRC = $(wildcard shim/base/*.c shim/record/*.c shim/report/*.c)
-CMD_SRC = $(wildcard tools/*.c) shim/base/symbolize.c shim/base/duration.c
+# The command's layers, lowest first, each a folder of tools/ (main, in
+# tools/exitguard.c, above them all).
+TOOLS_LAYERS = base run collect judge write
+TOOLS_INC = -Itools $(TOOLS_LAYERS:%=-Itools/%)
+TOOLS_SRC = $(wildcard $(TOOLS_LAYERS:%=tools/%/*.c))
+TOOLS_HDR = $(wildcard $(TOOLS_LAYERS:%=tools/%/*.h))
+CMD_SRC = tools/exitguard.c $(TOOLS_SRC) shim/base/symbolize.c shim/base/duration.c
 
 UNIT_SRC = $(wildcard tests/unit_*.c)
 E2E_SRC = $(wildcard tests/e2e_*.c)
@@ -54,7 +60,7 @@ $(B)/libexitguard.so: $(SHIM_OBJ)
 	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl
 
 # The command finds the library at LIBDIR taken relative to PREFIX (from
-# PREFIX/bin/..), then at LIBDIR itself (tools/library_path.c).  That part
+# PREFIX/bin/..), then at LIBDIR itself (tools/run/library_path.c).  That part
 # is noted in a file, so that `make install` with a LIBDIR the command was
 # not built for (a multiarch lib/<triplet>) rebuilds it; a staged install
 # (PREFIX=DIR, LIBDIR=DIR/lib) does not need to.
@@ -62,8 +68,8 @@ LIBDIR_FROM_PREFIX = $(patsubst $(PREFIX)/%,%,$(LIBDIR))
 $(B)/libdir: FORCE | $(B)
 	@echo '$(LIBDIR_FROM_PREFIX)' | cmp -s - $@ || echo '$(LIBDIR_FROM_PREFIX)' > $@
 FORCE:
-$(B)/exitguard: $(CMD_SRC) $(wildcard tools/*.h) $(SHIM_HDR) $(B)/libdir | $(B)
-	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) -DEXITGUARD_PREFIX='"$(PREFIX)"' -DEXITGUARD_LIBDIR='"$(LIBDIR)"' \
+$(B)/exitguard: $(CMD_SRC) $(TOOLS_HDR) $(SHIM_HDR) $(B)/libdir | $(B)
+	$(CC) $(BASE_CFLAGS) $(TOOLS_INC) $(CPPFLAGS) -DEXITGUARD_PREFIX='"$(PREFIX)"' -DEXITGUARD_LIBDIR='"$(LIBDIR)"' \
 	    -DEXITGUARD_VERSION='"$(VERSION)"' $(LDFLAGS) -o $@ $(CMD_SRC) -ljansson -ldl
 
 # ---- tests ----
@@ -119,11 +125,11 @@ check-compat: all
 # hand-made reports: the tools' sources without main, in a binary of their
 # own (tests/unit_*.c link the library's core, not the tools).
 TOOLS_TEST_SRC = $(wildcard tests/tools/*.c)
-TOOLS_LIB_SRC = $(filter-out tools/exitguard.c,$(wildcard tools/*.c)) shim/base/symbolize.c \
+TOOLS_LIB_SRC = $(TOOLS_SRC) shim/base/symbolize.c \
                 shim/base/duration.c
 $(B)/tests/unit-tools: $(TOOLS_TEST_SRC) $(wildcard tests/tools/*.h) $(TOOLS_LIB_SRC) \
-                       $(wildcard tools/*.h) $(SHIM_HDR) | $(B)/tests
-	$(CC) $(BASE_CFLAGS) -Itools -Itests/tools -o $@ $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \
+                       $(TOOLS_HDR) $(SHIM_HDR) | $(B)/tests
+	$(CC) $(BASE_CFLAGS) $(TOOLS_INC) -Itests/tools -o $@ $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \
 	    -lcriterion -ljansson -ldl
 check-tools: $(B)/tests/unit-tools $(B)/exitguard $(B)/libexitguard.so $(B)/tests/programs/leak_one
 	$(B)/tests/unit-tools --jobs $(TEST_JOBS)
@@ -164,7 +170,7 @@ check-sanitize: $(B)/exitguard $(B)/libexitguard.so $(B)/tests/programs/leak_one
 	    -lcriterion -ljansson -ldl
 	ASAN_OPTIONS=detect_leaks=0 $(B)/tests/unit-asan --jobs $(TEST_JOBS)
 	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-	    -Itools -Itests/tools -o $(B)/tests/unit-tools-asan $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \
+	    $(TOOLS_INC) -Itests/tools -o $(B)/tests/unit-tools-asan $(TOOLS_TEST_SRC) $(TOOLS_LIB_SRC) \
 	    -lcriterion -ljansson -ldl
 	ASAN_OPTIONS=detect_leaks=0 $(B)/tests/unit-tools-asan --jobs $(TEST_JOBS)
 	$(CC) $(BASE_CFLAGS) -O1 -fsanitize=thread -pthread -Itests -o $(B)/tests/stress-tsan \

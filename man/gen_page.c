@@ -1,6 +1,6 @@
 /* Turns man/exitguard.1.in into the page: the lines @COMMAND_OPTIONS@ and
  * @EXITGUARD_OPTIONS@ become the command's options (the OPTIONS(X) table of
- * tools/command_line.c, which the build extracts into command_options.h)
+ * tools/base/command_line.c, which the build extracts into command_options.h)
  * and the library's keys (shim/base/options.def).  Both come from the tables the
  * parsers use, so the page cannot list an option that is not there, nor
  * miss one that is. */

@@ -8,19 +8,19 @@ FUZZ_RUNS ?= 10000000
 FUZZ_SECONDS ?= 0
 FUZZ_CHECK_SECONDS ?= 12
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -g -O1 $(FUZZ_SAN) $(SHIM_INC) -Iinclude -Itools -Itests/fuzz
+FUZZ_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -g -O1 $(FUZZ_SAN) $(SHIM_INC) -Iinclude $(TOOLS_INC) -Itests/fuzz
 FZ = $(B)/fuzz
 # The command's sources, as tests/unit-tools links them; symbolization is
 # stubbed (tests/fuzz/symbolize_stub.c says why).
-FUZZ_LIB_SRC = $(filter-out tools/exitguard.c,$(wildcard tools/*.c)) shim/base/symbolize.c shim/base/duration.c \
+FUZZ_LIB_SRC = $(TOOLS_SRC) shim/base/symbolize.c shim/base/duration.c \
                tests/fuzz/scratch.c tests/fuzz/present.c tests/fuzz/symbolize_stub.c
 FUZZ_LIB_OBJ = $(FUZZ_LIB_SRC:%.c=$(FZ)/obj/%.o)
 FUZZ_OPTIONS_OBJ = $(addprefix $(FZ)/obj/,shim/base/options.o shim/base/writer.o shim/base/duration.o \
-                   tools/user_options.o tools/child_policy.o)
+                   tools/base/user_options.o tools/base/child_policy.o)
 FUZZ_WRAP = -Wl,--wrap=eg_symbolize,--wrap=eg_symbolize_inline,--wrap=eg_symbolize_end
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FZ)/%)
 
-$(FZ)/obj/%.o: %.c $(wildcard tools/*.h tests/fuzz/*.h) $(SHIM_HDR) mk/fuzz.mk
+$(FZ)/obj/%.o: %.c $(TOOLS_HDR) $(wildcard tests/fuzz/*.h) $(SHIM_HDR) mk/fuzz.mk
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 

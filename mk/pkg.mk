@@ -1,7 +1,7 @@
 # Man pages and the Debian package.
 #
 # exitguard(1)'s options and EXITGUARD_OPTIONS keys are generated from the
-# tables the parsers read: the OPTIONS(X) macro of tools/command_line.c
+# tables the parsers read: the OPTIONS(X) macro of tools/base/command_line.c
 # (lifted out with awk, then expanded by the compiler) and shim/base/options.def.
 MAN = $(B)/man
 MANDIR ?= $(PREFIX)/share/man
@@ -10,7 +10,7 @@ MAN3_LINKS = exitguard_finalize exitguard_finalize_fd exitguard_call exitguard_d
              exitguard_peek exitguard_alive exitguard_set_atexit exitguard_get_atexit \
              exitguard_release
 
-$(MAN)/command_options.h: tools/command_line.c | $(MAN)
+$(MAN)/command_options.h: tools/base/command_line.c | $(MAN)
 	awk '/^#define OPTIONS\(X\)/ { on = 1 } on { print } on && !/\\$$/ { exit }' $< > $@
 $(MAN)/gen_page: man/gen_page.c $(MAN)/command_options.h shim/base/options.def | $(MAN)
 	$(CC) $(BASE_CFLAGS) -I$(MAN) -o $@ man/gen_page.c

@@ -84,7 +84,7 @@ int eg_report_pid(void)
 int eg_report_borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
 
 /* Why the report could not be filed, for a reader of the registry file
- * left behind (tools/postmortem.c). */
+ * left behind (tools/collect/postmortem.c). */
 static void note_unfiled(int error)
 {
     if (!eg_report_borrowed())
@@ -876,7 +876,7 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
 }
 
 /* How the process ended, in the registry, for a reader of the file it
- * leaves if the report cannot be written (tools/postmortem.c). */
+ * leaves if the report cannot be written (tools/collect/postmortem.c). */
 static void note_end(const struct eg_end *end)
 {
     if (eg_report_borrowed() || end->how == EG_END_EXEC)

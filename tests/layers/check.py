@@ -12,26 +12,30 @@ A file may use its own layer and lower ones, never a higher one:
      to the kernel or libc through real.h.  exit and interpose may (the
      clone child ends through our _exit, pclose of a plain stream is our
      fclose: the program's own path, on purpose).
+The command's tools/ is layered the same way (base run collect judge
+write; main, tools/exitguard.c, above them all), checked by includes: it
+is linked as one program, without objects of its own to read.
 Prints one line per breach and exits 1 if there is any.
-    check.py BUILD_DIR LAYER..."""
+    check.py shim BUILD_DIR LAYER...
+    check.py tools - LAYER..."""
 import os
 import re
 import subprocess
 import sys
 
-build, layers = sys.argv[1], sys.argv[2:]
+root, build, layers = sys.argv[1], sys.argv[2], sys.argv[3:]
 rank = {layer: i for i, layer in enumerate(layers)}
-lowest_callers = layers[: layers.index("exit")]  # may not call interposers
+lowest_callers = layers[: layers.index("exit")] if "exit" in layers else []
 breaches = []
 
 # 1. includes
 header_layer = {}
 for layer in layers:
-    for name in os.listdir(os.path.join("shim", layer)):
+    for name in os.listdir(os.path.join(root, layer)):
         header_layer[name] = layer
 for layer in layers:
-    for name in sorted(os.listdir(os.path.join("shim", layer))):
-        path = os.path.join("shim", layer, name)
+    for name in sorted(os.listdir(os.path.join(root, layer))):
+        path = os.path.join(root, layer, name)
         with open(path, errors="replace") as f:
             for n, line in enumerate(f, 1):
                 m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
@@ -49,9 +53,9 @@ def nm(*args):
 
 
 # 2. calls, and 3. interposers
-objects = {}
-for layer in layers:
-    d = os.path.join(build, "shim", layer)
+objects = {layer: [] for layer in layers} if build == "-" else {}
+for layer in layers if build != "-" else []:
+    d = os.path.join(build, root, layer)
     objects[layer] = sorted(os.path.join(d, o) for o in os.listdir(d) if o.endswith(".o"))
 defined_in = {}
 for layer in layers:
@@ -59,8 +63,9 @@ for layer in layers:
         for fields in nm("--defined-only", o):
             if len(fields) == 3:
                 defined_in.setdefault(fields[2], (layer, o))
-exported = {f[2] for f in nm("-D", "--defined-only", os.path.join(build, "libexitguard.so"))
-            if len(f) == 3 and f[1] in "TW"}
+exported = set() if build == "-" else {
+    f[2] for f in nm("-D", "--defined-only", os.path.join(build, "libexitguard.so"))
+    if len(f) == 3 and f[1] in "TW"}
 for layer in layers:
     for o in objects[layer]:
         for fields in nm("-u", o):
@@ -74,7 +79,7 @@ for layer in layers:
 
 for b in breaches:
     print("layers: " + b)
-print("layers: %s: %d files, %d breaches"
-      % (" < ".join(layers), sum(len(os.listdir(os.path.join("shim", l))) for l in layers),
+print("layers: %s/: %s: %d files, %d breaches"
+      % (root, " < ".join(layers), sum(len(os.listdir(os.path.join(root, l))) for l in layers),
          len(breaches)))
 sys.exit(1 if breaches else 0)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "leak_identity.h"
-#include "merged_json.h"
+#include "merged_schema.h"
 
 json_t *load_baseline(const char *path, char *error, size_t error_size)
 {

@@ -15,8 +15,7 @@
 
 #include "totals.h"
 
-/* Only keys were added since 2 came out: a reader of 2 reads it all. */
-#define MERGED_SCHEMA 2
+#include "merged_schema.h"
 
 /* What the merged document holds besides the reports. */
 struct merged_extras {
