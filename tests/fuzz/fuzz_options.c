@@ -1,6 +1,6 @@
 /* EXITGUARD_OPTIONS, as both of its readers take it: the library's parser
  * (shim/base/options.c, run in every traced process) and the command's
- * (tools/user_options.c, for the keys it needs itself).  They must agree
+ * (tools/base/user_options.c, for the keys it needs itself).  They must agree
  * on those keys, or the command looks for reports where the library did
  * not write them. */
 #include <stdint.h>
