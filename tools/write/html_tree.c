@@ -15,18 +15,9 @@
 
 static void put_name(FILE *to, const struct tree_node *node)
 {
-    char *name = NULL;
-    size_t size = 0;
-    FILE *buffer = open_memstream(&name, &size);
-    if (!buffer)
-        return;
-    print_process_name(buffer, node->docs[node->ndocs - 1]);
-    if (fclose(buffer) == 0 && name) {
-        enum { LONGEST = 48 };
-        if (strlen(name) > LONGEST)
-            strcpy(name + LONGEST - 3, "...");
+    char *name = short_process_name(node->docs[node->ndocs - 1]);
+    if (name)
         print_html(to, name);
-    }
     free(name);
 }
 

@@ -1,5 +1,6 @@
 #include "process_words.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "leftovers_json.h"
@@ -75,4 +76,22 @@ void print_process_name(FILE *to, json_t *report)
         print_argv_json(to, argv);
     else
         print_shell_word(to, json_string_value(json_object_get(report, "exe")) ?: "?");
+}
+
+char *short_process_name(json_t *report)
+{
+    char *name = NULL;
+    size_t size = 0;
+    FILE *buffer = open_memstream(&name, &size);
+    if (!buffer)
+        return NULL;
+    print_process_name(buffer, report);
+    if (fclose(buffer) != 0) {
+        free(name);
+        return NULL;
+    }
+    enum { LONGEST = 48 };
+    if (name && strlen(name) > LONGEST)
+        strcpy(name + LONGEST - 3, "...");
+    return name;
 }

@@ -10,6 +10,10 @@
 /* Its argv, shell-quoted, or its executable if it has none. */
 void print_process_name(FILE *to, json_t *report);
 
+/* print_process_name cut to a glance (48 bytes, "..." at the end), as a
+ * string to free; NULL without memory. */
+char *short_process_name(json_t *report);
+
 /* "exited with status 3", "called _exit(1)", "was killed by SIGSEGV",
  * "exec'd /bin/true, which wrote no report": `end` is a report's "end". */
 void print_end(FILE *to, json_t *end);

@@ -126,19 +126,9 @@ static void print_item(FILE *to, item_printer *print, json_t *item, json_int_t d
 /* "leak_one --flag (pid 101)", the command shortened to a glance. */
 static void print_sample(FILE *to, const struct tree_node *node)
 {
-    char *name = NULL;
-    size_t size = 0;
-    FILE *buffer = open_memstream(&name, &size);
-    if (!buffer)
-        return;
-    print_process_name(buffer, node->docs[node->ndocs - 1]);
-    if (fclose(buffer) == 0 && name) {
-        enum { LONGEST = 48 };
-        if (strlen(name) > LONGEST)
-            fprintf(to, "%.*s...", LONGEST - 3, name);
-        else
-            fputs(name, to);
-    }
+    char *name = short_process_name(node->docs[node->ndocs - 1]);
+    if (name)
+        fputs(name, to);
     free(name);
     fprintf(to, " (pid %lld)", (long long)node->pid);
 }
