@@ -27,9 +27,16 @@ struct sigaction;
 struct eg_real_fns {
     int (*sigaction)(int, const struct sigaction *, struct sigaction *);
     void (*_exit)(int);
+    /* What a forked child nearly always calls first, resolved in the parent
+     * before its first fork: a dlsym in each child walks the symbol tables
+     * of every object anew (some 10 page faults a child, in pages fork did
+     * not copy). */
+    void (*exit)(int);
+    int (*execve)(const char *, char *const[], char *const[]);
 };
 extern struct eg_real_fns eg_real;
 void eg_real_resolve(void);
+void eg_real_resolve_for_children(void);
 
 /* The kernel's calls themselves, for exitguard's own fds (reports, the
  * registry, what a report looks at): never our interposers, never a

@@ -205,7 +205,7 @@ EG_EXPORT void exit(int status)
     eg_sequence_exit_called(status); /* from a finalizer: abandon it */
     if (is_us() && !claim(0))
         wait_for_the_end();
-    REAL(exit)(status);
+    (eg_real.exit ? eg_real.exit : REAL(exit))(status);
     __builtin_unreachable();
 }
 

@@ -321,7 +321,7 @@ static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
     report_if_runnable(AT_FDCWD, path, 0, path, argv, envp);
     struct eg_scratch s;
-    int ret = REAL(execve)(path, argv, eg_exec_env(&s, envp));
+    int ret = (eg_real.execve ? eg_real.execve : REAL(execve))(path, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
     return ret;
 }
