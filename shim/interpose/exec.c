@@ -256,14 +256,16 @@ struct exec_call {
 static void report_call(void *arg)
 {
     const struct exec_call *c = arg;
-    if (!runnable(c->dirfd, c->path, c->at_flags))
-        return;
     /* a process that acquired nothing hands nothing on by accident; a
-     * program that cannot run under us is worth a report anyway */
+     * program that cannot run under us is worth a report anyway.  Whether
+     * the exec will succeed is asked only when there is a report to make */
     enum eg_unchecked unchecked = eg_exec_unchecked(c->dirfd, c->path, c->at_flags);
     int readable = eg_registry_readable(); /* a borrowed one is read as is */
-    if ((readable || unchecked != EG_UNCHECKED_NO) &&
-        (readable || (!eg_in_vfork_child && eg_ensure_init())))
+    if (!readable && unchecked == EG_UNCHECKED_NO)
+        return;
+    if (!runnable(c->dirfd, c->path, c->at_flags))
+        return;
+    if (readable || (!eg_in_vfork_child && eg_ensure_init()))
         eg_report_exec(c->shown, c->argv, c->envp, unchecked);
 }
 

@@ -10,8 +10,8 @@
  *   slash in their name, from the trusted directories, that are themselves
  *   set-user-ID -- not us.
  *
- * Called in every exec and posix_spawn wrapper: one open, one fstat, two
- * preads of the headers (never a mapping of the file), one getxattr. */
+ * Called in every exec and posix_spawn wrapper: one open, one fstat, one
+ * pread of the headers (never a mapping of the file), one getxattr. */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -28,21 +28,30 @@
 
 enum { PHDRS_MAX = 64 };
 
+/* The header and, where linkers put them (right after it), the program
+ * headers: one pread for both. */
 static int is_static_elf(int fd)
 {
-    Elf64_Ehdr eh;
-    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || eh.e_ident[EI_MAG0] != ELFMAG0 ||
-        eh.e_ident[EI_MAG1] != ELFMAG1 || eh.e_ident[EI_MAG2] != ELFMAG2 ||
-        eh.e_ident[EI_MAG3] != ELFMAG3)
+    union {
+        Elf64_Ehdr eh;
+        unsigned char bytes[sizeof(Elf64_Ehdr) + PHDRS_MAX * sizeof(Elf64_Phdr)];
+    } u;
+    ssize_t got = pread(fd, &u, sizeof u, 0);
+    const Elf64_Ehdr *eh = &u.eh;
+    if (got < (ssize_t)sizeof *eh || eh->e_ident[EI_MAG0] != ELFMAG0 ||
+        eh->e_ident[EI_MAG1] != ELFMAG1 || eh->e_ident[EI_MAG2] != ELFMAG2 ||
+        eh->e_ident[EI_MAG3] != ELFMAG3)
         return 0; /* a script, or not ours to judge: the kernel decides */
-    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
-        eh.e_phnum == 0 || eh.e_phnum > PHDRS_MAX)
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+        eh->e_phnum == 0 || eh->e_phnum > PHDRS_MAX)
         return 0; /* a 32-bit program would need its own build of us anyway */
     Elf64_Phdr ph[PHDRS_MAX];
-    ssize_t want = (ssize_t)(eh.e_phnum * sizeof(Elf64_Phdr));
-    if (pread(fd, ph, (size_t)want, (off_t)eh.e_phoff) != want)
+    size_t want = eh->e_phnum * sizeof(Elf64_Phdr);
+    if (eh->e_phoff <= (uint64_t)got && want <= (uint64_t)got - eh->e_phoff)
+        memcpy(ph, u.bytes + eh->e_phoff, want);
+    else if (pread(fd, ph, want, (off_t)eh->e_phoff) != (ssize_t)want)
         return 0;
-    for (unsigned i = 0; i < eh.e_phnum; i++)
+    for (unsigned i = 0; i < eh->e_phnum; i++)
         if (ph[i].p_type == PT_INTERP)
             return 0;
     return 1;
