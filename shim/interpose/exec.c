@@ -215,8 +215,11 @@ char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
 static int runnable(int dirfd, const char *path, int at_flags)
 {
     struct stat st;
-    return fstatat(dirfd, path, &st, at_flags) == 0 && S_ISREG(st.st_mode) &&
-           faccessat(dirfd, path, X_OK, at_flags | AT_EACCESS) == 0;
+    if (eg_sys_fstatat(dirfd, path, &st, at_flags) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    long ok = syscall(SYS_faccessat2, dirfd, path, X_OK, at_flags | AT_EACCESS);
+    return ok == 0 || (ok < 0 && errno == ENOSYS && /* before Linux 5.8: glibc's emulation */
+                       faccessat(dirfd, path, X_OK, at_flags | AT_EACCESS) == 0);
 }
 
 /* Reports the fds crossing into `shown` if `path` (relative to dirfd) can

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "real.h"
 
 enum { PHDRS_MAX = 64 };
 
@@ -36,7 +37,7 @@ static int is_static_elf(int fd)
         Elf64_Ehdr eh;
         unsigned char bytes[sizeof(Elf64_Ehdr) + PHDRS_MAX * sizeof(Elf64_Phdr)];
     } u;
-    ssize_t got = pread(fd, &u, sizeof u, 0);
+    ssize_t got = eg_sys_pread(fd, &u, sizeof u, 0);
     const Elf64_Ehdr *eh = &u.eh;
     if (got < (ssize_t)sizeof *eh || eh->e_ident[EI_MAG0] != ELFMAG0 ||
         eh->e_ident[EI_MAG1] != ELFMAG1 || eh->e_ident[EI_MAG2] != ELFMAG2 ||
@@ -49,7 +50,7 @@ static int is_static_elf(int fd)
     size_t want = eh->e_phnum * sizeof(Elf64_Phdr);
     if (eh->e_phoff <= (uint64_t)got && want <= (uint64_t)got - eh->e_phoff)
         memcpy(ph, u.bytes + eh->e_phoff, want);
-    else if (pread(fd, ph, want, (off_t)eh->e_phoff) != (ssize_t)want)
+    else if (eg_sys_pread(fd, ph, want, (long)eh->e_phoff) != (ssize_t)want)
         return 0;
     for (unsigned i = 0; i < eh->e_phnum; i++)
         if (ph[i].p_type == PT_INTERP)
@@ -67,7 +68,7 @@ static int is_privileged(int fd, const struct stat *st)
             (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOSUID)))
             changes_ids = 0; /* the bits are ignored */
     }
-    return changes_ids || fgetxattr(fd, "security.capability", 0, 0) > 0;
+    return changes_ids || eg_sys_fgetxattr(fd, "security.capability", 0, 0) > 0;
 }
 
 /* Our own fds, opened and closed with raw syscalls: no interposer of ours
@@ -100,7 +101,7 @@ enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
         fd = open_at(dirfd, path, flags);
     }
     struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (fd >= 0 && eg_sys_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode)) {
         if (is_privileged(fd, &st))
             verdict = EG_UNCHECKED_SETUID;
         else if (is_static_elf(fd))
