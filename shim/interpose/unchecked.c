@@ -35,24 +35,27 @@ static int is_static_elf(int fd)
 {
     union {
         Elf64_Ehdr eh;
-        unsigned char bytes[sizeof(Elf64_Ehdr) + PHDRS_MAX * sizeof(Elf64_Phdr)];
+        Elf64_Phdr ph[PHDRS_MAX + 2]; /* room for the header before them */
     } u;
     ssize_t got = eg_sys_pread(fd, &u, sizeof u, 0);
-    const Elf64_Ehdr *eh = &u.eh;
-    if (got < (ssize_t)sizeof *eh || eh->e_ident[EI_MAG0] != ELFMAG0 ||
-        eh->e_ident[EI_MAG1] != ELFMAG1 || eh->e_ident[EI_MAG2] != ELFMAG2 ||
-        eh->e_ident[EI_MAG3] != ELFMAG3)
+    Elf64_Ehdr eh = u.eh;
+    if (got < (ssize_t)sizeof eh || eh.e_ident[EI_MAG0] != ELFMAG0 ||
+        eh.e_ident[EI_MAG1] != ELFMAG1 || eh.e_ident[EI_MAG2] != ELFMAG2 ||
+        eh.e_ident[EI_MAG3] != ELFMAG3)
         return 0; /* a script, or not ours to judge: the kernel decides */
-    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
-        eh->e_phnum == 0 || eh->e_phnum > PHDRS_MAX)
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phnum == 0 || eh.e_phnum > PHDRS_MAX)
         return 0; /* a 32-bit program would need its own build of us anyway */
-    Elf64_Phdr ph[PHDRS_MAX];
-    size_t want = eh->e_phnum * sizeof(Elf64_Phdr);
-    if (eh->e_phoff <= (uint64_t)got && want <= (uint64_t)got - eh->e_phoff)
-        memcpy(ph, u.bytes + eh->e_phoff, want);
-    else if (eg_sys_pread(fd, ph, want, (long)eh->e_phoff) != (ssize_t)want)
+    size_t want = eh.e_phnum * sizeof(Elf64_Phdr);
+    const Elf64_Phdr *ph;
+    if (eh.e_phoff <= (uint64_t)got && want <= (uint64_t)got - eh.e_phoff &&
+        eh.e_phoff % sizeof(uint64_t) == 0)
+        ph = (const Elf64_Phdr *)((const char *)&u + eh.e_phoff);
+    else if (eg_sys_pread(fd, u.ph, want, (long)eh.e_phoff) == (ssize_t)want)
+        ph = u.ph;
+    else
         return 0;
-    for (unsigned i = 0; i < eh->e_phnum; i++)
+    for (unsigned i = 0; i < eh.e_phnum; i++)
         if (ph[i].p_type == PT_INTERP)
             return 0;
     return 1;

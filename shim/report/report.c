@@ -974,5 +974,7 @@ void eg_report_exec(const char *path, char *const argv[], char *const envp[],
         return;
     }
     struct eg_plan plan = eg_report_plan(&end);
+    if (!plan.document && !plan.record && !plan.to_stderr && eg_report_borrowed())
+        return; /* nothing to write, and the registry is the parent's: nothing to note */
     eg_report(&end, &plan);
 }
