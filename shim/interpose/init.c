@@ -145,7 +145,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
         /* An image before an exec left temp files: the process ends here,
          * in this image, which must report them (and remove them, with
          * tempfiles=unlink) even if it never acquires anything. */
-        int before = eg_region_open_predecessor((int)syscall(SYS_getpid));
+        int before = eg_region_open_predecessor(0); /* 0: ours, asked only with log_dir */
         if (before >= 0) {
             int left = eg_tempfiles_adopt(before, (int)syscall(SYS_getpid), 0);
             eg_region_close(before);

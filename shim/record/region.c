@@ -188,6 +188,8 @@ int eg_region_open_predecessor(int pid)
         (eg_options.report != EG_REPORT_AUTO && eg_options.report != EG_REPORT_JSON) ||
         !set_dir())
         return -1;
+    if (!pid)
+        pid = (int)syscall(SYS_getpid);
     for (int n = 0; n < NAME_TRIES && fd < 0; n++) {
         name_file(pid, n);
         errno = 0;

@@ -23,12 +23,12 @@ syscalls() {
 }
 per() { awk -v a="$1" -v n="$N" 'BEGIN { printf "%6.1f", a / n }'; }
 delta() { awk -v a="$1" -v b="$2" -v n="$N" 'BEGIN { printf "%+6.1f", (a - b) / n }'; }
-echo "per iteration ($N):        faults native  empty .so  exitguard (vs empty) | syscalls native  exitguard (vs native)"
+echo "per iteration ($N):        faults native  empty .so  exitguard (vs empty) | syscalls native  empty .so  exitguard (vs empty)"
 for w in "${WORK[@]}"; do
     label=${w%%|*} cmd=${w#*|}
     fn=$(faults "$cmd") fe=$(faults "$cmd" "$EMPTY") fx=$(faults "$cmd" "$LIB")
-    sn=$(syscalls "$cmd") sx=$(syscalls "$cmd" "$LIB")
-    printf '%-26s %s     %s     %s (%s) | %s     %s (%s)\n' "$label" \
+    sn=$(syscalls "$cmd") se=$(syscalls "$cmd" "$EMPTY") sx=$(syscalls "$cmd" "$LIB")
+    printf '%-26s %s     %s     %s (%s) |   %s     %s     %s (%s)\n' "$label" \
         "$(per "$fn")" "$(per "$fe")" "$(per "$fx")" "$(delta "$fx" "$fe")" \
-        "$(per "$sn")" "$(per "$sx")" "$(delta "$sx" "$sn")"
+        "$(per "$sn")" "$(per "$se")" "$(per "$sx")" "$(delta "$sx" "$se")"
 done
