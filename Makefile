@@ -55,7 +55,9 @@ $(B)/shim/%.o: shim/%.S Makefile
 	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -c $< -o $@
 
-# Depends on libc alone: the unwinder and libdw are loaded when first needed.
+# Depends on libc alone: libgcc's unwinder is linked in, its symbols hidden
+# (a program's C++ exceptions and pthread_cancel keep libgcc_s's own), and
+# libdw is loaded when first needed.
 # Lazy binding: with -z now every process resolved all ~100 imports at
 # load (60k instructions, half of what preloading costs a /bin/true); a
 # quiet process calls a handful of them.
@@ -63,8 +65,10 @@ $(B)/shim/%.o: shim/%.S Makefile
 # would go to __open_2 and friends, names it interposes itself.  The SONAME
 # is the name a program linked with -lexitguard recorded anyway; a library
 # in a linker directory without one is an error to lintian.
+SHIM_UNWINDER = -static-libgcc -Wl,--exclude-libs,libgcc_eh.a:libgcc.a
 $(B)/libexitguard.so: $(SHIM_OBJ)
-	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl
+	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl \
+	    $(SHIM_UNWINDER)
 
 # The command finds the library at LIBDIR taken relative to PREFIX (from
 # PREFIX/bin/..), then at LIBDIR itself (tools/run/library_path.c).  That part

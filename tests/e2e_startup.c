@@ -69,6 +69,19 @@ Test(startup, the_registry_file_comes_with_the_first_acquisition)
     run_free(&r);
 }
 
+/* The unwinder is the library's own copy: a capture maps no libgcc_s
+ * into the program (nor holds an fd to load it), and the program's own
+ * unwinding -- pthread_cancel here -- is glibc's as before. */
+Test(startup, a_stack_capture_loads_no_library_and_cancel_still_unwinds)
+{
+    struct run r;
+    run_mode(&r, "", "unwinder");
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert(strstr(r.out, "libgcc_s mapped by the capture 0\n"), "%s", r.out);
+    cr_assert(strstr(r.out, "cancelled 1\n"), "%s", r.out);
+    cr_assert(strstr(r.err, "/etc/passwd"), "the leak is reported with its stack: %s", r.err);
+}
+
 Test(startup, misuse_as_the_first_call_is_reported)
 {
     struct run r;

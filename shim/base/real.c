@@ -28,3 +28,13 @@ void eg_real_resolve(void)
     eg_real.sigaction = eg_real_symbol("sigaction", 0);
     eg_real._exit = eg_real_symbol("_exit", 0);
 }
+
+void eg_real_resolve_for_children(void)
+{
+    if (__atomic_load_n(&eg_real.execve, __ATOMIC_RELAXED))
+        return;
+    __atomic_store_n(&eg_real.exit, (void (*)(int))eg_real_symbol("exit", 0), __ATOMIC_RELAXED);
+    __atomic_store_n(&eg_real.execve,
+                     (int (*)(const char *, char *const[], char *const[]))eg_real_symbol("execve", 0),
+                     __ATOMIC_RELAXED);
+}

@@ -27,9 +27,16 @@ struct sigaction;
 struct eg_real_fns {
     int (*sigaction)(int, const struct sigaction *, struct sigaction *);
     void (*_exit)(int);
+    /* What a forked child nearly always calls first, resolved in the parent
+     * before its first fork: a dlsym in each child walks the symbol tables
+     * of every object anew (some 10 page faults a child, in pages fork did
+     * not copy). */
+    void (*exit)(int);
+    int (*execve)(const char *, char *const[], char *const[]);
 };
 extern struct eg_real_fns eg_real;
 void eg_real_resolve(void);
+void eg_real_resolve_for_children(void);
 
 /* The kernel's calls themselves, for exitguard's own fds (reports, the
  * registry, what a report looks at): never our interposers, never a
@@ -46,5 +53,23 @@ static inline int eg_sys_open(const char *path, int flags, int mode)
     return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
 }
 static inline int eg_sys_close(int fd) { return (int)syscall(SYS_close, fd); }
+
+/* What the exec checks ask, through syscall() rather than each libc
+ * wrapper: a forked child's first call of a wrapper its parent never
+ * called binds it lazily (symbol lookups through every object's tables:
+ * some 10 page faults a child), and syscall() is bound already. */
+struct stat;
+static inline int eg_sys_fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+    return (int)syscall(SYS_newfstatat, dirfd, path, st, flags);
+}
+static inline long eg_sys_pread(int fd, void *buf, size_t len, long off)
+{
+    return syscall(SYS_pread64, fd, buf, len, off);
+}
+static inline long eg_sys_fgetxattr(int fd, const char *name, void *value, size_t size)
+{
+    return syscall(SYS_fgetxattr, fd, name, value, size);
+}
 
 #endif

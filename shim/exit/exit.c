@@ -27,6 +27,7 @@
 #include "exit.h"
 #include "guard.h"
 #include "finalizer_records.h"
+#include "fork_state.h"
 #include "real.h"
 #include "region.h"
 #include "report.h"
@@ -37,9 +38,9 @@
 #include "vfork.h"
 
 enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
-static _Atomic int owner;   /* tid running the sequence, 0 before */
-static _Atomic int phase;   /* where the owner is */
-static _Atomic int pending; /* a signal that arrived while we worked */
+EG_FORK_STATE static _Atomic int owner;   /* tid running the sequence, 0 before */
+EG_FORK_STATE static _Atomic int phase;   /* where the owner is */
+EG_FORK_STATE static _Atomic int pending; /* a signal that arrived while we worked */
 static _Atomic int quick_exit_status;
 static _Atomic int finalizers_hooked;
 
@@ -205,7 +206,7 @@ EG_EXPORT void exit(int status)
     eg_sequence_exit_called(status); /* from a finalizer: abandon it */
     if (is_us() && !claim(0))
         wait_for_the_end();
-    REAL(exit)(status);
+    (eg_real.exit ? eg_real.exit : REAL(exit))(status);
     __builtin_unreachable();
 }
 

@@ -257,7 +257,11 @@ static int track(int sig, const struct sigaction *act, struct sigaction *old)
     if (act) {
         struct disposition d = as_kernel_keeps(act); /* act may be old */
         unsigned id = intern(&d);
-        was = atomic_exchange(&record[sig], id);
+        /* unchanged (a shell sets the same actions around every fork): no
+         * write, so the page stays shared with the children */
+        was = atomic_load_explicit(&record[sig], memory_order_acquire);
+        if (was != id)
+            was = atomic_exchange(&record[sig], id);
         if (id)
             apply(sig);
         else /* the pool is full: this signal is the program's alone */

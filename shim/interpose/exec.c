@@ -47,9 +47,11 @@ static char self_path[PATH_MAX];            /* this library, absolute */
 static const char *self_base;               /* its name as the loader found it */
 static struct stat self_stat;
 
+/* The first byte first: every process runs this on each variable of its
+ * environment at start (a strncmp call each was 2k instructions). */
 static int starts_with(const char *s, const char *prefix)
 {
-    return strncmp(s, prefix, strlen(prefix)) == 0;
+    return s[0] == prefix[0] && strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 /* Whether one LD_PRELOAD entry (len bytes at e) is this library: the same
@@ -215,8 +217,11 @@ char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
 static int runnable(int dirfd, const char *path, int at_flags)
 {
     struct stat st;
-    return fstatat(dirfd, path, &st, at_flags) == 0 && S_ISREG(st.st_mode) &&
-           faccessat(dirfd, path, X_OK, at_flags | AT_EACCESS) == 0;
+    if (eg_sys_fstatat(dirfd, path, &st, at_flags) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    long ok = syscall(SYS_faccessat2, dirfd, path, X_OK, at_flags | AT_EACCESS);
+    return ok == 0 || (ok < 0 && errno == ENOSYS && /* before Linux 5.8: glibc's emulation */
+                       faccessat(dirfd, path, X_OK, at_flags | AT_EACCESS) == 0);
 }
 
 /* Reports the fds crossing into `shown` if `path` (relative to dirfd) can
@@ -256,14 +261,16 @@ struct exec_call {
 static void report_call(void *arg)
 {
     const struct exec_call *c = arg;
-    if (!runnable(c->dirfd, c->path, c->at_flags))
-        return;
     /* a process that acquired nothing hands nothing on by accident; a
-     * program that cannot run under us is worth a report anyway */
+     * program that cannot run under us is worth a report anyway.  Whether
+     * the exec will succeed is asked only when there is a report to make */
     enum eg_unchecked unchecked = eg_exec_unchecked(c->dirfd, c->path, c->at_flags);
     int readable = eg_registry_readable(); /* a borrowed one is read as is */
-    if ((readable || unchecked != EG_UNCHECKED_NO) &&
-        (readable || (!eg_in_vfork_child && eg_ensure_init())))
+    if (!readable && unchecked == EG_UNCHECKED_NO)
+        return;
+    if (!runnable(c->dirfd, c->path, c->at_flags))
+        return;
+    if (readable || (!eg_in_vfork_child && eg_ensure_init()))
         eg_report_exec(c->shown, c->argv, c->envp, unchecked);
 }
 
@@ -321,7 +328,7 @@ static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
     report_if_runnable(AT_FDCWD, path, 0, path, argv, envp);
     struct eg_scratch s;
-    int ret = REAL(execve)(path, argv, eg_exec_env(&s, envp));
+    int ret = (eg_real.execve ? eg_real.execve : REAL(execve))(path, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
     return ret;
 }

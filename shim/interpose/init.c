@@ -55,7 +55,6 @@ void eg_after_fork_in_child(void)
     if (eg_region_forked())
         atomic_store(&eg_init_state, EG_BORROWED); /* the parent's: not a byte written */
     eg_pid = (int)syscall(SYS_getpid);
-    eg_stack_forked();
     eg_exit_forked();
 }
 
@@ -67,6 +66,7 @@ static void fork_prepare(void)
     while (atomic_load_explicit(&eg_init_state, memory_order_acquire) == EG_INITIALISING)
         sched_yield();
     eg_region_fork_prepare();
+    eg_real_resolve_for_children();
 }
 
 /* Once, however early the first call comes (another preloaded library's
@@ -145,7 +145,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
         /* An image before an exec left temp files: the process ends here,
          * in this image, which must report them (and remove them, with
          * tempfiles=unlink) even if it never acquires anything. */
-        int before = eg_region_open_predecessor((int)syscall(SYS_getpid));
+        int before = eg_region_open_predecessor(0); /* 0: ours, asked only with log_dir */
         if (before >= 0) {
             int left = eg_tempfiles_adopt(before, (int)syscall(SYS_getpid), 0);
             eg_region_close(before);

@@ -10,8 +10,8 @@
  *   slash in their name, from the trusted directories, that are themselves
  *   set-user-ID -- not us.
  *
- * Called in every exec and posix_spawn wrapper: one open, one fstat, two
- * preads of the headers (never a mapping of the file), one getxattr. */
+ * Called in every exec and posix_spawn wrapper: one open, one fstat, one
+ * pread of the headers (never a mapping of the file), one getxattr. */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -25,22 +25,35 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "real.h"
 
 enum { PHDRS_MAX = 64 };
 
+/* The header and, where linkers put them (right after it), the program
+ * headers: one pread for both. */
 static int is_static_elf(int fd)
 {
-    Elf64_Ehdr eh;
-    if (pread(fd, &eh, sizeof eh, 0) != (ssize_t)sizeof eh || eh.e_ident[EI_MAG0] != ELFMAG0 ||
+    union {
+        Elf64_Ehdr eh;
+        Elf64_Phdr ph[PHDRS_MAX + 2]; /* room for the header before them */
+    } u;
+    ssize_t got = eg_sys_pread(fd, &u, sizeof u, 0);
+    Elf64_Ehdr eh = u.eh;
+    if (got < (ssize_t)sizeof eh || eh.e_ident[EI_MAG0] != ELFMAG0 ||
         eh.e_ident[EI_MAG1] != ELFMAG1 || eh.e_ident[EI_MAG2] != ELFMAG2 ||
         eh.e_ident[EI_MAG3] != ELFMAG3)
         return 0; /* a script, or not ours to judge: the kernel decides */
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
         eh.e_phnum == 0 || eh.e_phnum > PHDRS_MAX)
         return 0; /* a 32-bit program would need its own build of us anyway */
-    Elf64_Phdr ph[PHDRS_MAX];
-    ssize_t want = (ssize_t)(eh.e_phnum * sizeof(Elf64_Phdr));
-    if (pread(fd, ph, (size_t)want, (off_t)eh.e_phoff) != want)
+    size_t want = eh.e_phnum * sizeof(Elf64_Phdr);
+    const Elf64_Phdr *ph;
+    if (eh.e_phoff <= (uint64_t)got && want <= (uint64_t)got - eh.e_phoff &&
+        eh.e_phoff % sizeof(uint64_t) == 0)
+        ph = (const Elf64_Phdr *)((const char *)&u + eh.e_phoff);
+    else if (eg_sys_pread(fd, u.ph, want, (long)eh.e_phoff) == (ssize_t)want)
+        ph = u.ph;
+    else
         return 0;
     for (unsigned i = 0; i < eh.e_phnum; i++)
         if (ph[i].p_type == PT_INTERP)
@@ -58,7 +71,7 @@ static int is_privileged(int fd, const struct stat *st)
             (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOSUID)))
             changes_ids = 0; /* the bits are ignored */
     }
-    return changes_ids || fgetxattr(fd, "security.capability", 0, 0) > 0;
+    return changes_ids || eg_sys_fgetxattr(fd, "security.capability", 0, 0) > 0;
 }
 
 /* Our own fds, opened and closed with raw syscalls: no interposer of ours
@@ -91,7 +104,7 @@ enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
         fd = open_at(dirfd, path, flags);
     }
     struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    if (fd >= 0 && eg_sys_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode)) {
         if (is_privileged(fd, &st))
             verdict = EG_UNCHECKED_SETUID;
         else if (is_static_elf(fd))

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fork_state.h"
 #include "options.h"
 #include "self_exe.h"
 #include "writer.h"
@@ -188,6 +189,8 @@ int eg_region_open_predecessor(int pid)
         (eg_options.report != EG_REPORT_AUTO && eg_options.report != EG_REPORT_JSON) ||
         !set_dir())
         return -1;
+    if (!pid)
+        pid = (int)syscall(SYS_getpid);
     for (int n = 0; n < NAME_TRIES && fd < 0; n++) {
         name_file(pid, n);
         errno = 0;
@@ -367,8 +370,8 @@ static void go_private(uint64_t used)
         munmap(copy, EG_REGION_SIZE);
 }
 
-int eg_region_borrowed;
-uint64_t eg_fork_seq = UINT64_MAX;
+EG_FORK_STATE int eg_region_borrowed;
+EG_FORK_STATE uint64_t eg_fork_seq = UINT64_MAX;
 /* Noted before a fork for the child to adopt: the parent's own eg_fork_seq
  * (from its own fork) must not change.  Per thread: glibc runs the prepare
  * handlers of concurrent forks concurrently, and each child goes on in the

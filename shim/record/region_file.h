@@ -36,7 +36,7 @@ void eg_region_drop_predecessor(int pid);
  * of its own (eg_region_open_predecessor), or the one the new file took
  * the place of (eg_region_take_predecessor, once).  eg_region_close
  * closes it. */
-int eg_region_open_predecessor(int pid);
+int eg_region_open_predecessor(int pid); /* pid 0: this process */
 int eg_region_take_predecessor(void);
 void eg_region_close(int fd);
 

@@ -6,9 +6,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fork_state.h"
 #include "stack.h"
 
-int eg_pid;
+EG_FORK_STATE int eg_pid;
 
 struct eg_fd_slot *eg_fd_slot_create(int fd)
 {

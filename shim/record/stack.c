@@ -2,7 +2,6 @@
 #include "stack.h"
 
 #include <dlfcn.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,13 +16,10 @@
  * unwinding -- a program that closes all its fds and reuses the number
  * would lose bytes to it (PITFALLS.md).  libgcc's unwinder keeps no fd,
  * takes no lock (it finds unwind tables with _dl_find_object) and is what
- * the sanitizers' slow unwinder uses.  It is loaded on the first capture,
- * RTLD_LOCAL, never linked. */
-enum { NOT_LOADED, LOADING, LOADED, UNAVAILABLE };
-static _Atomic int state = NOT_LOADED;
-static __typeof__(&_Unwind_Backtrace) unwind_backtrace;
-static __typeof__(&_Unwind_GetIPInfo) unwind_get_ip_info;
-static __typeof__(&_Unwind_GetCFA) unwind_get_cfa;
+ * the sanitizers' slow unwinder uses.  It is linked in (libgcc_eh, its
+ * symbols hidden: Makefile), a copy of our own: loading libgcc_s on the
+ * first capture cost ~150 us and an fd for a moment, and every forked
+ * child then ran libgcc_s's destructor at exit (3 page faults). */
 static uintptr_t own_start, own_end; /* libexitguard's text, to skip */
 
 void eg_stack_init(void)
@@ -37,39 +33,6 @@ void eg_stack_init(void)
 
 static int is_own(uintptr_t pc) { return pc >= own_start && pc < own_end; }
 
-void eg_stack_forked(void)
-{
-    /* the thread that was loading the unwinder does not exist here */
-    int loading = LOADING;
-    atomic_compare_exchange_strong(&state, &loading, NOT_LOADED);
-}
-
-static void load(void)
-{
-    void *h = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (h) {
-        unwind_backtrace = (__typeof__(unwind_backtrace))dlsym(h, "_Unwind_Backtrace");
-        unwind_get_ip_info = (__typeof__(unwind_get_ip_info))dlsym(h, "_Unwind_GetIPInfo");
-        unwind_get_cfa = (__typeof__(unwind_get_cfa))dlsym(h, "_Unwind_GetCFA");
-    }
-    atomic_store(&state, unwind_backtrace && unwind_get_ip_info && unwind_get_cfa ? LOADED
-                                                                            : UNAVAILABLE);
-}
-
-static int ready(void)
-{
-    int s = atomic_load_explicit(&state, memory_order_acquire);
-    if (s == NOT_LOADED) {
-        int expected = NOT_LOADED;
-        if (atomic_compare_exchange_strong(&state, &expected, LOADING))
-            load();
-    }
-    /* Another thread is loading: it takes milliseconds at most, once. */
-    while ((s = atomic_load_explicit(&state, memory_order_acquire)) == LOADING)
-        sched_yield();
-    return s == LOADED;
-}
-
 struct walk {
     uint64_t *pcs;
     uint64_t *cfas; /* may be NULL */
@@ -81,7 +44,7 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
 {
     struct walk *w = arg;
     int before_insn = 0;
-    uintptr_t ip = unwind_get_ip_info(ctx, &before_insn);
+    uintptr_t ip = _Unwind_GetIPInfo(ctx, &before_insn);
     w->signal_frame |= before_insn;
     if (!ip)
         return _URC_END_OF_STACK;
@@ -89,15 +52,15 @@ static _Unwind_Reason_Code step(struct _Unwind_Context *ctx, void *arg)
         return _URC_NO_REASON; /* exitguard's own frames come first */
     w->pcs[w->n] = ip;
     if (w->cfas)
-        w->cfas[w->n] = unwind_get_cfa(ctx);
+        w->cfas[w->n] = _Unwind_GetCFA(ctx);
     return ++w->n < w->max ? _URC_NO_REASON : _URC_END_OF_STACK;
 }
 
 static unsigned unwind(uint64_t *pcs, uint64_t *cfas, unsigned max, int *signal_frame)
 {
     struct walk w = {pcs, cfas, 0, max, 0};
-    if (max && ready())
-        unwind_backtrace(step, &w);
+    if (max)
+        _Unwind_Backtrace(step, &w);
     if (signal_frame)
         *signal_frame = w.signal_frame;
     return w.n;

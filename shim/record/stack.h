@@ -9,11 +9,8 @@
 
 #include "options.h"
 
-/* Call once from init (cheap: no libunwind yet). */
+/* Call once from init (cheap: where our own text lies). */
 void eg_stack_init(void);
-
-/* In a forked child: an unwinder load in flight in the parent is not. */
-void eg_stack_forked(void);
 
 /* A thread we started is ending: its capture cache goes. */
 void eg_stack_thread_ends(void);

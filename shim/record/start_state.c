@@ -15,11 +15,12 @@
 
 #include "children.h"
 #include "finalizer_records.h"
+#include "fork_state.h"
 #include "region_file.h"
 #include "registry.h"
 #include "thread_records.h"
 
-_Atomic int eg_init_state = EG_UNINITIALISED;
+EG_FORK_STATE _Atomic int eg_init_state = EG_UNINITIALISED;
 static int start_argc; /* as the constructor was given them */
 static char **start_argv;
 

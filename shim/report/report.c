@@ -223,10 +223,16 @@ static int named_in_env(int fd, char *const *envp)
     return 0;
 }
 
+struct stock_walk {
+    const struct eg_end *end;
+    int (*test)(int fd, struct eg_fd_slot *s);
+};
+
 static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
 {
-    const struct eg_end *end = ctx;
-    if (is_held(fd, s) || is_inherited(fd, s)) {
+    const struct stock_walk *walk = ctx;
+    const struct eg_end *end = walk->end;
+    if (walk->test(fd, s)) {
         int fdflags = eg_sys_fcntl(fd, F_GETFD, 0);
         int crosses = !(fdflags & FD_CLOEXEC) &&
                       !(EG_WORD_FLAGS(atomic_load(&s->word)) & EG_FD_PASSED) &&
@@ -237,11 +243,26 @@ static int note_kernel_state(int fd, struct eg_fd_slot *s, void *ctx)
     return 0;
 }
 
+static int is_held_or_inherited(int fd, struct eg_fd_slot *s)
+{
+    return is_held(fd, s) || is_inherited(fd, s);
+}
+
+/* At an exec the inherited fds are asked about only when there is a
+ * report to show them in: a shell's forked child execs with nothing to
+ * say, and a fcntl for each of the shell's own fds was half its cost. */
 unsigned eg_report_take_stock(const struct eg_end *end)
 {
-    stock()->at_exec = end->how == EG_END_EXEC;
-    eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, (void *)end);
-    return each_leak(0, 0);
+    int at_exec = end->how == EG_END_EXEC;
+    stock()->at_exec = at_exec;
+    struct stock_walk walk = {end, at_exec ? is_held : is_held_or_inherited};
+    eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, &walk);
+    unsigned leaks = each_leak(0, 0);
+    if (at_exec && (leaks || end->exec_unchecked || eg_report_count_errors())) {
+        walk.test = is_inherited;
+        eg_fd_walk(0, EG_FD_LIMIT - 1, note_kernel_state, &walk);
+    }
+    return leaks;
 }
 
 unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx), void *ctx)
@@ -889,7 +910,11 @@ void eg_report(const struct eg_end *end, const struct eg_plan *p)
 {
     int format = p->format, filed = 0;
     note_end(end);
-    eg_fd_room_make();
+    /* room for the report's own fds, when it has something to write (the
+     * look costs two syscalls: an exec with nothing to say pays none) */
+    int writes = p->record || p->document || p->to_stderr;
+    if (writes)
+        eg_fd_room_make();
     if (p->record && (filed = eg_report_record(end)))
         goto done;
     if (p->document || p->record) {
@@ -917,7 +942,8 @@ done:
                            filed);
     if (p->symbolize)
         eg_symbolize_end();
-    eg_fd_room_give_back();
+    if (writes)
+        eg_fd_room_give_back();
 }
 
 void eg_report_exec(const char *path, char *const argv[], char *const envp[],
@@ -948,5 +974,7 @@ void eg_report_exec(const char *path, char *const argv[], char *const envp[],
         return;
     }
     struct eg_plan plan = eg_report_plan(&end);
+    if (!plan.document && !plan.record && !plan.to_stderr && eg_report_borrowed())
+        return; /* nothing to write, and the registry is the parent's: nothing to note */
     eg_report(&end, &plan);
 }

@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +82,31 @@ static void on_usr1(int sig) { handled = sig; }
 
 static void *thread_main(void *arg) { return arg; }
 
+/* Whether a library whose name holds `name` is in this process's maps;
+ * read with raw syscalls, which are no acquisition of the program's
+ * (an fopen would capture a stack itself). */
+static int mapped(const char *name)
+{
+    static char maps[1 << 16];
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    long n, len = 0;
+    while (fd >= 0 && (n = syscall(SYS_read, fd, maps + len, sizeof maps - 1 - len)) > 0)
+        len += n;
+    if (fd >= 0)
+        syscall(SYS_close, fd);
+    maps[len] = 0;
+    return strstr(maps, name) != 0;
+}
+
+static void *wait_to_be_cancelled(void *arg)
+{
+    int *fds = arg;
+    char c;
+    for (;;)
+        if (read(fds[0], &c, 1) < 0)
+            return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -94,6 +120,24 @@ int main(int argc, char **argv)
         int fd = open("/etc/passwd", O_RDONLY); say("leak", __LINE__);
         say("after", fd >= 0 && has_registry(dir));
         return 0;
+    }
+    if (!strcmp(mode, "unwinder")) {
+        /* an acquisition captures a stack: no library appears for it, and
+         * cancelling a thread (glibc's own unwinding) works after it */
+        int before = mapped("libgcc_s");
+        int fd = open("/etc/passwd", O_RDONLY);
+        say("libgcc_s mapped by the capture", !before && mapped("libgcc_s"));
+        int fds[2];
+        pthread_t t;
+        void *result = 0;
+        if (pipe(fds) || pthread_create(&t, 0, wait_to_be_cancelled, fds))
+            return 1;
+        pthread_cancel(t);
+        pthread_join(t, &result);
+        say("cancelled", result == PTHREAD_CANCELED);
+        close(fds[0]);
+        close(fds[1]);
+        return fd >= 0 ? 0 : 1;
     }
     if (!strcmp(mode, "misuse")) {
         int ret = close(77); say("line", __LINE__);

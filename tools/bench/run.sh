@@ -177,6 +177,10 @@ echo 'int exitguard_bench_empty;' | cc -x c -shared -fPIC -o "$OUT/empty.so" -
 "$OUT/spawnbench" -n "$SPAWN" -r "$ROUNDS" native "empty .so=LD_PRELOAD=$PWD/$OUT/empty.so" \
     "exitguard=LD_PRELOAD=$LIB" | sed 's/$/  (target: exitguard <= +70 us)/; 1s/  (target.*//; 2s/  (target.*//'
 
+# What the load of the machine does not move: faults and system calls per
+# iteration of the shell loops, native, with an empty .so and with us.
+bash tools/bench/counts.sh "$LIB" "$PWD/$OUT/empty.so" "$SPAWN"
+
 # Peak memory of the whole process, exit report included when time is there.
 if [ -x /usr/bin/time ]; then
     rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }

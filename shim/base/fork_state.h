@@ -1,0 +1,12 @@
+/* Where the statics go that a forked child writes before it execs or
+ * exits (whose process it is, where it stands in its exit), and that its
+ * parent writes around each fork.  Every page of our data either writes
+ * after a fork is a copy-on-write fault: spread over the objects' own
+ * data they took three or four pages a fork, in one section of their own
+ * (the linker merges same-named sections) they share one. */
+#ifndef EXITGUARD_FORK_STATE_H
+#define EXITGUARD_FORK_STATE_H
+
+#define EG_FORK_STATE __attribute__((section("eg_fork_state")))
+
+#endif
