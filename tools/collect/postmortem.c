@@ -349,6 +349,24 @@ static json_t *children(const struct registry *g, const struct leftovers *left)
     return list;
 }
 
+/* The children it reaped that a signal had killed (kept for this:
+ * shim/record/children.c), as its report would have listed them. */
+static json_t *children_killed(const struct registry *g)
+{
+    json_t *list = json_array();
+    uint32_t off = g->r->children;
+    for (int guard = 0; off && guard < 1000000; guard++) {
+        const struct eg_child *c = at(g, off, sizeof *c);
+        if (!c || c->parent != g->r->pid)
+            break; /* past its own records: its parent's copies */
+        off = c->next;
+        int signal = c->status & 0x7f;
+        if (c->state == EG_CHILD_REAPED && c->pid > 0 && signal && signal != 0x7f)
+            json_array_append_new(list, json_pack("{s:i, s:i}", "pid", c->pid, "signal", signal));
+    }
+    return list;
+}
+
 static json_t *argv_of(const struct registry *g)
 {
     json_t *argv = json_array();
@@ -415,6 +433,18 @@ known:;
                      (json_int_t)g->r->dropped);
     if (report && g->r->end_how && g->r->report_errno > 0)
         json_object_set_new(report, "report_error", json_string(strerror(g->r->report_errno)));
+    if (!report)
+        return NULL;
+    json_object_set_new(report, "children_killed", children_killed(g));
+    /* what it held, before any suppression: nothing at all, so that the
+     * post-mortem is the whole truth of a process that left no report */
+    if (!unchecked && !json_object_get(report, "report_error") &&
+        !json_array_size(json_object_get(report, "leaks")) &&
+        !json_array_size(json_object_get(report, "tempfiles")) &&
+        !json_array_size(json_object_get(report, "children")) &&
+        !json_array_size(json_object_get(report, "errors")) &&
+        !json_integer_value(json_object_get(report, "errors_dropped")))
+        json_object_set_new(report, "held_nothing", json_true());
     return report;
 }
 
@@ -431,7 +461,9 @@ static void insert_by_pid(json_t *reports, json_t *report)
 
 /* ---- one file ---- */
 
-enum outcome { DONE, KEEP_FILE, REMOVE_FILE };
+/* LOST_FILE: a file of this run that could not be read: a report lost,
+ * whose process's findings nobody can know (kept, for a look). */
+enum outcome { DONE, KEEP_FILE, REMOVE_FILE, LOST_FILE };
 
 /* A later image of this process ended and reported: its end document
  * (an exec document is an earlier image's). */
@@ -494,7 +526,8 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
         outcome = KEEP_FILE; /* a process making it right now */
     } else if (problem) {
         complain("cannot read registry '%s': %s", path, problem);
-        outcome = KEEP_FILE;
+        outcome = problem == why && strncmp(why, "not from this run", 17) == 0 ? KEEP_FILE
+                                                                             : LOST_FILE;
     } else if (g.r->reported) {
         ; /* its report is written: killed just before it removed the file */
     } else if (g.r->pid != pid_in_name(path)) {
@@ -516,9 +549,10 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
     return outcome;
 }
 
-void postmortem_add(const char *dir, json_t *reports, int keep_files,
-                    const struct leftovers *left)
+size_t postmortem_add(const char *dir, json_t *reports, int keep_files,
+                      const struct leftovers *left)
 {
+    size_t lost = 0;
     struct report_names now;
     list_registries(dir, &now);
     for (size_t i = 0; i < now.count; i++) {
@@ -527,10 +561,13 @@ void postmortem_add(const char *dir, json_t *reports, int keep_files,
         char *path;
         if (asprintf(&path, "%s/%s", dir, now.names[i]) < 0)
             break;
-        if (examine(path, reports, left) == REMOVE_FILE && !keep_files)
+        enum outcome outcome = examine(path, reports, left);
+        if (outcome == REMOVE_FILE && !keep_files)
             unlink(path);
+        lost += outcome == LOST_FILE;
         free(path);
     }
     free_report_names(&now);
     free_report_names(&before);
+    return lost;
 }

@@ -1,0 +1,16 @@
+/* How a process that left no report died, as its parent saw it: a
+ * process killed by SIGKILL writes nothing, but the parent that reaped it
+ * notes the wait status (its report's, or its registry's,
+ * "children_killed").  The post-mortem of the child gets it as its
+ * end.status, so that the summary says "killed by SIGKILL" rather than
+ * guessing. */
+#ifndef EXITGUARD_TOOLS_KILLED_CHILDREN_H
+#define EXITGUARD_TOOLS_KILLED_CHILDREN_H
+
+#include <jansson.h>
+
+/* After postmortem_add: every post-mortem without a status whose parent
+ * (its ppid, in any document of that pid) says it reaped it killed. */
+void note_how_killed_children_died(json_t *reports);
+
+#endif
