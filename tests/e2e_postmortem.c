@@ -246,3 +246,37 @@ Test(postmortem, an_unreadable_registry_is_a_missing_report)
     remove_tree(out);
     run_free(&r);
 }
+
+/* A child killed holding an fd: that is a leak (the status says so under
+ * --error-exitcode), and the post-mortem names what the fd was -- the
+ * path it was opened by, which the library kept in the registry file. */
+Test(postmortem, a_child_killed_holding_a_file_names_its_path)
+{
+    struct run r;
+    char json[] = "/tmp/eg-pm-held.XXXXXX.json", file[] = "/tmp/eg-pm-held-file.XXXXXX";
+    int fd = mkstemps(json, 5), named = mkstemp(file);
+    cr_assert(fd >= 0 && named >= 0);
+    close(fd);
+    close(named);
+    run_exitguard(&r,
+                  (char *[]){"--error-exitcode", "9", "--json", json, "--",
+                             (char *)build_path("tests/programs/postmortem"), "kill-holding",
+                             file, NULL},
+                  NULL);
+    cr_assert_eq(exit_code(&r), 9, "a leak found:\n%s", r.err);
+    int child = number_after(r.out, "child "), held = number_after(r.out, "fd ");
+    char want[200];
+    snprintf(want, sizeof want, "fd %d: %s, open when the process died, opened by open", held,
+             file);
+    cr_assert(strstr(r.err, want), "want '%s' in:\n%s", want, r.err);
+    snprintf(want, sizeof want, "(pid %d) was killed by SIGKILL", child);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    cr_assert(!strstr(r.err, "without a report"), "%s", r.err);
+    json_t *doc = take_json(json);
+    json_t *leak = leak_with_fd(process(doc, child, 1), held);
+    cr_assert(leak, "%s", r.err);
+    cr_assert_str_eq(json_string_value(json_object_get(leak, "path")), file);
+    json_decref(doc);
+    unlink(file);
+    run_free(&r);
+}

@@ -223,8 +223,49 @@ static const char *via_name(uint32_t via)
     return via < EG_VIA_COUNT ? via_names[via] : "unknown";
 }
 
+/* What the call that made an fd says of its kind; "unknown" for one that
+ * opens a path (a file, a directory, a device: the kernel knew). */
+static const char *kind_of_via(uint32_t via)
+{
+    switch (via) {
+    case EG_VIA_opendir: case EG_VIA_fdopendir: return "directory";
+    case EG_VIA_pipe: case EG_VIA_pipe2: case EG_VIA_popen: return "pipe";
+    case EG_VIA_socket: case EG_VIA_socketpair: case EG_VIA_accept: case EG_VIA_accept4:
+        return "socket";
+    case EG_VIA_eventfd: return "eventfd";
+    case EG_VIA_timerfd_create: return "timerfd";
+    case EG_VIA_signalfd: return "signalfd";
+    case EG_VIA_epoll_create: case EG_VIA_epoll_create1: return "epoll";
+    case EG_VIA_inotify_init: case EG_VIA_inotify_init1: return "inotify";
+    case EG_VIA_memfd_create: return "memfd";
+    case EG_VIA_pidfd_open: return "pidfd";
+    case EG_VIA_fanotify_init: return "fanotify";
+    default: return "unknown";
+    }
+}
+
+/* The name the library kept for fd (the path it was opened by), when it
+ * is this very fd's (its creation sequence); NULL if none. */
+static json_t *name_of(const struct registry *g, int fd, uint64_t seq)
+{
+    const struct eg_fd_name *names =
+        at(g, g->r->fd_names[fd / EG_FD_CHUNK], EG_FD_CHUNK * sizeof *names);
+    const struct eg_fd_name *n = names ? &names[fd % EG_FD_CHUNK] : NULL;
+    if (!n || n->seq != seq || !n->len || n->len > EG_FD_NAME)
+        return NULL;
+    char name[EG_FD_NAME + 4];
+    size_t len = 0;
+    if (n->cut) { /* its last bytes: the file's own name */
+        memcpy(name, "...", 3);
+        len = 3;
+    }
+    memcpy(name + len, n->text, n->len);
+    return text(name, len + n->len);
+}
+
 /* Open at death, acquired by this process (not inherited, not a copy of a
- * parent's): a leak.  What the fd was is not recorded, only how it came. */
+ * parent's): a leak.  What the fd was is what the call that made it
+ * says: its kind, and the path it was opened by where one was given. */
 static json_t *leaks(const struct registry *g)
 {
     json_t *list = json_array();
@@ -249,11 +290,24 @@ static json_t *leaks(const struct registry *g)
                                             : "held by a DIR* when the process died")
                                : ended ? "open when the process ended"
                                        : "open when the process died";
-            json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:s, s:o}", "kind",
-                                                  "unknown", "fd", fd, "seq", (json_int_t)s->seq,
-                                                  "via", via_name(EG_WORD_VIA(w)),
-                                                  "description", held, "stack",
-                                                  stack(g, s->stack)));
+            const char *kind = kind_of_via(EG_WORD_VIA(w));
+            json_t *path = name_of(g, fd, s->seq);
+            /* "/tmp/x, open when the process died"; "pipe, open ..." */
+            char *description = NULL;
+            if (asprintf(&description, "%s, %s",
+                         path ? json_string_value(path)
+                              : strcmp(kind, "unknown") ? kind : "not known what",
+                         held) < 0)
+                description = NULL;
+            json_t *leak = json_pack("{s:s, s:i, s:I, s:s, s:s, s:o}", "kind", kind, "fd", fd,
+                                     "seq", (json_int_t)s->seq, "via",
+                                     via_name(EG_WORD_VIA(w)), "description",
+                                     description ? description : held, "stack",
+                                     stack(g, s->stack));
+            free(description);
+            if (path)
+                json_object_set_new(leak, "path", path);
+            json_array_append_new(list, leak);
         }
     }
     return list;
