@@ -51,7 +51,7 @@ Test(postmortem, killed_process_reported_with_its_fd_tempfile_and_child)
                              NULL});
     cr_assert_eq(exit_code(&r), 128 + 9, "the command's own death: %s", r.err);
     int pid = number_after(r.out, "pid "), child = number_after(r.out, "child ");
-    char temp[1024] = "";
+    char temp[1024] = "", want[1200];
     const char *t = strstr(r.out, "tempfile ");
     cr_assert(t && sscanf(t, "tempfile %1023s", temp) == 1, "%s", r.out);
     json_t *doc = take_json(json);
@@ -72,7 +72,10 @@ Test(postmortem, killed_process_reported_with_its_fd_tempfile_and_child)
     cr_assert(c, "its child %d:\n%s", child, json_dumps(p, 0));
     cr_assert_str_eq(json_string_value(json_object_get(c, "action")), "terminated");
     cr_assert(gone_within(child, 3000), "child %d still in /proc", child);
-    cr_assert(strstr(r.err, "was killed without writing a report"), "%s", r.err);
+    /* the command reaped it: how it died is known */
+    cr_assert(strstr(r.err, "was killed by SIGKILL before it could write a report"), "%s", r.err);
+    snprintf(want, sizeof want, "fd 4: %s, open when the process died, opened by mkstemp", temp);
+    cr_assert(strstr(r.err, want), "the temp file's fd named: %s", r.err);
     cr_assert(json_integer_value(json_object_get(json_object_get(doc, "totals"), "tempfiles")) >= 1);
     json_decref(doc);
     remove_tree(scratch);

@@ -164,8 +164,8 @@ static void write_files(const struct command_line *cl, const struct plan *plan, 
 /* After COMMAND and what it left running: read, symbolize, filter and
  * present the reports; returns the totals for the exit status. */
 static struct totals present(const struct command_line *cl, struct plan *plan,
-                             const struct report_names *before, int wait_status,
-                             const struct leftovers *left, struct leak_filters *filters)
+                             const struct report_names *before, int command_pid,
+                             int wait_status, const struct leftovers *left, struct leak_filters *filters)
 {
     size_t unreadable = 0, lost = 0;
     json_t *reports = NULL;
@@ -176,7 +176,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
         else /* processes that died without a report, from their registry files */
             lost = postmortem_add(plan->dir.path, reports, !plan->dir.temporary, left);
         if (reports)
-            note_how_killed_children_died(reports);
+            note_how_killed_children_died(reports, command_pid, wait_status);
         if (reports)
             name_children_by_image(reports, left);
     }
@@ -271,7 +271,8 @@ int main(int argc, char **argv)
         /* first: the processes ended now write their reports as they go */
         struct leftovers left;
         settle_descendants(policy.children, policy.kill_grace_ms, &left);
-        struct totals totals = present(&cl, &plan, &before, run.wait_status, &left, &filters);
+        struct totals totals = present(&cl, &plan, &before, run.pid, run.wait_status, &left,
+                                      &filters);
         free_leftovers(&left);
         code = exit_code_of(run.wait_status);
         if (cl.error_exitcode >= 0 && totals_have_findings(&totals))

@@ -22,7 +22,7 @@ static int signal_from(json_t *reports, json_int_t parent, json_int_t pid)
     return signal > 0 && signal < 128 ? signal : 0;
 }
 
-void note_how_killed_children_died(json_t *reports)
+void note_how_killed_children_died(json_t *reports, int command_pid, int command_status)
 {
     size_t i;
     json_t *report;
@@ -35,8 +35,10 @@ void note_how_killed_children_died(json_t *reports)
             strcmp(how, "unreported") != 0 || json_object_get(end, "status") ||
             json_object_get(end, "exec") || json_object_get(end, "unchecked"))
             continue;
-        int signal = signal_from(reports, json_integer_value(json_object_get(report, "ppid")),
-                                 json_integer_value(json_object_get(report, "pid")));
+        json_int_t pid = json_integer_value(json_object_get(report, "pid"));
+        int signal = signal_from(reports, json_integer_value(json_object_get(report, "ppid")), pid);
+        if (pid == command_pid && (command_status & 0x7f) && (command_status & 0x7f) != 0x7f)
+            signal = command_status & 0x7f;
         if (signal)
             json_object_set_new(end, "status", wait_status_json(signal));
     }

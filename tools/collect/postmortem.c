@@ -293,11 +293,10 @@ static json_t *leaks(const struct registry *g)
             const char *kind = kind_of_via(EG_WORD_VIA(w));
             json_t *path = name_of(g, fd, s->seq);
             /* "/tmp/x, open when the process died"; "pipe, open ..." */
+            const char *what = path ? json_string_value(path)
+                               : strcmp(kind, "unknown") ? kind : NULL;
             char *description = NULL;
-            if (asprintf(&description, "%s, %s",
-                         path ? json_string_value(path)
-                              : strcmp(kind, "unknown") ? kind : "not known what",
-                         held) < 0)
+            if (what && asprintf(&description, "%s, %s", what, held) < 0)
                 description = NULL;
             json_t *leak = json_pack("{s:s, s:i, s:I, s:s, s:s, s:o}", "kind", kind, "fd", fd,
                                      "seq", (json_int_t)s->seq, "via",
