@@ -204,13 +204,14 @@ enum eg_unchecked { EG_UNCHECKED_NO, EG_UNCHECKED_STATIC, EG_UNCHECKED_SETUID };
  * for the exitguard command's post-mortem: the kernel's view dies with
  * the process.  One record per fd number, beside the slots, valid while
  * `seq` is the slot's; the path's last bytes when it is longer (`cut`).
- * Only in a registry file: a live report asks the kernel. */
-enum { EG_FD_NAME = 54 };
+ * Only in a registry file: a live report asks the kernel.  A buggy
+ * program's threads may reuse the number while it is written: every
+ * field is a relaxed atomic word, as in a slot (EG_GET / EG_SET). */
+enum { EG_FD_NAME = 48 };
 struct eg_fd_name {
     _Atomic uint64_t seq;
-    uint8_t len;
-    uint8_t cut;
-    char text[EG_FD_NAME];
+    _Atomic uint64_t len;                 /* bytes in text, | 256 when cut */
+    _Atomic uint64_t text[EG_FD_NAME / 8]; /* NUL-padded */
 };
 
 struct eg_depot_node {

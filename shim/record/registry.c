@@ -125,11 +125,11 @@ void eg_fd_acquired_named(int fd, enum eg_via via, unsigned flags, const char *n
     if (!n)
         return;
     size_t len = strlen(name), keep = len < EG_FD_NAME ? len : EG_FD_NAME;
-    /* after the slot's word: a later owner of the number, ordered after
-     * this one by the word, rewrites it after us (registry.h) */
-    memcpy(n->text, name + len - keep, keep);
-    n->len = (uint8_t)keep;
-    n->cut = keep < len;
+    uint64_t words[EG_FD_NAME / 8] = {0};
+    memcpy(words, name + len - keep, keep);
+    for (unsigned i = 0; i < EG_FD_NAME / 8; i++)
+        EG_SET(n->text[i], words[i]);
+    EG_SET(n->len, keep | (keep < len ? 256 : 0));
     EG_SET(n->seq, seq);
 }
 

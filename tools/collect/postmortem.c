@@ -251,16 +251,17 @@ static json_t *name_of(const struct registry *g, int fd, uint64_t seq)
     const struct eg_fd_name *names =
         at(g, g->r->fd_names[fd / EG_FD_CHUNK], EG_FD_CHUNK * sizeof *names);
     const struct eg_fd_name *n = names ? &names[fd % EG_FD_CHUNK] : NULL;
-    if (!n || n->seq != seq || !n->len || n->len > EG_FD_NAME)
+    uint64_t kept = n ? n->len & 255 : 0;
+    if (!n || n->seq != seq || !kept || kept > EG_FD_NAME)
         return NULL;
     char name[EG_FD_NAME + 4];
     size_t len = 0;
-    if (n->cut) { /* its last bytes: the file's own name */
+    if (n->len & 256) { /* its last bytes: the file's own name */
         memcpy(name, "...", 3);
         len = 3;
     }
-    memcpy(name + len, n->text, n->len);
-    return text(name, len + n->len);
+    memcpy(name + len, (const char *)n->text, kept);
+    return text(name, len + kept);
 }
 
 /* Open at death, acquired by this process (not inherited, not a copy of a
