@@ -21,6 +21,7 @@
 #include "merged_json.h"
 #include "messages.h"
 #include "policy_plan.h"
+#include "killed_children.h"
 #include "postmortem.h"
 #include "preload_env.h"
 #include "report_dir.h"
@@ -163,17 +164,19 @@ static void write_files(const struct command_line *cl, const struct plan *plan, 
 /* After COMMAND and what it left running: read, symbolize, filter and
  * present the reports; returns the totals for the exit status. */
 static struct totals present(const struct command_line *cl, struct plan *plan,
-                             const struct report_names *before, int wait_status,
-                             const struct leftovers *left, struct leak_filters *filters)
+                             const struct report_names *before, int command_pid,
+                             int wait_status, const struct leftovers *left, struct leak_filters *filters)
 {
-    size_t unreadable = 0;
+    size_t unreadable = 0, lost = 0;
     json_t *reports = NULL;
     if (!plan->no_reports) {
         reports = load_reports(plan->dir.path, before, &unreadable);
         if (!reports)
             plan->no_reports = "the report directory could not be read";
         else /* processes that died without a report, from their registry files */
-            postmortem_add(plan->dir.path, reports, !plan->dir.temporary, left);
+            lost = postmortem_add(plan->dir.path, reports, !plan->dir.temporary, left);
+        if (reports)
+            note_how_killed_children_died(reports, command_pid, wait_status);
         if (reports)
             name_children_by_image(reports, left);
     }
@@ -185,6 +188,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
     /* then filtered, so that everything after sees only what is left */
     apply_leak_filters(filters, reports, leftovers);
     struct totals totals = count_totals(reports, leftovers);
+    totals.unreported += lost; /* registry files no one could read */
     if (plan->no_reports) {
         if (!cl->quiet)
             print_leftovers(stderr, leftovers, 0);
@@ -267,7 +271,8 @@ int main(int argc, char **argv)
         /* first: the processes ended now write their reports as they go */
         struct leftovers left;
         settle_descendants(policy.children, policy.kill_grace_ms, &left);
-        struct totals totals = present(&cl, &plan, &before, run.wait_status, &left, &filters);
+        struct totals totals = present(&cl, &plan, &before, run.pid, run.wait_status, &left,
+                                      &filters);
         free_leftovers(&left);
         code = exit_code_of(run.wait_status);
         if (cl.error_exitcode >= 0 && totals_have_findings(&totals))

@@ -47,54 +47,62 @@ int __openat64_2(int dirfd, const char *path, int flags);
         fd_;                                                                   \
     })
 
+/* A call given the path it opens: the path is kept too. */
+#define TRACKED_PATH(via, path, call)                                          \
+    ({                                                                         \
+        int fd_ = (call);                                                      \
+        eg_track_fd_named(fd_, EG_VIA_##via, 0, path);                         \
+        fd_;                                                                   \
+    })
+
 EG_EXPORT int open(const char *path, int flags, ...)
 {
-    return TRACKED(open, REAL(open)(path, flags, MODE_ARG(flags, flags)));
+    return TRACKED_PATH(open, path, REAL(open)(path, flags, MODE_ARG(flags, flags)));
 }
 
 EG_EXPORT int open64(const char *path, int flags, ...)
 {
-    return TRACKED(open64, REAL(open64)(path, flags, MODE_ARG(flags, flags)));
+    return TRACKED_PATH(open64, path, REAL(open64)(path, flags, MODE_ARG(flags, flags)));
 }
 
 EG_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
-    return TRACKED(openat, REAL(openat)(dirfd, path, flags, MODE_ARG(flags, flags)));
+    return TRACKED_PATH(openat, path, REAL(openat)(dirfd, path, flags, MODE_ARG(flags, flags)));
 }
 
 EG_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 {
-    return TRACKED(openat64, REAL(openat64)(dirfd, path, flags, MODE_ARG(flags, flags)));
+    return TRACKED_PATH(openat64, path, REAL(openat64)(dirfd, path, flags, MODE_ARG(flags, flags)));
 }
 
 EG_EXPORT int creat(const char *path, mode_t mode)
 {
-    return TRACKED(creat, REAL(creat)(path, mode));
+    return TRACKED_PATH(creat, path, REAL(creat)(path, mode));
 }
 
 EG_EXPORT int creat64(const char *path, mode_t mode)
 {
-    return TRACKED(creat64, REAL(creat64)(path, mode));
+    return TRACKED_PATH(creat64, path, REAL(creat64)(path, mode));
 }
 
 EG_EXPORT int __open_2(const char *path, int flags)
 {
-    return TRACKED(__open_2, REAL(__open_2)(path, flags));
+    return TRACKED_PATH(__open_2, path, REAL(__open_2)(path, flags));
 }
 
 EG_EXPORT int __open64_2(const char *path, int flags)
 {
-    return TRACKED(__open64_2, REAL(__open64_2)(path, flags));
+    return TRACKED_PATH(__open64_2, path, REAL(__open64_2)(path, flags));
 }
 
 EG_EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
-    return TRACKED(__openat_2, REAL(__openat_2)(dirfd, path, flags));
+    return TRACKED_PATH(__openat_2, path, REAL(__openat_2)(dirfd, path, flags));
 }
 
 EG_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
-    return TRACKED(__openat64_2, REAL(__openat64_2)(dirfd, path, flags));
+    return TRACKED_PATH(__openat64_2, path, REAL(__openat64_2)(dirfd, path, flags));
 }
 
 EG_EXPORT int close(int fd)

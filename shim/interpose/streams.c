@@ -22,31 +22,31 @@ static int stream_fd(FILE *f)
     return fd;
 }
 
-static FILE *track_file(FILE *f, enum eg_via via)
+static FILE *track_file(FILE *f, enum eg_via via, const char *path)
 {
     if (f)
-        eg_track_fd(stream_fd(f), via, EG_FD_FILE);
+        eg_track_fd_named(stream_fd(f), via, EG_FD_FILE, path);
     return f;
 }
 
 EG_EXPORT FILE *fopen(const char *path, const char *mode)
 {
-    return track_file(REAL(fopen)(path, mode), EG_VIA_fopen);
+    return track_file(REAL(fopen)(path, mode), EG_VIA_fopen, path);
 }
 
 EG_EXPORT FILE *fopen64(const char *path, const char *mode)
 {
-    return track_file(REAL(fopen64)(path, mode), EG_VIA_fopen64);
+    return track_file(REAL(fopen64)(path, mode), EG_VIA_fopen64, path);
 }
 
 EG_EXPORT FILE *tmpfile(void)
 {
-    return track_file(REAL(tmpfile)(), EG_VIA_tmpfile);
+    return track_file(REAL(tmpfile)(), EG_VIA_tmpfile, 0);
 }
 
 EG_EXPORT FILE *tmpfile64(void)
 {
-    return track_file(REAL(tmpfile64)(), EG_VIA_tmpfile64);
+    return track_file(REAL(tmpfile64)(), EG_VIA_tmpfile64, 0);
 }
 
 EG_EXPORT FILE *fdopen(int fd, const char *mode)
@@ -66,7 +66,7 @@ static FILE *reopen(FILE *(*real)(const char *, const char *, FILE *),
     eg_track_release_begin(&r, stream_fd(f), via, 1);
     FILE *ret = real(path, mode, f);
     eg_track_release_end(&r, 0, 0);
-    return track_file(ret, via);
+    return track_file(ret, via, path); /* NULL: the same file, another mode */
 }
 
 EG_EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
@@ -95,7 +95,7 @@ EG_EXPORT DIR *opendir(const char *path)
 {
     DIR *d = REAL(opendir)(path);
     if (d)
-        eg_track_fd(dirfd(d), EG_VIA_opendir, EG_FD_DIR);
+        eg_track_fd_named(dirfd(d), EG_VIA_opendir, EG_FD_DIR, path);
     return d;
 }
 

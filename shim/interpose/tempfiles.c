@@ -22,7 +22,7 @@
 
 static void track_tempfile(int fd, enum eg_via via, const char *name)
 {
-    eg_track_fd(fd, via, 0);
+    eg_track_fd_named(fd, via, 0, name);
     if (fd < 0)
         return;
     int saved = errno;

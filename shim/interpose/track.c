@@ -35,6 +35,12 @@ void eg_track_fd(int fd, enum eg_via via, unsigned flags)
         GUARDED(eg_fd_acquired(fd, via, flags));
 }
 
+void eg_track_fd_named(int fd, enum eg_via via, unsigned flags, const char *name)
+{
+    if (fd >= 0)
+        GUARDED(eg_fd_acquired_named(fd, via, flags, name));
+}
+
 void eg_track_fds(const int *fds, int n, enum eg_via via)
 {
     for (int i = 0; i < n; i++)

@@ -32,6 +32,9 @@ struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
                                 const void *stream, enum eg_unchecked unchecked);
 
 void eg_track_fd(int fd, enum eg_via via, unsigned flags);
+/* eg_track_fd, keeping `name` (the path the call was given) for a
+ * post-mortem (registry.h, eg_fd_acquired_named). */
+void eg_track_fd_named(int fd, enum eg_via via, unsigned flags, const char *name);
 void eg_track_fds(const int *fds, int n, enum eg_via via);
 void eg_track_adopt(int fd, enum eg_via via, unsigned flags);
 void eg_track_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_stream);

@@ -34,6 +34,13 @@ static _Atomic int open_streams;
 enum { SPARES = 16 };
 static _Atomic uint32_t spares[SPARES];
 
+/* A child a signal killed keeps its record (not reused) so that the
+ * report can say how it died: its own registry, read post mortem, cannot
+ * (SIGKILL leaves no report).  Bounded, so that a program killing
+ * children by the million does not fill its registry with them. */
+enum { KEPT_KILLED = 64 };
+static _Atomic unsigned kept_killed;
+
 static void keep_spare(struct eg_child *c)
 {
     uint32_t off = (uint32_t)((char *)c - (char *)eg_region);
@@ -58,6 +65,13 @@ void eg_children_forked(void)
 {
     for (unsigned i = 0; i < SPARES; i++)
         atomic_store(&spares[i], 0); /* the parent's records, not ours */
+    atomic_store(&kept_killed, 0);
+}
+
+/* Killed by a signal, as a wait status says. */
+static int killed(int status)
+{
+    return (status & 0x7f) != 0 && (status & 0x7f) != 0x7f;
 }
 
 struct eg_child *eg_child_newest(void)
@@ -74,6 +88,9 @@ static int mark_reaped(struct eg_child *c)
     if (!atomic_compare_exchange_strong(&c->state, &expected, EG_CHILD_REAPED))
         return 0;
     atomic_fetch_add_explicit(&eg_region->children_reaped, 1, memory_order_relaxed);
+    if (killed(atomic_load_explicit(&c->status, memory_order_relaxed)) &&
+        atomic_fetch_add_explicit(&kept_killed, 1, memory_order_relaxed) < KEPT_KILLED)
+        return 1;
     if (c->parent == eg_pid && !atomic_load(&c->stream))
         keep_spare(c);
     return 1;

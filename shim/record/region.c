@@ -512,6 +512,11 @@ static void note_module(uint64_t pc)
     eg_list_push(&eg_region->modules, &m->next, (uint32_t)off);
 }
 
+int eg_region_is_file(void)
+{
+    return file_path[0] != 0;
+}
+
 void eg_region_note_modules(const uint64_t *pcs, unsigned depth)
 {
     if (!eg_region || !file_path[0])

@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 4,
+    EG_REGION_VERSION = 5,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -199,6 +199,21 @@ struct eg_child {
 };
 enum eg_unchecked { EG_UNCHECKED_NO, EG_UNCHECKED_STATIC, EG_UNCHECKED_SETUID };
 
+/* What an fd was, as the call that acquired it named it (the path open,
+ * fopen or opendir was given, as given: a relative one stays relative),
+ * for the exitguard command's post-mortem: the kernel's view dies with
+ * the process.  One record per fd number, beside the slots, valid while
+ * `seq` is the slot's; the path's last bytes when it is longer (`cut`).
+ * Only in a registry file: a live report asks the kernel.  A buggy
+ * program's threads may reuse the number while it is written: every
+ * field is a relaxed atomic word, as in a slot (EG_GET / EG_SET). */
+enum { EG_FD_NAME = 48 };
+struct eg_fd_name {
+    _Atomic uint64_t seq;
+    _Atomic uint64_t len;                 /* bytes in text, | 256 when cut */
+    _Atomic uint64_t text[EG_FD_NAME / 8]; /* NUL-padded */
+};
+
 struct eg_depot_node {
     _Atomic uint32_t next;
     uint32_t hash;
@@ -267,6 +282,8 @@ struct eg_region {
     int32_t end_code;             /* its status, or the signal */
     int32_t report_errno;         /* why its report could not be filed */
     char run_token[48];           /* the run_token option: the command's */
+    /* offsets of EG_FD_CHUNK struct eg_fd_name, as fd_chunks (version 5) */
+    _Atomic uint32_t fd_names[EG_FD_CHUNKS];
 };
 
 extern struct eg_region *eg_region;

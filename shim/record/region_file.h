@@ -40,6 +40,10 @@ int eg_region_open_predecessor(int pid); /* pid 0: this process */
 int eg_region_take_predecessor(void);
 void eg_region_close(int fd);
 
+/* Whether the registry is a file that outlives the process: what only a
+ * post-mortem needs is written only then. */
+int eg_region_is_file(void);
+
 /* A new stack entered the depot: note the modules its PCs lie in. */
 void eg_region_note_modules(const uint64_t *pcs, unsigned depth);
 

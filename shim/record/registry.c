@@ -3,10 +3,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fork_state.h"
+#include "region_file.h"
 #include "stack.h"
 
 EG_FORK_STATE int eg_pid;
@@ -56,8 +58,9 @@ static int kernel_has(int fd)
     return syscall(SYS_fcntl, fd, F_GETFD) >= 0;
 }
 
-static void store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
-                       unsigned flags, uint32_t stack)
+/* Returns the creation sequence it gave the fd. */
+static uint64_t store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
+                           unsigned flags, uint32_t stack)
 {
     uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
     uint64_t next;
@@ -74,7 +77,8 @@ static void store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
     } while (!atomic_compare_exchange_weak_explicit(&s->word, &old, next,
                                                     memory_order_acq_rel,
                                                     memory_order_relaxed));
-    EG_SET(s->seq, eg_next_seq());
+    uint64_t seq = eg_next_seq();
+    EG_SET(s->seq, seq);
     EG_SET(s->stack, stack);
     EG_SET(s->pid, eg_pid);
     int high = atomic_load_explicit(&eg_region->fd_high, memory_order_relaxed);
@@ -82,6 +86,7 @@ static void store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
                                                               memory_order_relaxed,
                                                               memory_order_relaxed))
         ;
+    return seq;
 }
 
 void eg_fd_acquired(int fd, enum eg_via via, unsigned flags)
@@ -89,6 +94,43 @@ void eg_fd_acquired(int fd, enum eg_via via, unsigned flags)
     struct eg_fd_slot *s = eg_fd_slot(fd, 1);
     if (s)
         store_open(s, fd, via, flags, eg_stack_here());
+}
+
+/* The name's record beside fd's slot, its chunk made if missing; NULL
+ * when the region is full. */
+static struct eg_fd_name *name_record(int fd)
+{
+    _Atomic uint32_t *chunk = &eg_region->fd_names[fd >> EG_FD_CHUNK_BITS];
+    uint32_t off = atomic_load_explicit(chunk, memory_order_acquire);
+    if (!off) {
+        /* sparse: a page is written only for the fds it holds */
+        uint64_t fresh = eg_region_alloc(EG_FD_CHUNK * sizeof(struct eg_fd_name));
+        if (!fresh)
+            return 0;
+        uint32_t expected = 0;
+        off = atomic_compare_exchange_strong(chunk, &expected, (uint32_t)fresh)
+                  ? (uint32_t)fresh
+                  : expected;
+    }
+    return (struct eg_fd_name *)eg_at(off) + (fd & (EG_FD_CHUNK - 1));
+}
+
+void eg_fd_acquired_named(int fd, enum eg_via via, unsigned flags, const char *name)
+{
+    struct eg_fd_slot *s = eg_fd_slot(fd, 1);
+    if (!s)
+        return;
+    uint64_t seq = store_open(s, fd, via, flags, eg_stack_here());
+    struct eg_fd_name *n = name && eg_region_is_file() ? name_record(fd) : 0;
+    if (!n)
+        return;
+    size_t len = strlen(name), keep = len < EG_FD_NAME ? len : EG_FD_NAME;
+    uint64_t words[EG_FD_NAME / 8] = {0};
+    memcpy(words, name + len - keep, keep);
+    for (unsigned i = 0; i < EG_FD_NAME / 8; i++)
+        EG_SET(n->text[i], words[i]);
+    EG_SET(n->len, keep | (keep < len ? 256 : 0));
+    EG_SET(n->seq, seq);
 }
 
 /* Sets `set` and clears `clear` among an open slot's flags; 0 when the

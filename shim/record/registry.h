@@ -40,6 +40,11 @@ int eg_fd_walk(int first, int last, int (*fn)(int fd, struct eg_fd_slot *s, void
  * EG_FD_PASSED (dup2/dup3 put it on that number for a child). */
 void eg_fd_acquired(int fd, enum eg_via via, unsigned flags);
 
+/* The same, for a call that named what it opened (a path): the name is
+ * kept for a post-mortem when the registry is a file (region.h,
+ * struct eg_fd_name).  No system call: a copy of at most EG_FD_NAME bytes. */
+void eg_fd_acquired_named(int fd, enum eg_via via, unsigned flags, const char *name);
+
 /* Adds EG_FD_FILE / EG_FD_DIR to an open fd (fdopen, fdopendir). */
 void eg_fd_adopted(int fd, enum eg_via via, unsigned flags);
 

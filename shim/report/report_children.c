@@ -118,6 +118,22 @@ unsigned eg_report_children_json(struct eg_writer *w)
     }
     eg_w_str(w, "],\"children_reaped\":");
     eg_w_i64(w, reaped());
+    /* how the children a signal killed died, for the command: their own
+     * registry files, read post mortem, cannot tell (children.c) */
+    eg_w_str(w, ",\"children_killed\":[");
+    unsigned k = 0;
+    for (const struct eg_child *c = first(); c; c = next(c)) {
+        int status = atomic_load_explicit(&c->status, memory_order_relaxed);
+        if (atomic_load(&c->state) != EG_CHILD_REAPED || (status & 0x7f) == 0 ||
+            (status & 0x7f) == 0x7f)
+            continue;
+        eg_w_str(w, k++ ? ",{\"pid\":" : "{\"pid\":");
+        eg_w_i64(w, c->pid);
+        eg_w_str(w, ",\"signal\":");
+        eg_w_i64(w, status & 0x7f);
+        eg_w_char(w, '}');
+    }
+    eg_w_char(w, ']');
     return n;
 }
 

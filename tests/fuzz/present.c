@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "child_names.h"
+#include "killed_children.h"
 #include "descendants.h"
 #include "gen_suppressions.h"
 #include "junit.h"
@@ -72,6 +73,7 @@ void present_reports(json_t *reports, size_t unreadable)
         abort();
     char *command[] = {"fuzz", NULL};
 
+    note_how_killed_children_died(reports, 0, 0);
     name_children_by_image(reports, &left);
     symbolize_reports(reports);
     json_t *leftovers = leftovers_json(&left, reports);

@@ -5,6 +5,10 @@
  *   fork-die   leaks an fd in the parent (parent_leak), forks a child that
  *              leaks another (child_leak) and SIGKILLs itself; the parent
  *              reaps it and exits normally; prints "parent P fd A child C fd B"
+ *   kill-clean PATH  forks a child that opens and closes PATH, then stops;
+ *              the parent SIGKILLs it, reaps it and exits 0; prints "child C"
+ *   kill-holding PATH  the same, but the child keeps PATH open; prints
+ *              "child C fd B"
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -72,6 +76,37 @@ int main(int argc, char **argv)
         close(pipefd[1]);
         waitpid(child, NULL, 0);
         printf("parent %d fd %d child %d fd %d\n", (int)getpid(), a, (int)child, b);
+        return 0;
+    }
+    if (argc == 3 && (strcmp(argv[1], "kill-clean") == 0 ||
+                      strcmp(argv[1], "kill-holding") == 0)) {
+        int keep = strcmp(argv[1], "kill-holding") == 0;
+        int ready[2];
+        if (pipe2(ready, O_CLOEXEC) != 0)
+            return 1;
+        pid_t child = fork();
+        if (child == 0) {
+            int fd = open(argv[2], O_RDONLY);
+            if (fd >= 0 && !keep)
+                close(fd);
+            if (write(ready[1], &fd, sizeof fd) != sizeof fd)
+                _exit(1);
+            for (;;)
+                pause(); /* until the parent's SIGKILL */
+        }
+        int fd = -1;
+        if (read(ready[0], &fd, sizeof fd) != sizeof fd)
+            return 1;
+        close(ready[0]);
+        close(ready[1]);
+        kill(child, SIGKILL);
+        int status;
+        if (waitpid(child, &status, 0) != child || !WIFSIGNALED(status))
+            return 1;
+        if (keep)
+            printf("child %d fd %d\n", (int)child, fd);
+        else
+            printf("child %d\n", (int)child);
         return 0;
     }
     return 2;

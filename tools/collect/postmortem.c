@@ -223,8 +223,50 @@ static const char *via_name(uint32_t via)
     return via < EG_VIA_COUNT ? via_names[via] : "unknown";
 }
 
+/* What the call that made an fd says of its kind; "unknown" for one that
+ * opens a path (a file, a directory, a device: the kernel knew). */
+static const char *kind_of_via(uint32_t via)
+{
+    switch (via) {
+    case EG_VIA_opendir: case EG_VIA_fdopendir: return "directory";
+    case EG_VIA_pipe: case EG_VIA_pipe2: case EG_VIA_popen: return "pipe";
+    case EG_VIA_socket: case EG_VIA_socketpair: case EG_VIA_accept: case EG_VIA_accept4:
+        return "socket";
+    case EG_VIA_eventfd: return "eventfd";
+    case EG_VIA_timerfd_create: return "timerfd";
+    case EG_VIA_signalfd: return "signalfd";
+    case EG_VIA_epoll_create: case EG_VIA_epoll_create1: return "epoll";
+    case EG_VIA_inotify_init: case EG_VIA_inotify_init1: return "inotify";
+    case EG_VIA_memfd_create: return "memfd";
+    case EG_VIA_pidfd_open: return "pidfd";
+    case EG_VIA_fanotify_init: return "fanotify";
+    default: return "unknown";
+    }
+}
+
+/* The name the library kept for fd (the path it was opened by), when it
+ * is this very fd's (its creation sequence); NULL if none. */
+static json_t *name_of(const struct registry *g, int fd, uint64_t seq)
+{
+    const struct eg_fd_name *names =
+        at(g, g->r->fd_names[fd / EG_FD_CHUNK], EG_FD_CHUNK * sizeof *names);
+    const struct eg_fd_name *n = names ? &names[fd % EG_FD_CHUNK] : NULL;
+    uint64_t kept = n ? n->len & 255 : 0;
+    if (!n || n->seq != seq || !kept || kept > EG_FD_NAME)
+        return NULL;
+    char name[EG_FD_NAME + 4];
+    size_t len = 0;
+    if (n->len & 256) { /* its last bytes: the file's own name */
+        memcpy(name, "...", 3);
+        len = 3;
+    }
+    memcpy(name + len, (const char *)n->text, kept);
+    return text(name, len + kept);
+}
+
 /* Open at death, acquired by this process (not inherited, not a copy of a
- * parent's): a leak.  What the fd was is not recorded, only how it came. */
+ * parent's): a leak.  What the fd was is what the call that made it
+ * says: its kind, and the path it was opened by where one was given. */
 static json_t *leaks(const struct registry *g)
 {
     json_t *list = json_array();
@@ -249,11 +291,23 @@ static json_t *leaks(const struct registry *g)
                                             : "held by a DIR* when the process died")
                                : ended ? "open when the process ended"
                                        : "open when the process died";
-            json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:s, s:s, s:o}", "kind",
-                                                  "unknown", "fd", fd, "seq", (json_int_t)s->seq,
-                                                  "via", via_name(EG_WORD_VIA(w)),
-                                                  "description", held, "stack",
-                                                  stack(g, s->stack)));
+            const char *kind = kind_of_via(EG_WORD_VIA(w));
+            json_t *path = name_of(g, fd, s->seq);
+            /* "/tmp/x, open when the process died"; "pipe, open ..." */
+            const char *what = path ? json_string_value(path)
+                               : strcmp(kind, "unknown") ? kind : NULL;
+            char *description = NULL;
+            if (what && asprintf(&description, "%s, %s", what, held) < 0)
+                description = NULL;
+            json_t *leak = json_pack("{s:s, s:i, s:I, s:s, s:s, s:o}", "kind", kind, "fd", fd,
+                                     "seq", (json_int_t)s->seq, "via",
+                                     via_name(EG_WORD_VIA(w)), "description",
+                                     description ? description : held, "stack",
+                                     stack(g, s->stack));
+            free(description);
+            if (path)
+                json_object_set_new(leak, "path", path);
+            json_array_append_new(list, leak);
         }
     }
     return list;
@@ -349,6 +403,24 @@ static json_t *children(const struct registry *g, const struct leftovers *left)
     return list;
 }
 
+/* The children it reaped that a signal had killed (kept for this:
+ * shim/record/children.c), as its report would have listed them. */
+static json_t *children_killed(const struct registry *g)
+{
+    json_t *list = json_array();
+    uint32_t off = g->r->children;
+    for (int guard = 0; off && guard < 1000000; guard++) {
+        const struct eg_child *c = at(g, off, sizeof *c);
+        if (!c || c->parent != g->r->pid)
+            break; /* past its own records: its parent's copies */
+        off = c->next;
+        int signal = c->status & 0x7f;
+        if (c->state == EG_CHILD_REAPED && c->pid > 0 && signal && signal != 0x7f)
+            json_array_append_new(list, json_pack("{s:i, s:i}", "pid", c->pid, "signal", signal));
+    }
+    return list;
+}
+
 static json_t *argv_of(const struct registry *g)
 {
     json_t *argv = json_array();
@@ -415,6 +487,18 @@ known:;
                      (json_int_t)g->r->dropped);
     if (report && g->r->end_how && g->r->report_errno > 0)
         json_object_set_new(report, "report_error", json_string(strerror(g->r->report_errno)));
+    if (!report)
+        return NULL;
+    json_object_set_new(report, "children_killed", children_killed(g));
+    /* what it held, before any suppression: nothing at all, so that the
+     * post-mortem is the whole truth of a process that left no report */
+    if (!unchecked && !json_object_get(report, "report_error") &&
+        !json_array_size(json_object_get(report, "leaks")) &&
+        !json_array_size(json_object_get(report, "tempfiles")) &&
+        !json_array_size(json_object_get(report, "children")) &&
+        !json_array_size(json_object_get(report, "errors")) &&
+        !json_integer_value(json_object_get(report, "errors_dropped")))
+        json_object_set_new(report, "held_nothing", json_true());
     return report;
 }
 
@@ -431,7 +515,9 @@ static void insert_by_pid(json_t *reports, json_t *report)
 
 /* ---- one file ---- */
 
-enum outcome { DONE, KEEP_FILE, REMOVE_FILE };
+/* LOST_FILE: a file of this run that could not be read: a report lost,
+ * whose process's findings nobody can know (kept, for a look). */
+enum outcome { DONE, KEEP_FILE, REMOVE_FILE, LOST_FILE };
 
 /* A later image of this process ended and reported: its end document
  * (an exec document is an earlier image's). */
@@ -494,7 +580,8 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
         outcome = KEEP_FILE; /* a process making it right now */
     } else if (problem) {
         complain("cannot read registry '%s': %s", path, problem);
-        outcome = KEEP_FILE;
+        outcome = problem == why && strncmp(why, "not from this run", 17) == 0 ? KEEP_FILE
+                                                                             : LOST_FILE;
     } else if (g.r->reported) {
         ; /* its report is written: killed just before it removed the file */
     } else if (g.r->pid != pid_in_name(path)) {
@@ -516,9 +603,10 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
     return outcome;
 }
 
-void postmortem_add(const char *dir, json_t *reports, int keep_files,
-                    const struct leftovers *left)
+size_t postmortem_add(const char *dir, json_t *reports, int keep_files,
+                      const struct leftovers *left)
 {
+    size_t lost = 0;
     struct report_names now;
     list_registries(dir, &now);
     for (size_t i = 0; i < now.count; i++) {
@@ -527,10 +615,13 @@ void postmortem_add(const char *dir, json_t *reports, int keep_files,
         char *path;
         if (asprintf(&path, "%s/%s", dir, now.names[i]) < 0)
             break;
-        if (examine(path, reports, left) == REMOVE_FILE && !keep_files)
+        enum outcome outcome = examine(path, reports, left);
+        if (outcome == REMOVE_FILE && !keep_files)
             unlink(path);
+        lost += outcome == LOST_FILE;
         free(path);
     }
     free_report_names(&now);
     free_report_names(&before);
+    return lost;
 }

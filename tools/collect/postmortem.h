@@ -19,8 +19,9 @@ void postmortem_note_before(const char *dir);
 /* After the reports are loaded: one object per dead process's registry,
  * inserted into `reports` by pid.  keep_files: leave the registry files in
  * the directory (--output, the user's log_dir).  left: what
- * settle_descendants found and did. */
-void postmortem_add(const char *dir, json_t *reports, int keep_files,
-                    const struct leftovers *left);
+ * settle_descendants found and did.  Returns how many registry files of
+ * this run could not be read: reports lost, counted as missing. */
+size_t postmortem_add(const char *dir, json_t *reports, int keep_files,
+                      const struct leftovers *left);
 
 #endif

@@ -111,19 +111,21 @@ int report_continues(json_t *previous, json_t *report)
                json_integer_value(json_object_get(report, "pid"));
 }
 
-/* A report that is missing is a finding: CI fails closed -- unless the
- * command itself ended the process (a leftover: its status is there), or
- * it ended in a program no library can follow (its exec document says
- * so: there was no report to be had). */
+/* A report that is missing is a finding: CI fails closed -- where what
+ * the process held is truly unknown.  A post-mortem read from a registry
+ * file is the whole truth of what it held (its fds, temp files, children,
+ * misuse; its threads and finalizers died with it), and is judged by
+ * that; one whose registry says its report could not be written is not
+ * (it ended and lost what it would have said), nor is a registry file
+ * that could not be read (postmortem_add counts those). */
 static int report_is_missing(json_t *report)
 {
-    if (!report_is_postmortem(report))
-        return 0;
-    json_t *end = json_object_get(report, "end");
-    const char *how = json_string_value(json_object_get(end, "how"));
-    return json_object_get(report, "report_error") ||
-           (how && strcmp(how, "unreported") == 0 && !json_object_get(end, "status") &&
-            !json_object_get(end, "unchecked"));
+    return report_is_postmortem(report) && json_object_get(report, "report_error");
+}
+
+int report_held_nothing(json_t *report)
+{
+    return report_is_postmortem(report) && json_is_true(json_object_get(report, "held_nothing"));
 }
 
 struct totals count_totals(json_t *reports, json_t *leftovers)

@@ -42,6 +42,8 @@ size_t report_threads(json_t *report);
 size_t report_children(json_t *report);
 /* A reconstruction by the command of a process that wrote no report. */
 int report_is_postmortem(json_t *report);
+/* A post-mortem whose registry shows it held nothing when it died. */
+int report_held_nothing(json_t *report);
 
 /* Whether a finalizer's outcome is a failure: crashed, exited or hung. */
 int finalizer_failed(json_t *finalizer);

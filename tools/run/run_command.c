@@ -131,6 +131,7 @@ int run_command(char **command, struct run_result *result)
     }
     int error = exec_error(error_pipe[0]);
     close(error_pipe[0]);
+    result->pid = pid;
     result->wait_status = wait_for(pid);
     stop_forwarding();
     if (error) {

@@ -6,6 +6,7 @@
 
 struct run_result {
     int wait_status; /* COMMAND's, as waitpid gives it */
+    int pid;         /* COMMAND's main process */
 };
 
 /* 0 once COMMAND has ended; or, if it could not be started, the exit code

@@ -69,7 +69,7 @@ static void print_header(FILE *to, const struct tree_node *node)
     size_t size = 0;
     FILE *buffer = open_memstream(&end, &size);
     if (buffer) {
-        print_end(buffer, json_object_get(last, "end"));
+        print_report_end(buffer, last);
         const char *unfiled = json_string_value(json_object_get(last, "report_error"));
         if (unfiled)
             fprintf(buffer, " (its report could not be written: %s; read from its registry file)",

@@ -5,6 +5,7 @@
 
 #include "leftovers_json.h"
 #include "shell_words.h"
+#include "totals.h"
 
 /* ", which exitguard cannot follow (statically linked)" */
 void print_unchecked(FILE *to, json_t *end)
@@ -66,6 +67,21 @@ void print_end(FILE *to, json_t *end)
     } else {
         fprintf(to, "called %s(%lld)", how, status); /* _exit, quick_exit */
     }
+}
+
+void print_report_end(FILE *to, json_t *report)
+{
+    json_t *end = json_object_get(report, "end");
+    if (!report_held_nothing(report)) {
+        print_end(to, end);
+        return;
+    }
+    const char *name =
+        json_string_value(json_object_get(json_object_get(end, "status"), "name"));
+    if (name)
+        fprintf(to, "was killed by %s; it held nothing", name);
+    else
+        fputs("died without writing a report; it held nothing", to);
 }
 
 /* Its argv, or its executable if it has none. */

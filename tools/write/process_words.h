@@ -18,6 +18,12 @@ char *short_process_name(json_t *report);
  * "exec'd /bin/true, which wrote no report": `end` is a report's "end". */
 void print_end(FILE *to, json_t *end);
 
+/* print_end of the report's end, but for a post-mortem that held
+ * nothing: "was killed by SIGKILL; it held nothing" (the wait status its
+ * parent or the command saw), or "died without writing a report; it held
+ * nothing" when no one saw how. */
+void print_report_end(FILE *to, json_t *report);
+
 /* ", which exitguard cannot follow (statically linked)", or nothing. */
 void print_unchecked(FILE *to, json_t *end);
 

@@ -74,13 +74,13 @@ static void print_node_header(FILE *to, const struct tree_node *node)
     }
     fprintf(to, " (pid %lld) ", (long long)node->pid);
     json_t *last = node->docs[node->ndocs - 1];
-    print_end(to, json_object_get(last, "end"));
+    print_report_end(to, last);
     const char *unfiled = json_string_value(json_object_get(last, "report_error"));
     if (unfiled)
         fprintf(to, " (its report could not be written: %s; read from its registry file)",
                 unfiled);
     color_end(to);
-    fputs(node->news ? ":\n" : ": nothing left open\n", to);
+    fputs(node->news ? ":\n" : report_held_nothing(last) ? "\n" : ": nothing left open\n", to);
 }
 
 /* "  exec'd /usr/bin/make handing it 2 fds without O_CLOEXEC:" */
@@ -405,14 +405,22 @@ static int folded(struct summary *s, long at)
     return !c.own;
 }
 
+/* Killed without a report, holding nothing: not a finding, but a death
+ * worth a line (the run's other processes ended as they meant to). */
+static int died_clean(const struct tree_node *node)
+{
+    return node->ndocs && report_held_nothing(node->docs[node->ndocs - 1]);
+}
+
 /* Which processes the tree lists: every one with --verbose; else those
- * with something of their own to show, and the processes above them. */
+ * with something of their own to show, or that died without a report,
+ * and the processes above them. */
 static size_t choose_shown(struct summary *s, size_t *nfolded)
 {
     size_t shown = 0;
     *nfolded = 0;
     for (size_t i = 0; i < s->tree->count; i++) {
-        if (!s->verbose && !s->tree->nodes[i].news)
+        if (!s->verbose && !s->tree->nodes[i].news && !died_clean(&s->tree->nodes[i]))
             continue;
         if (folded(s, (long)i)) {
             ++*nfolded;
