@@ -13,29 +13,29 @@
  * next word is COMMAND's). */
 #define OPTIONS(X)                                                              \
     X(OPT_JSON, "json", "FILE", "write all reports, symbolized, as one JSON document") \
-    X(OPT_JUNIT, "junit", "FILE", "write the run as JUnit XML (one testcase per process)") \
-    X(OPT_SARIF, "sarif", "FILE", "write the leaks as SARIF 2.1.0, for code-scanning views") \
-    X(OPT_HTML, "html", "FILE", "write the run as one self-contained HTML page to look at") \
+    X(OPT_JUNIT, "junit", "FILE", "write the run as JUnit XML (a testcase a process)") \
+    X(OPT_SARIF, "sarif", "FILE", "write the leaks as SARIF 2.1.0 (code scanning)") \
+    X(OPT_HTML, "html", "FILE", "write the run as one self-contained HTML page") \
     X(OPT_SUPPRESSIONS, "suppressions", "FILE",                                 \
-      "leave out the leaks FILE's KIND:PATTERN rules match (repeatable)")        \
+      "leave out leaks FILE's KIND:PATTERN rules match")        \
     X(OPT_NO_DEFAULT_SUPPRESSIONS, "no-default-suppressions", NULL,             \
-      "show what programs hold by design too (bash's script fd, ...)")          \
+      "also show what programs hold by design")          \
     X(OPT_GEN_SUPPRESSIONS, "gen-suppressions", "[=FILE]",                      \
-      "print rules for the leaks found, after the summary (or into FILE)")       \
+      "print rules for the leaks found (or into FILE)")       \
     X(OPT_BASELINE, "baseline", "FILE",                                         \
-      "report only leaks not in FILE, an earlier run's --json document")         \
-    X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created if missing: 0700, 01733 as root)") \
+      "report only leaks not in FILE (an earlier --json)")         \
+    X(OPT_OUTPUT, "output", "DIR", "keep the per-process reports in DIR") \
     X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                \
-      "exit with N (0-255) if anything was found (see below)")                    \
+      "exit with N (0-255) if anything was found")                    \
     X(OPT_CHILDREN, "children", "POLICY",                                      \
-      "processes left running: report, term (default), kill or group")          \
+      "left running: report, term (default), kill, group")          \
     X(OPT_KILL_GRACE, "kill-grace", "SECONDS",                                 \
-      "time from SIGTERM to SIGKILL for term and group (default 1)")            \
+      "from SIGTERM to SIGKILL (default 1)")            \
     X(OPT_QUIET, "quiet", NULL, "print only the final summary line")            \
     X(OPT_VERBOSE, "verbose", NULL,                                             \
-      "also list processes that left nothing, and what defaults hid")          \
+      "list every process, and what the defaults hid")          \
     X(OPT_COLOR, "color", "WHEN",                                              \
-      "color the summary: auto (stderr a terminal, NO_COLOR unset), always, never") \
+      "color the summary: auto, always or never") \
     X(OPT_HELP, "help", NULL, "print this help and exit")                       \
     X(OPT_VERSION, "version", NULL, "print the version and exit")
 
@@ -72,7 +72,7 @@ void print_help(FILE *to)
         snprintf(left, sizeof left, "--%s%s%s", options[i].name,
                  options[i].value && !optional_value(i) ? " " : "",
                  options[i].value ? options[i].value : "");
-        fprintf(to, "  %-24s %s\n", left, options[i].description);
+        fprintf(to, "  %-25s %s\n", left, options[i].description);
     }
     fputs("\nExit status: COMMAND's, or --error-exitcode's; 2 for bad usage. man exitguard\n",
           to);
