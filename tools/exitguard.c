@@ -138,13 +138,11 @@ static void write_files(const struct command_line *cl, const struct plan *plan, 
             .baseline = filters->baseline_path,
             .baseline_removed = filters->baseline_removed,
         };
-        /* the default rules after the user's, each with "default": true */
-        json_t *defaults = default_suppressions_json(&filters->defaults);
-        json_array_extend(extras.suppressions, defaults);
-        json_decref(defaults);
+        extras.default_suppressions = default_suppressions_json(&filters->defaults);
         write_merged_json(cl->json_path, cl->command, wait_status, reports, leftovers, totals,
                           &extras);
         json_decref(extras.suppressions);
+        json_decref(extras.default_suppressions);
     }
     if (cl->junit_path)
         write_file_atomically(cl->junit_path, "junit", write_junit, reports);

@@ -125,12 +125,11 @@ void print_default_hidden(FILE *to, const struct default_suppressions *defaults,
 
 json_t *default_suppressions_json(const struct default_suppressions *defaults)
 {
-    json_t *used = suppressions_used_json(&defaults->rules);
-    size_t i;
-    json_t *rule;
-    json_array_foreach(used, i, rule)
-        json_object_set_new(rule, "default", json_true());
-    return used;
+    if (!defaults->path)
+        return NULL;
+    return json_pack("{s:s, s:I, s:o}", "file", defaults->path, "hidden",
+                     (json_int_t)json_array_size(defaults->hidden), "rules",
+                     suppressions_used_json(&defaults->rules));
 }
 
 void free_default_suppressions(struct default_suppressions *defaults)

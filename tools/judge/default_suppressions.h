@@ -31,7 +31,8 @@ size_t apply_default_suppressions(struct default_suppressions *defaults, json_t 
  * `verbose` one line for each; nothing when none was hidden. */
 void print_default_hidden(FILE *to, const struct default_suppressions *defaults, int verbose);
 
-/* Each rule, as suppressions_used_json() has it, with "default": true. */
+/* {"file": F, "hidden": N, "rules": [each rule as suppressions_used_json()
+ * has it]}, for the --json document; NULL when no file was loaded. */
 json_t *default_suppressions_json(const struct default_suppressions *defaults);
 
 void free_default_suppressions(struct default_suppressions *defaults);
