@@ -2,6 +2,7 @@
 # the tests, `make bench` the benchmarks, `make install PREFIX=...` installs.
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
+DATADIR ?= $(PREFIX)/share
 CC ?= cc
 CFLAGS ?= -O2 -g
 # The library's layers, lowest first: a file may include its own layer's
@@ -42,7 +43,12 @@ PROGS = $(PROG_SRC:tests/programs/%.c=$(B)/tests/programs/%) \
         $(B)/tests/programs/fortified $(B)/tests/programs/stripped $(B)/tests/programs/linked \
         $(B)/tests/programs/libearly_open.so
 
-all: $(B)/libexitguard.so $(B)/exitguard
+all: $(B)/libexitguard.so $(B)/exitguard $(B)/default.supp
+
+# The default suppressions, beside the command in the build tree, where it
+# finds them (tools/run/default_supp_path.c); installed in DATADIR/exitguard.
+$(B)/default.supp: share/default.supp | $(B)
+	cp $< $@
 
 # Frame pointers: the stack cache (stack.c) finds the program's call site
 # by walking exitguard's own frames.
@@ -81,7 +87,7 @@ $(B)/libdir: FORCE | $(B)
 FORCE:
 $(B)/exitguard: $(CMD_SRC) $(TOOLS_HDR) $(SHIM_HDR) $(B)/libdir | $(B)
 	$(CC) $(BASE_CFLAGS) $(TOOLS_INC) $(CPPFLAGS) -DEXITGUARD_PREFIX='"$(PREFIX)"' -DEXITGUARD_LIBDIR='"$(LIBDIR)"' \
-	    -DEXITGUARD_VERSION='"$(VERSION)"' $(LDFLAGS) -o $@ $(CMD_SRC) -ljansson -ldl
+	    -DEXITGUARD_DATADIR='"$(DATADIR)"' -DEXITGUARD_VERSION='"$(VERSION)"' $(LDFLAGS) -o $@ $(CMD_SRC) -ljansson -ldl
 
 # ---- tests ----
 $(B)/tests/programs/%: tests/programs/%.c include/exitguard.h | $(B)/tests/programs
@@ -196,6 +202,8 @@ install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(B)/libexitguard.so $(DESTDIR)$(LIBDIR)/libexitguard.so
 	install -m 755 $(B)/exitguard $(DESTDIR)$(PREFIX)/bin/exitguard
+	install -d $(DESTDIR)$(DATADIR)/exitguard
+	install -m 644 share/default.supp $(DESTDIR)$(DATADIR)/exitguard/default.supp
 	install -m 644 include/exitguard.h $(DESTDIR)$(PREFIX)/include/exitguard.h
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@VERSION@|$(VERSION)|' \
 	    exitguard.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/exitguard.pc

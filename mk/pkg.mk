@@ -15,7 +15,7 @@ $(MAN)/command_options.h: tools/base/command_line.c | $(MAN)
 $(MAN)/gen_page: man/gen_page.c $(MAN)/command_options.h shim/base/options.def | $(MAN)
 	$(CC) $(BASE_CFLAGS) -I$(MAN) -o $@ man/gen_page.c
 $(MAN)/exitguard.1: man/exitguard.1.in $(MAN)/gen_page Makefile
-	$(MAN)/gen_page < $< | sed -e 's|@LIBDIR@|$(LIBDIR)|g; s|@VERSION@|$(VERSION)|g' > $@.tmp
+	$(MAN)/gen_page < $< | sed -e 's|@LIBDIR@|$(LIBDIR)|g; s|@DATADIR@|$(DATADIR)|g; s|@VERSION@|$(VERSION)|g' > $@.tmp
 	mv $@.tmp $@
 $(MAN):
 	mkdir -p $@

@@ -11,6 +11,7 @@
 #include "colors.h"
 #include "child_names.h"
 #include "command_line.h"
+#include "default_supp_path.h"
 #include "descendants.h"
 #include "gen_suppressions.h"
 #include "html_report.h"
@@ -138,9 +139,11 @@ static void write_files(const struct command_line *cl, const struct plan *plan, 
             .baseline = filters->baseline_path,
             .baseline_removed = filters->baseline_removed,
         };
+        extras.default_suppressions = default_suppressions_json(&filters->defaults);
         write_merged_json(cl->json_path, cl->command, wait_status, reports, leftovers, totals,
                           &extras);
         json_decref(extras.suppressions);
+        json_decref(extras.default_suppressions);
     }
     if (cl->junit_path)
         write_file_atomically(cl->junit_path, "junit", write_junit, reports);
@@ -198,6 +201,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
         if (!cl->quiet) {
             print_summary(stderr, reports, leftovers, cl->command, wait_status, cl->verbose);
             print_filters_used(stderr, filters);
+            print_default_hidden(stderr, &filters->defaults, cl->verbose);
         }
         print_final_line(stderr, &totals, unreadable);
         /* after the final line, to the end of stderr: the lines from
@@ -218,6 +222,7 @@ int main(int argc, char **argv)
     struct command_line cl;
     switch (parse_command_line(argc, argv, &cl)) {
     case PARSE_HELP: print_help(stdout); return 0;
+    case PARSE_VERSION: print_version(stdout, EXITGUARD_VERSION); return 0;
     case PARSE_BAD_USAGE: return 2;
     case PARSE_RUN: break;
     }
@@ -237,6 +242,11 @@ int main(int argc, char **argv)
         free_command_line(&cl);
         free(library);
         return 2;
+    }
+    if (!cl.no_default_suppressions) {
+        char *defaults = find_default_suppressions();
+        load_default_suppressions(&filters.defaults, defaults);
+        free(defaults);
     }
     choose_colors(cl.color, STDERR_FILENO);
     struct plan plan = plan_reports(&cl, &user, library);

@@ -52,7 +52,8 @@ root=$(realpath "$root")
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 deb_files=$(dpkg-deb -c "$deb")
 dev_files=$(dpkg-deb -c "$dev")
-for f in usr/bin/exitguard "usr/lib/$multiarch/libexitguard.so" usr/share/man/man1/exitguard.1.gz; do
+for f in usr/bin/exitguard "usr/lib/$multiarch/libexitguard.so" usr/share/man/man1/exitguard.1.gz \
+         usr/share/exitguard/default.supp; do
     grep -q " \./$f\$" <<< "$deb_files" || fail "exitguard package lacks /$f"
 done
 for f in usr/include/exitguard.h "usr/lib/$multiarch/pkgconfig/exitguard.pc" \
@@ -83,8 +84,16 @@ grep -qE '^ +fd [0-9]+: file /etc/passwd \(O_RDONLY' "$work/leak.err" ||
 # debug information gives its exported functions)
 grep -qE '^ +#[0-9]+ 0x[0-9a-f]+ in [A-Za-z_]' "$work/leak.err" ||
     { cat "$work/leak.err" >&2; fail "the leak's stack names no function"; }
-grep -qE '^exitguard: [0-9]+ process(es)?, [1-9][0-9]* leaked: [1-9][0-9]* fds? leaked' "$work/leak.err" ||
-    { cat "$work/leak.err" >&2; fail "the summary line does not count the leak"; }
+grep -qE '^exitguard: [0-9]+ process(es)?, 1 leaked: 1 fd leaked' "$work/leak.err" ||
+    { cat "$work/leak.err" >&2; fail "the summary line does not count the leak, and it alone"; }
+# the default suppressions, found from the unpacked command: bash's own
+# fd 255 on the script is hidden and counted, the script's fd 3 is not
+printf 'exec 3</etc/passwd\n' > "$work/leak.sh"
+"$root/usr/bin/exitguard" -- bash "$work/leak.sh" 2> "$work/bash.err" ||
+    fail "exitguard -- bash leak.sh failed"
+grep -q '^exitguard: 1 finding hidden by default suppressions' "$work/bash.err" &&
+    grep -qE '^ +fd 3: file /etc/passwd' "$work/bash.err" && ! grep -q 'fd 255' "$work/bash.err" ||
+    { cat "$work/bash.err" >&2; fail "the unpacked exitguard did not apply its default suppressions"; }
 
 for page in "$root/usr/share/man/man1/exitguard.1.gz" "$root/usr/share/man/man3/exitguard_call.3.gz"; do
     warnings=$(zcat "$page" | LC_ALL=C.UTF-8 groff -ww -man -z -Tutf8 2>&1)

@@ -13,27 +13,31 @@
  * next word is COMMAND's). */
 #define OPTIONS(X)                                                              \
     X(OPT_JSON, "json", "FILE", "write all reports, symbolized, as one JSON document") \
-    X(OPT_JUNIT, "junit", "FILE", "write the run as JUnit XML (one testcase per process)") \
-    X(OPT_SARIF, "sarif", "FILE", "write the leaks as SARIF 2.1.0, for code-scanning views") \
-    X(OPT_HTML, "html", "FILE", "write the run as one self-contained HTML page to look at") \
+    X(OPT_JUNIT, "junit", "FILE", "write the run as JUnit XML (a testcase a process)") \
+    X(OPT_SARIF, "sarif", "FILE", "write the leaks as SARIF 2.1.0 (code scanning)") \
+    X(OPT_HTML, "html", "FILE", "write the run as one self-contained HTML page") \
     X(OPT_SUPPRESSIONS, "suppressions", "FILE",                                 \
-      "leave out the leaks FILE's KIND:PATTERN rules match (repeatable)")        \
+      "leave out leaks FILE's KIND:PATTERN rules match")        \
+    X(OPT_NO_DEFAULT_SUPPRESSIONS, "no-default-suppressions", NULL,             \
+      "also show what programs hold by design")          \
     X(OPT_GEN_SUPPRESSIONS, "gen-suppressions", "[=FILE]",                      \
-      "print rules for the leaks found, after the summary (or into FILE)")       \
+      "print rules for the leaks found (or into FILE)")       \
     X(OPT_BASELINE, "baseline", "FILE",                                         \
-      "report only leaks not in FILE, an earlier run's --json document")         \
-    X(OPT_OUTPUT, "output", "DIR", "keep the reports in DIR (created if missing: 0700, 01733 as root)") \
+      "report only leaks not in FILE (an earlier --json)")         \
+    X(OPT_OUTPUT, "output", "DIR", "keep the per-process reports in DIR") \
     X(OPT_ERROR_EXITCODE, "error-exitcode", "N",                                \
-      "exit with N (0-255) if anything was found (see below)")                    \
+      "exit with N (0-255) if anything was found")                    \
     X(OPT_CHILDREN, "children", "POLICY",                                      \
-      "processes left running: report, term (default), kill or group")          \
+      "left running: report, term (default), kill, group")          \
     X(OPT_KILL_GRACE, "kill-grace", "SECONDS",                                 \
-      "time from SIGTERM to SIGKILL for term and group (default 1)")            \
+      "from SIGTERM to SIGKILL (default 1)")            \
     X(OPT_QUIET, "quiet", NULL, "print only the final summary line")            \
-    X(OPT_VERBOSE, "verbose", NULL, "also list processes that left nothing open") \
+    X(OPT_VERBOSE, "verbose", NULL,                                             \
+      "list every process, and what the defaults hid")          \
     X(OPT_COLOR, "color", "WHEN",                                              \
-      "color the summary: auto (stderr a terminal, NO_COLOR unset), always, never") \
-    X(OPT_HELP, "help", NULL, "print this help and exit")
+      "color the summary: auto, always or never") \
+    X(OPT_HELP, "help", NULL, "print this help and exit")                       \
+    X(OPT_VERSION, "version", NULL, "print the version and exit")
 
 enum option_id {
 #define ID(id, name, value, description) id,
@@ -57,53 +61,32 @@ static int optional_value(int i)
     return options[i].value && options[i].value[0] == '[';
 }
 
-static void print_usage(FILE *to)
-{
-    fputs("usage: exitguard", to);
-    for (int i = 0; i < N_OPTIONS; i++) {
-        if (optional_value(i))
-            fprintf(to, " [--%s%s]", options[i].name, options[i].value);
-        else if (options[i].value)
-            fprintf(to, " [--%s %s]", options[i].name, options[i].value);
-        else
-            fprintf(to, " [--%s]", options[i].name);
-    }
-    fputs(" [--] COMMAND [ARGS...]\n", to);
-}
-
 void print_help(FILE *to)
 {
-    print_usage(to);
-    fputs("\nRuns COMMAND with libexitguard.so preloaded into it and into every process\n"
-          "it starts, then reports what each process left behind: file descriptors left\n"
-          "open at exit or handed across exec without O_CLOEXEC, fds closed twice or\n"
-          "behind a FILE* or DIR*, temp files left on disk, finalizers that crashed,\n"
-          "called exit or hung (or were skipped), threads and child processes still\n"
-          "running.  Processes still running when COMMAND ends are listed and, by\n"
-          "default, terminated (SIGTERM, then SIGKILL after the grace period); until\n"
-          "then nothing is ended, so a daemon one step starts for the next keeps running.\n\n"
-          "options:\n", to);
+    /* one screen (23 lines of 80 columns); the rest is in exitguard(1) */
+    fputs("Usage: exitguard [OPTION]... [--] COMMAND [ARG]...\n"
+          "Run COMMAND under libexitguard.so; report what its processes left behind.\n\n",
+          to);
     for (int i = 0; i < N_OPTIONS; i++) {
         char left[40];
         snprintf(left, sizeof left, "--%s%s%s", options[i].name,
                  options[i].value && !optional_value(i) ? " " : "",
                  options[i].value ? options[i].value : "");
-        fprintf(to, "  %-26s %s\n", left, options[i].description);
+        fprintf(to, "  %-25s %s\n", left, options[i].description);
     }
-    fputs("\nThe summary goes to stderr.  The exit status is COMMAND's (128+N if a signal\n"
-          "N killed it), or --error-exitcode's N when anything was found -- an fd leaked\n"
-          "or misused, a temp file left, a finalizer failed, a process left running;\n"
-          "threads still running and skipped finalizers are shown but do not count --\n"
-          "and 2 for bad usage (or a suppressions file or baseline that cannot be read).\n"
-          "Leaks a suppression rule or the baseline covers count for nothing.\n"
-          "EXITGUARD_OPTIONS, if set, is passed on after exitguard's own keys, so its\n"
-          "keys win (EXITGUARD_OPTIONS=help=1 lists them).\n", to);
+    fputs("\nExit status: COMMAND's, or --error-exitcode's; 2 for bad usage. man exitguard\n",
+          to);
+}
+
+void print_version(FILE *to, const char *version)
+{
+    fprintf(to, "exitguard %s\n", version);
 }
 
 static enum parse_result bad_usage(const char *format, const char *what)
 {
     complain(format, what);
-    print_usage(stderr);
+    fputs("Try 'exitguard --help' for more information.\n", stderr);
     return PARSE_BAD_USAGE;
 }
 
@@ -164,7 +147,9 @@ static enum parse_result apply(enum option_id id, const char *value, struct comm
         break;
     case OPT_QUIET: out->quiet = 1; break;
     case OPT_VERBOSE: out->verbose = 1; break;
+    case OPT_NO_DEFAULT_SUPPRESSIONS: out->no_default_suppressions = 1; break;
     case OPT_HELP: return PARSE_HELP;
+    case OPT_VERSION: return PARSE_VERSION;
     }
     return PARSE_RUN;
 }

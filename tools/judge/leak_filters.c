@@ -41,6 +41,7 @@ void apply_leak_filters(struct leak_filters *filters, json_t *reports, json_t *l
 {
     /* first the rules, then the baseline: a baseline taken without the
      * rules would otherwise take out leaks the rules should count */
+    apply_default_suppressions(&filters->defaults, reports);
     apply_suppressions(&filters->rules, reports);
     suppress_leftovers(&filters->rules, leftovers);
     if (filters->baseline)
@@ -58,6 +59,7 @@ void print_filters_used(FILE *to, const struct leak_filters *filters)
 
 void free_leak_filters(struct leak_filters *filters)
 {
+    free_default_suppressions(&filters->defaults);
     free_suppressions(&filters->rules);
     json_decref(filters->baseline);
     *filters = (struct leak_filters){0};

@@ -9,9 +9,11 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "default_suppressions.h"
 #include "suppressions.h"
 
 struct leak_filters {
+    struct default_suppressions defaults; /* applied first; see its header */
     struct suppressions rules;
     json_t *baseline;          /* its "processes", or NULL */
     const char *baseline_path;

@@ -186,10 +186,23 @@ static int path_matches(const char *pattern, const char *path)
     return path && (pattern_matches(pattern, path) || pattern_matches(pattern, base_name(path)));
 }
 
+/* "dash+0xb739": a frame as leak_site names it without a function, so
+ * that a rule can name a call site in a stripped program. */
+static int module_offset_matches(const char *pattern, json_t *frame)
+{
+    const char *module = json_string_value(json_object_get(frame, "module"));
+    const char *offset = json_string_value(json_object_get(frame, "offset"));
+    char text[512];
+    return module && offset &&
+           snprintf(text, sizeof text, "%s+%s", base_name(module), offset) < (int)sizeof text &&
+           pattern_matches(pattern, text);
+}
+
 static int frame_matches(const char *pattern, json_t *frame)
 {
     const char *function = json_string_value(json_object_get(frame, "function"));
     return (function && pattern_matches(pattern, function)) ||
+           module_offset_matches(pattern, frame) ||
            path_matches(pattern, json_string_value(json_object_get(frame, "file"))) ||
            path_matches(pattern, json_string_value(json_object_get(frame, "module")));
 }

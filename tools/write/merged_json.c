@@ -85,12 +85,16 @@ static json_t *merged_document(char *const *command, int wait_status, json_t *re
                            : json_null();
     /* suppressions: "o", its reference taken in write_merged_json ("O"
      * took a second one, and the rules' list was never freed) */
-    return json_pack("{s:i, s:o, s:o, s:O, s:O, s:o, s:o, s:o}", "exitguard", MERGED_SCHEMA,
+    json_t *document = json_pack("{s:i, s:o, s:o, s:O, s:O, s:o, s:o, s:o}", "exitguard", MERGED_SCHEMA,
                      "command", argv, "status", wait_status_json(wait_status),
                      "processes", reports, "leftover_processes", leftovers,
                      "totals", totals_json(t, reports, leftovers),
                      "suppressions", extras->suppressions ? extras->suppressions : json_array(),
                      "baseline", baseline);
+    /* a key of its own: "suppressions" stays the user's rules alone */
+    if (document && extras->default_suppressions)
+        json_object_set(document, "default_suppressions", extras->default_suppressions);
+    return document;
 }
 
 /* ".<name>.XXXXXX" beside the target, so that rename stays in one file

@@ -20,6 +20,7 @@
 /* What the merged document holds besides the reports. */
 struct merged_extras {
     json_t *suppressions;    /* suppressions_used_json(), or NULL */
+    json_t *default_suppressions; /* {"file", "hidden", "rules"}, or NULL: none used */
     const char *baseline;    /* --baseline FILE, or NULL */
     size_t baseline_removed; /* leaks the baseline took out */
 };
