@@ -459,6 +459,12 @@ void eg_region_reported(int exec, int written)
     file_path[0] = 0;
 }
 
+void eg_region_exec_failed(void)
+{
+    if (eg_region && file_path[0])
+        atomic_store(&eg_region->exec_start, 0);
+}
+
 void eg_region_drop_predecessor(int pid)
 {
     if (!set_dir())

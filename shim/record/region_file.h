@@ -25,6 +25,8 @@ void eg_region_fork_prepare(void);
 /* The report of the process's end was written (`written`: the document in
  * log_dir) or, for an exec, is about to be superseded by a new image. */
 void eg_region_reported(int exec, int written);
+/* The exec it noted failed: the process goes on in this image. */
+void eg_region_exec_failed(void);
 
 /* The end of an image that never made a registry file: the file an
  * earlier image of this process (before its exec) left is removed, as a
