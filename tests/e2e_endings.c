@@ -110,3 +110,49 @@ Test(endings, the_command_says_the_one_ending_of_a_process_ended_inside_an_exec)
     json_decref(doc);
     run_free(&r);
 }
+
+/* The same child, ended before or after its exec: what a rule matches
+ * is the program it was started as (here the forking program), the same
+ * both times; what it became is in the words only. */
+static json_t *run_child_left(const char *when, const char *supp, int *code)
+{
+    struct run r;
+    char preload[600], json[300];
+    snprintf(json, sizeof json, "/tmp/exitguard-endings.%d.json", (int)getpid());
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s",
+             build_path("tests/programs/libexec_pause.so"));
+    run_exitguard(&r,
+                  (char *[]){"--error-exitcode", "7", "--suppressions", (char *)supp, "--json",
+                             json, "--", (char *)build_path("tests/programs/exec_end"),
+                             "child-left", (char *)when, NULL},
+                  (char *[]){preload, NULL});
+    *code = exit_code(&r);
+    cr_assert(strstr(r.out, "child "), "%s: %s", when, r.err);
+    run_free(&r);
+    return take_json(json);
+}
+
+static json_t *started_as(json_t *doc)
+{
+    json_t *child = json_array_get(json_object_get(json_array_get(json_object_get(doc, "processes"), 0), "children"), 0);
+    return json_array_get(json_object_get(child, "started_as"), 0); /* the program */
+}
+
+Test(endings, a_child_finding_is_known_by_the_program_it_was_started_as)
+{
+    char supp[300];
+    snprintf(supp, sizeof supp, "/tmp/exitguard-endings.%d.supp", (int)getpid());
+    FILE *f = fopen(supp, "w");
+    cr_assert(f);
+    fputs("process:sleep\n", f); /* what it became, when it got that far */
+    fclose(f);
+    int reached, held;
+    json_t *a = run_child_left("exec'd", supp, &reached), *b = run_child_left("paused", supp, &held);
+    cr_assert_eq(reached, held, "the same rule, the same verdict, however far the child got");
+    cr_assert_eq(reached, 7, "a forked child is not known by what it exec'd");
+    cr_assert(started_as(a) && json_equal(started_as(a), started_as(b)), "%s\n%s",
+              json_dumps(a, 0), json_dumps(b, 0));
+    json_decref(a);
+    json_decref(b);
+    unlink(supp);
+}

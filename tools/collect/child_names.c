@@ -47,7 +47,14 @@ static void rename_children(json_t *report, json_t *reports, const struct leftov
     json_array_foreach(json_object_get(report, "children"), i, child) {
         json_t *now = became(reports, left, json_integer_value(json_object_get(child, "pid")));
         json_t *then = json_object_get(child, "argv");
-        if (!json_array_size(then) && child_was_forked(child))
+        /* what it was started as, the same every run: a spawn's argv; a
+         * forked child's is the forking program's until it execs, and how
+         * far it got before the end is timing (its argv is read then) */
+        int forked = child_was_forked(child);
+        json_t *started = forked ? json_object_get(report, "argv") : then;
+        if (json_array_size(started))
+            json_object_set(child, "started_as", started);
+        if (!json_array_size(then) && forked)
             then = json_object_get(report, "argv");
         if (now && !json_equal(now, then)) {
             if (json_array_size(then))
