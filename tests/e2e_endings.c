@@ -156,3 +156,49 @@ Test(endings, a_child_finding_is_known_by_the_program_it_was_started_as)
     json_decref(b);
     unlink(supp);
 }
+
+/* Pid and start time name a process: a pid reused in the run is another
+ * process, never a later image of the first one to have it. */
+Test(endings, a_reused_pid_is_another_process)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root: the pid is chosen through ns_last_pid");
+    struct run r;
+    char json[300];
+    snprintf(json, sizeof json, "/tmp/exitguard-endings.%d.json", (int)getpid());
+    run_exitguard(&r,
+                  (char *[]){"--json", json, "--", (char *)build_path("tests/programs/pid_reuse"),
+                             NULL},
+                  NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    if (strstr(r.out, "no reuse"))
+        cr_skip_test("the pid was taken by another process");
+    int pid = number_after(r.out, "pid ");
+    json_t *doc = take_json(json);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "processes")),
+                 3, "%s", r.err);
+    char want[300];
+    /* the first: the exec handing /etc/hostname, then /bin/true's exit */
+    snprintf(want, sizeof want, "pid_reuse -> true (pid %d) exited with status 0:\n"
+                                "    exec'd /bin/true handing it 1 fd", pid);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    /* the second, on its own, with the file it left open */
+    snprintf(want, sizeof want, "pid_reuse (pid %d) called _exit(0):\n"
+                                "    fd 3: file /etc/passwd", pid);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    size_t i;
+    json_t *p;
+    json_int_t first = 0;
+    json_array_foreach(json_object_get(doc, "processes"), i, p) {
+        if (json_integer_value(json_object_get(p, "pid")) != pid)
+            continue;
+        json_int_t started = json_integer_value(json_object_get(p, "start_time"));
+        cr_assert(started > 0, "every document says when its process started");
+        if (!first)
+            first = started;
+        if (strcmp(json_string_value(json_object_get(json_object_get(p, "end"), "how")), "_exit") == 0)
+            cr_assert_gt(started, first, "the second process started later");
+    }
+    json_decref(doc);
+    run_free(&r);
+}

@@ -421,6 +421,15 @@ void eg_json_head(struct eg_writer *w, int pid, int ppid)
     eg_w_i64(w, pid);
     eg_w_str(w, ",\"ppid\":");
     eg_w_i64(w, ppid);
+    /* with the pid, what names the process (pids are reused in a long run);
+     * a borrowed registry's is its parent's */
+    uint64_t started = eg_region && !eg_report_borrowed() && eg_region->start_time
+                           ? eg_region->start_time
+                           : eg_start_time();
+    if (started) {
+        eg_w_str(w, ",\"start_time\":");
+        eg_w_i64(w, (int64_t)started);
+    }
     eg_w_str(w, ",\"exe\":");
     eg_w_json_str(w, eg_self_exe());
 }
