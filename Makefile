@@ -41,7 +41,7 @@ E2E_SRC = $(wildcard tests/e2e_*.c)
 PROG_SRC = $(wildcard tests/programs/*.c)
 PROGS = $(PROG_SRC:tests/programs/%.c=$(B)/tests/programs/%) \
         $(B)/tests/programs/fortified $(B)/tests/programs/stripped $(B)/tests/programs/linked \
-        $(B)/tests/programs/libearly_open.so
+        $(B)/tests/programs/libearly_open.so $(B)/tests/programs/libexec_pause.so
 
 all: $(B)/libexitguard.so $(B)/exitguard $(B)/default.supp
 
@@ -102,8 +102,8 @@ $(B)/tests/programs/linked: tests/programs/finalizers.c $(B)/libexitguard.so | $
 $(B)/tests/programs/fortified: tests/programs/leak_one.c | $(B)/tests/programs
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_FORTIFY_SOURCE=2 -DFORTIFIED -o $@ $<
 
-# a library preloaded beside exitguard, opening a file in its constructor
-$(B)/tests/programs/libearly_open.so: tests/preload/early_open.c | $(B)/tests/programs
+# libraries preloaded beside exitguard (tests/preload/*.c say what for)
+$(B)/tests/programs/lib%.so: tests/preload/%.c | $(B)/tests/programs
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -fPIC -shared -o $@ $<
 
 $(B)/tests/programs/stripped: $(B)/tests/programs/leak_one

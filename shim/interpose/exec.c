@@ -324,13 +324,24 @@ const char *eg_exec_search(const char *file, char *buf, size_t size)
 
 /* ---- the calls, each turned into execve or execvpe as glibc does ---- */
 
+/* What a failed exec returns, once the report it made is withdrawn. */
+static int exec_failed(int ret)
+{
+    if (ret < 0) {
+        int saved = errno;
+        eg_report_exec_failed();
+        errno = saved;
+    }
+    return ret;
+}
+
 static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
     report_if_runnable(AT_FDCWD, path, 0, path, argv, envp);
     struct eg_scratch s;
     int ret = (eg_real.execve ? eg_real.execve : REAL(execve))(path, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
-    return ret;
+    return exec_failed(ret);
 }
 
 static int exec_search(const char *file, char *const argv[], char *const envp[])
@@ -344,7 +355,7 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
     struct eg_scratch s;
     int ret = REAL(execvpe)(file, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
-    return ret;
+    return exec_failed(ret);
 }
 
 EG_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
@@ -377,7 +388,7 @@ EG_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
     struct eg_scratch s;
     int ret = REAL(fexecve)(fd, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
-    return ret;
+    return exec_failed(ret);
 }
 
 EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
@@ -399,7 +410,7 @@ EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
     struct eg_scratch s;
     int ret = REAL(execveat)(dirfd, path, argv, eg_exec_env(&s, envp), flags);
     eg_scratch_put(&s);
-    return ret;
+    return exec_failed(ret);
 }
 
 /* The list variants: arg0, ..., NULL collected into an argv; with `tail`,

@@ -93,6 +93,7 @@ static int materialise(void)
     eg_pid = (int)syscall(SYS_getpid);
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
+    eg_region->start_time = eg_region_is_file() ? eg_start_time() : 0;
     eg_region->tempfiles_policy = (uint32_t)eg_options.tempfiles;
     eg_region->stack_depth = (uint32_t)eg_options.stack_depth;
     size_t token = strnlen(eg_options.run_token, sizeof eg_region->run_token - 1);

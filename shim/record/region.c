@@ -125,7 +125,7 @@ static void name_file(int pid, int n)
 /* This process's start time in clock ticks since boot (/proc/self/stat
  * field 22): with the pid, it names a process across its execs; 0 if
  * unknown. */
-static uint64_t start_time(void)
+uint64_t eg_start_time(void)
 {
     char buf[1024];
     int fd = sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
@@ -170,7 +170,7 @@ static int is_old_image(const char *path, int pid)
              read_at(fd, &started, sizeof started, offsetof(struct eg_region, exec_start));
     sys_close(fd);
     return ok && magic == EG_REGION_MAGIC && version == EG_REGION_VERSION && owner == pid &&
-           started && started == start_time();
+           started && started == eg_start_time();
 }
 
 static int predecessor = -1;
@@ -447,7 +447,7 @@ void eg_region_reported(int exec, int written)
     if (!eg_region || !file_path[0])
         return;
     if (exec) {
-        atomic_store(&eg_region->exec_start, start_time());
+        atomic_store(&eg_region->exec_start, eg_start_time());
         return;
     }
     /* not written (the document went to stderr instead): the file stays,
@@ -457,6 +457,12 @@ void eg_region_reported(int exec, int written)
     atomic_store(&eg_region->reported, 1);
     sys_unlink(file_path);
     file_path[0] = 0;
+}
+
+void eg_region_exec_failed(void)
+{
+    if (eg_region && file_path[0])
+        atomic_store(&eg_region->exec_start, 0);
 }
 
 void eg_region_drop_predecessor(int pid)

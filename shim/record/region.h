@@ -284,6 +284,9 @@ struct eg_region {
     char run_token[48];           /* the run_token option: the command's */
     /* offsets of EG_FD_CHUNK struct eg_fd_name, as fd_chunks (version 5) */
     _Atomic uint32_t fd_names[EG_FD_CHUNKS];
+    uint64_t start_time;          /* eg_start_time() when the registry is a
+                                     file of this process's own: its name
+                                     with the pid, for a post-mortem */
 };
 
 extern struct eg_region *eg_region;

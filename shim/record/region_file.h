@@ -25,6 +25,12 @@ void eg_region_fork_prepare(void);
 /* The report of the process's end was written (`written`: the document in
  * log_dir) or, for an exec, is about to be superseded by a new image. */
 void eg_region_reported(int exec, int written);
+/* The exec it noted failed: the process goes on in this image. */
+void eg_region_exec_failed(void);
+/* This process's start time (/proc/self/stat field 22, clock ticks since
+ * boot), asked of the kernel: with the pid, what names a process in a run
+ * where pids are reused; exec keeps it.  0 if unknown. */
+uint64_t eg_start_time(void);
 
 /* The end of an image that never made a registry file: the file an
  * earlier image of this process (before its exec) left is removed, as a

@@ -48,6 +48,7 @@ static void make_ours(void)
 {
     eg_region->pid = eg_pid;
     eg_region->ppid = (int)syscall(SYS_getppid);
+    eg_region->start_time = eg_region_is_file() ? eg_start_time() : 0;
     eg_region->errors_inherited = atomic_load(&eg_region->nerrors);
     atomic_store(&eg_region->children_reaped, 0);
     /* The copy is of the parent's registry as it is now: a parent that has

@@ -421,8 +421,51 @@ void eg_json_head(struct eg_writer *w, int pid, int ppid)
     eg_w_i64(w, pid);
     eg_w_str(w, ",\"ppid\":");
     eg_w_i64(w, ppid);
+    /* with the pid, what names the process (pids are reused in a long run);
+     * a borrowed registry's is its parent's */
+    uint64_t started = eg_region && !eg_report_borrowed() && eg_region->start_time
+                           ? eg_region->start_time
+                           : eg_start_time();
+    if (started) {
+        eg_w_str(w, ",\"start_time\":");
+        eg_w_i64(w, (int64_t)started);
+    }
     eg_w_str(w, ",\"exe\":");
     eg_w_json_str(w, eg_self_exe());
+}
+
+/* The exec document this image wrote while it has not yet become the new
+ * program (the kernel may still refuse, or a signal end the process in
+ * between): a later end of the same image replaces it, so that a process
+ * has one ending; a failed exec withdraws it.  Not in a vfork child: these
+ * statics are its parent's. */
+static char exec_doc[EG_PATH_MAX + 64];
+static char exec_starting[EG_PATH_MAX];
+
+static void note_exec_doc(const struct eg_end *end, const char *final)
+{
+    if (end->how != EG_END_EXEC || eg_in_vfork_child)
+        return;
+    strcpy(exec_doc, final);
+    const char *path = end->exec_path ? end->exec_path : "";
+    size_t len = strnlen(path, sizeof exec_starting - 1);
+    memcpy(exec_starting, path, len);
+    exec_starting[len] = 0;
+}
+
+const char *eg_report_exec_doc(void)
+{
+    return exec_doc[0] && !eg_in_vfork_child ? exec_doc : 0;
+}
+
+void eg_report_exec_failed(void)
+{
+    if (eg_in_vfork_child)
+        return;
+    if (exec_doc[0])
+        unlink(exec_doc);
+    exec_doc[0] = exec_starting[0] = 0;
+    eg_region_exec_failed();
 }
 
 void eg_json_end(struct eg_writer *w, const struct eg_end *end)
@@ -430,12 +473,12 @@ void eg_json_end(struct eg_writer *w, const struct eg_end *end)
     static const char *const how[] = {"exit", "_exit", "quick_exit", "signal", "exec"};
     eg_w_str(w, "{\"how\":\"");
     eg_w_str(w, how[end->how]);
+    eg_w_char(w, '"');
     if (end->how == EG_END_SIGNAL) {
-        eg_w_str(w, "\",");
+        eg_w_char(w, ',');
         eg_json_signal(w, end->code);
-        eg_w_char(w, '}');
     } else if (end->how == EG_END_EXEC) {
-        eg_w_str(w, "\",\"path\":");
+        eg_w_str(w, ",\"path\":");
         eg_w_json_str(w, end->exec_path ? end->exec_path : "");
         /* what the process becomes: the command names it so (the next
          * image may never write a word) */
@@ -450,12 +493,15 @@ void eg_json_end(struct eg_writer *w, const struct eg_end *end)
             eg_w_str(w, ",\"unchecked\":");
             eg_w_json_str(w, eg_unchecked_name(end->exec_unchecked));
         }
-        eg_w_char(w, '}');
     } else {
-        eg_w_str(w, "\",\"status\":");
+        eg_w_str(w, ",\"status\":");
         eg_w_i64(w, end->code);
-        eg_w_char(w, '}');
     }
+    if (end->how != EG_END_EXEC && exec_starting[0] && !eg_in_vfork_child) {
+        eg_w_str(w, ",\"starting\":"); /* the exec it ended in: see exec_doc */
+        eg_w_json_str(w, exec_starting);
+    }
+    eg_w_char(w, '}');
 }
 
 void eg_report_json(struct eg_writer *w, const struct eg_end *end)
@@ -679,9 +725,9 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     case EG_END__EXIT: eg_w_str(w, "called _exit("); break;
     case EG_END_QUICK_EXIT: eg_w_str(w, "called quick_exit("); break;
     case EG_END_SIGNAL:
-        eg_w_str(w, "was killed by ");
+        eg_w_str(w, exec_starting[0] ? "was ended by " : "was killed by ");
         eg_w_str(w, eg_signal_name(end->code, name));
-        return;
+        goto starting;
     case EG_END_EXEC:
         eg_w_str(w, "is executing ");
         eg_w_str(w, end->exec_path ? end->exec_path : "?");
@@ -694,6 +740,11 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     eg_w_i64(w, end->code);
     if (end->how != EG_END_EXIT)
         eg_w_char(w, ')');
+starting:
+    if (exec_starting[0] && !eg_in_vfork_child) {
+        eg_w_str(w, " while starting ");
+        eg_w_str(w, exec_starting);
+    }
 }
 
 static void text_error(struct eg_writer *w, const struct eg_error *e, int symbolize)
@@ -832,6 +883,11 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
         unlink(tmp);
         return 0;
     }
+    /* the exec document of this image, not yet the new program's: this
+     * end is the process's only one */
+    if (end->how != EG_END_EXEC && eg_report_exec_doc() &&
+        rename(tmp, exec_doc) == 0)
+        return 1;
     for (int n = 0; n < 1000; n++) {
         strcpy(final, dir);
         strcat(final, "/");
@@ -842,6 +898,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
         }
         strcat(final, ext);
         if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0) {
+            note_exec_doc(end, final);
             if (eg_options.verbosity >= 1)
                 eg_warn("report written to ", final, 0, 0);
             return 1;
@@ -888,6 +945,8 @@ struct eg_plan eg_report_plan(const struct eg_end *end)
      * elsewhere, and at exec, a process with nothing to say says nothing. */
     p.document = to_dir && !quiet;
     p.record = to_dir && quiet && p.format == EG_REPORT_JSON && end->how != EG_END_EXEC;
+    if (end->how != EG_END_EXEC && eg_report_exec_doc())
+        p.document = to_dir, p.record = 0; /* it replaces the exec document */
     p.to_stderr = !quiet && stderr_is_ours();
     /* Symbolizing allocates and dlopens libdw: only on the normal exit path.
      * _exit and quick_exit may be called from a signal handler, exec from a

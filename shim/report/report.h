@@ -50,6 +50,12 @@ unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx)
  * eg_unchecked), which is worth a report. */
 void eg_report_exec(const char *path, char *const argv[], char *const envp[],
                     unsigned unchecked);
+/* The exec just reported failed: its document is withdrawn (the process
+ * goes on, and its end is its one report). */
+void eg_report_exec_failed(void);
+/* The exec document this image wrote and has not outlived, or NULL: a
+ * later end replaces it. */
+const char *eg_report_exec_doc(void);
 unsigned eg_report_count_errors(void);
 
 /* report_record.c: whether this process's end goes to log_dir as JSON;

@@ -112,8 +112,9 @@ int eg_report_record(const struct eg_end *end)
 
 /* The record as a document of its own, DIR/<pid>.json (or <pid>.N.json),
  * written under a temporary name and renamed without replacing anything:
- * for a process that may not append to the run's record file. */
-static void file_it(const struct eg_writer *w, int pid)
+ * for a process that may not append to the run's record file -- or in
+ * place of the exec document of this image, which it supersedes. */
+static void file_it(const struct eg_writer *w, int pid, const char *replace)
 {
     char tmp[EG_PATH_MAX + 64], final[EG_PATH_MAX + 64];
     size_t dir = strlen(eg_options.log_dir);
@@ -133,6 +134,9 @@ static void file_it(const struct eg_writer *w, int pid)
         return;
     ssize_t n = syscall(SYS_write, fd, w->buf + 1, w->n - 1); /* without its leading newline */
     syscall(SYS_close, fd);
+    if (replace && n == (ssize_t)w->n - 1 &&
+        syscall(SYS_renameat2, AT_FDCWD, tmp, AT_FDCWD, replace, 0) == 0)
+        return;
     for (int k = 0; n == (ssize_t)w->n - 1 && k < 100; k++) {
         eg_w_init(&name, -1);
         eg_w_str(&name, eg_options.log_dir);
@@ -180,6 +184,9 @@ void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t 
                  "\"errors_dropped\":0");
     json_argv(&w, argv, argv_len);
     eg_w_str(&w, "}\n");
-    if (!append(&w) && !w.failed)
-        file_it(&w, pid);
+    const char *exec_doc = eg_report_exec_doc();
+    if (exec_doc)
+        file_it(&w, pid, exec_doc);
+    else if (!append(&w) && !w.failed)
+        file_it(&w, pid, 0);
 }

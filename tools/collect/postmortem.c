@@ -485,6 +485,10 @@ known:;
                      children(g, left), "errors", errors(g), "errors_dropped",
                      (json_int_t)(g->r->nerrors - g->r->errors_inherited - errors_kept), "dropped",
                      (json_int_t)g->r->dropped);
+    /* its name with the pid (an old image's registry: the start exec kept) */
+    uint64_t started = g->r->start_time ? g->r->start_time : g->r->exec_start;
+    if (report && started)
+        json_object_set_new(report, "start_time", json_integer((json_int_t)started));
     if (report && g->r->end_how && g->r->report_errno > 0)
         json_object_set_new(report, "report_error", json_string(strerror(g->r->report_errno)));
     if (!report)
@@ -502,14 +506,19 @@ known:;
     return report;
 }
 
-/* After the reports with a pid no greater: the array stays sorted by pid. */
+/* After the reports of a smaller pid, or of this pid and a start no later:
+ * the array stays sorted as load_reports sorts it. */
 static void insert_by_pid(json_t *reports, json_t *report)
 {
     json_int_t pid = json_integer_value(json_object_get(report, "pid"));
     size_t i = json_array_size(reports);
-    while (i > 0 &&
-           json_integer_value(json_object_get(json_array_get(reports, i - 1), "pid")) > pid)
-        i--;
+    for (; i > 0; i--) {
+        json_t *before = json_array_get(reports, i - 1);
+        json_int_t other = json_integer_value(json_object_get(before, "pid"));
+        if (other < pid || (other == pid && (same_start(before, report) ||
+                                             report_start_time(before) < report_start_time(report))))
+            break;
+    }
     json_array_insert_new(reports, i, report);
 }
 
@@ -521,14 +530,16 @@ enum outcome { DONE, KEEP_FILE, REMOVE_FILE, LOST_FILE };
 
 /* A later image of this process ended and reported: its end document
  * (an exec document is an earlier image's). */
-static int has_report(json_t *reports, json_int_t pid)
+static int has_report(json_t *reports, json_int_t pid, json_int_t start)
 {
     size_t i;
     json_t *report;
     json_array_foreach(reports, i, report) {
         const char *how =
             json_string_value(json_object_get(json_object_get(report, "end"), "how"));
+        json_int_t started = report_start_time(report);
         if (json_integer_value(json_object_get(report, "pid")) == pid &&
+            (!start || !started || started == start) &&
             !json_is_true(json_object_get(report, "postmortem")) && how && strcmp(how, "exec"))
             return 1;
     }
@@ -589,7 +600,7 @@ static enum outcome examine(const char *path, json_t *reports, const struct left
              the parent's state, which the parent reports itself */
     } else if (still_running(&g)) {
         outcome = KEEP_FILE; /* still running: its report may yet come */
-    } else if (g.r->exec_start && has_report(reports, g.r->pid)) {
+    } else if (g.r->exec_start && has_report(reports, g.r->pid, (json_int_t)g.r->exec_start)) {
         ; /* an image before an exec whose successor reported: the new
              image could not take the file over (another uid's, after a
              setuid program) */

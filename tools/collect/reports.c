@@ -85,14 +85,28 @@ struct loaded {
     json_int_t pid;
 };
 
-/* By pid; for one pid, <pid>.json came before <pid>.1.json, <pid>.2.json
- * (an exec, or a reused pid), and a shorter name sorts first; a record
- * (always the end of a process) after the files, in the order written. */
+json_int_t report_start_time(json_t *report)
+{
+    return json_integer_value(json_object_get(report, "start_time"));
+}
+
+int same_start(json_t *a, json_t *b)
+{
+    json_int_t x = report_start_time(a), y = report_start_time(b);
+    return !x || !y || x == y;
+}
+
+/* By pid, then by start time (a reused pid: the earlier process first);
+ * for one process, <pid>.json came before <pid>.1.json, <pid>.2.json
+ * (its execs), and a shorter name sorts first; a record (always the end
+ * of a process) after the files, in the order written. */
 static int by_pid(const void *a, const void *b)
 {
     const struct loaded *x = a, *y = b;
     if (x->pid != y->pid)
         return x->pid < y->pid ? -1 : 1;
+    if (!same_start(x->report, y->report))
+        return report_start_time(x->report) < report_start_time(y->report) ? -1 : 1;
     if (!x->name || !y->name) {
         if (x->name || y->name)
             return x->name ? -1 : 1;

@@ -43,5 +43,12 @@ void free_report_names(struct report_names *names);
  * one line on stderr and is counted in *unreadable.  NULL, after one line
  * on stderr, if the directory itself cannot be read. */
 json_t *load_reports(const char *dir, const struct report_names *skip, size_t *unreadable);
+/* What names a process with its pid in a run where pids are reused: its
+ * start time, which exec keeps (clock ticks since boot); 0 where the
+ * report does not say. */
+json_int_t report_start_time(json_t *report);
+/* Whether a and b, both of pid P, may be of one process: not when both
+ * say a start time and the times differ. */
+int same_start(json_t *a, json_t *b);
 
 #endif

@@ -53,6 +53,14 @@ static const char *string_at(json_t *object, const char *key)
     return json_string_value(json_object_get(object, key));
 }
 
+const char *child_program(json_t *child)
+{
+    json_t *then = json_object_get(child, "started_as"); /* child_names.c */
+    if (!json_array_size(then))
+        then = json_object_get(child, "argv");
+    return json_string_value(json_array_get(then, 0));
+}
+
 static void put_frame(FILE *to, json_t *frame)
 {
     const char *function = string_at(frame, "function");

@@ -57,5 +57,9 @@ json_t *first_own_frame(json_t *stack);
 
 /* The part of `path` after its last '/'. */
 const char *base_name(const char *path);
+/* The program a child finding is known by: what it was started as (a
+ * spawn's program, a forked child's forking program), never what it had
+ * become by the end (that depends on how far it got before it was ended). */
+const char *child_program(json_t *child);
 
 #endif

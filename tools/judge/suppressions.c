@@ -217,11 +217,8 @@ static int subject_matches(const char *pattern, enum leak_kind kind, json_t *lea
         return path_matches(pattern, json_string_value(json_object_get(leak, "target")));
     case LEAK_TEMPFILE:
         return path_matches(pattern, json_string_value(json_object_get(leak, "path")));
-    case LEAK_PROCESS: {
-        json_t *argv0 = json_array_get(json_object_get(leak, "argv"), 0);
-        return path_matches(pattern, json_string_value(argv0)) ||
-               path_matches(pattern, json_string_value(json_object_get(leak, "exe")));
-    }
+    case LEAK_PROCESS:
+        return path_matches(pattern, child_program(leak));
     case LEAK_THREAD:
         return frame_matches(pattern, json_object_get(leak, "start"));
     }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "leftovers_json.h"
+#include "reports.h"
 
 static int string_is(json_t *value, const char *text)
 {
@@ -106,9 +107,15 @@ int report_has_news(json_t *report)
  * exec of the same pid. */
 int report_continues(json_t *previous, json_t *report)
 {
-    return previous && report_is_exec(previous) &&
-           json_integer_value(json_object_get(previous, "pid")) ==
-               json_integer_value(json_object_get(report, "pid"));
+    if (!previous || json_integer_value(json_object_get(previous, "pid")) !=
+                         json_integer_value(json_object_get(report, "pid")))
+        return 0;
+    /* pid and start time name one process: two registries of one process
+     * (a set-user-ID image beside the one before it) are one; a reused
+     * pid is another process */
+    if (report_start_time(previous) && report_start_time(report))
+        return report_start_time(previous) == report_start_time(report);
+    return report_is_exec(previous);
 }
 
 /* A report that is missing is a finding: CI fails closed -- where what

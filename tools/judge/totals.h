@@ -28,7 +28,8 @@ struct totals {
 
 int report_is_exec(json_t *report);
 /* Whether `report` continues the process of `previous` (the report before
- * it in the sorted array, or NULL): that one was an exec of the same pid. */
+ * it in the sorted array, or NULL): the same pid and start time, or where
+ * a report does not say its start, an exec of the same pid. */
 int report_continues(json_t *previous, json_t *report);
 
 /* One report's counts, as in struct totals (processes and

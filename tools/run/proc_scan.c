@@ -57,12 +57,18 @@ int read_proc_stat(pid_t pid, struct proc_entry *out)
     char *close_paren = strrchr(text, ')');
     char state;
     int ppid, pgid;
+    unsigned flags = 0;
     unsigned long long start = 0;
     if (!close_paren ||
-        sscanf(close_paren + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-                                "%*d %*d %*d %llu", &state, &ppid, &pgid, &start) < 3)
+        sscanf(close_paren + 1, " %c %d %d %*d %*d %*d %u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+                                "%*d %*d %*d %llu", &state, &ppid, &pgid, &flags, &start) < 3)
         return -1;
-    *out = (struct proc_entry){pid, ppid, pgid, state == 'Z' || state == 'X', start};
+    /* PF_EXITING (include/linux/sched.h): in exit already, past its last
+     * word -- a process whose last fd closing woke its parent, which then
+     * ended the run, is ending, not left over */
+    enum { PF_EXITING = 0x4 };
+    *out = (struct proc_entry){pid, ppid, pgid,
+                               state == 'Z' || state == 'X' || (flags & PF_EXITING), start};
     return 0;
 }
 

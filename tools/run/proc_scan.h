@@ -10,7 +10,7 @@
 
 struct proc_entry {
     pid_t pid, ppid, pgid;
-    int zombie; /* ended, not yet reaped by its parent */
+    int zombie; /* ended or ending (in exit), not yet reaped by its parent */
     unsigned long long start_time; /* field 22 of stat: kept across exec */
 };
 

@@ -29,7 +29,7 @@ static const char *subject(enum leak_kind kind, json_t *leak)
     case LEAK_TEMPFILE:
         return string_at(leak, "path");
     case LEAK_PROCESS:
-        return json_string_value(json_array_get(json_object_get(leak, "argv"), 0));
+        return child_program(leak);
     case LEAK_THREAD:
         return frame_name(json_object_get(leak, "start"));
     }

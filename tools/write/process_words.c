@@ -16,19 +16,22 @@ void print_unchecked(FILE *to, json_t *end)
                 strcmp(why, "static") == 0 ? "statically linked" : why);
 }
 
-/* "exited with status 3", "called _exit(1)", "killed by SIGSEGV" */
+/* "exited with status 3", "called _exit(1)", "killed by SIGSEGV",
+ * "was ended by SIGTERM while starting /usr/bin/sleep" */
 void print_end(FILE *to, json_t *end)
 {
     const char *how = json_string_value(json_object_get(end, "how"));
+    const char *starting = json_string_value(json_object_get(end, "starting"));
     long long status = (long long)json_integer_value(json_object_get(end, "status"));
     if (!how) {
         fputs("ended", to);
     } else if (strcmp(how, "signal") == 0) {
         const char *name = json_string_value(json_object_get(end, "name"));
+        fputs(starting ? "was ended by " : "was killed by ", to);
         if (name)
-            fprintf(to, "was killed by %s", name);
+            fputs(name, to);
         else
-            fprintf(to, "was killed by signal %lld",
+            fprintf(to, "signal %lld",
                     (long long)json_integer_value(json_object_get(end, "signal")));
     } else if (strcmp(how, "exit") == 0) {
         fprintf(to, "exited with status %lld", status);
@@ -66,6 +69,10 @@ void print_end(FILE *to, json_t *end)
         }
     } else {
         fprintf(to, "called %s(%lld)", how, status); /* _exit, quick_exit */
+    }
+    if (starting) { /* the exec it was in when it ended */
+        fputs(" while starting ", to);
+        print_shell_word(to, starting);
     }
 }
 
