@@ -202,3 +202,46 @@ Test(endings, a_reused_pid_is_another_process)
     json_decref(doc);
     run_free(&r);
 }
+
+/* An exec that changes uid: the new image cannot take its old image's
+ * registry file over and makes its own; SIGKILLed, it leaves both.  They
+ * are one process (one pid, one start time), with one ending. */
+Test(endings, a_uid_changing_exec_that_dies_is_one_process)
+{
+    if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0)
+        cr_skip_test("needs root and setpriv (CI runs as root)");
+    struct run r;
+    char json[300], dir[] = "/tmp/exitguard-setuid.XXXXXX", prog[400], script[1200];
+    cr_assert(mkdtemp(dir) && chmod(dir, 01777) == 0);
+    snprintf(json, sizeof json, "%s/merged.json", dir);
+    /* nobody must be able to run it: a copy outside the build tree */
+    snprintf(prog, sizeof prog, "%s/postmortem", dir);
+    snprintf(script, sizeof script, "cp %s %s && chmod 755 %s",
+             build_path("tests/programs/postmortem"), prog, prog);
+    cr_assert(system(script) == 0);
+    snprintf(script, sizeof script,
+             "exec 3</etc/hostname; exec setpriv --reuid=65534 --regid=65534 --clear-groups "
+             "%s die %s", prog, dir);
+    run_exitguard(&r, (char *[]){"--json", json, "--", "/bin/sh", "-c", script, NULL}, NULL);
+    int pid = number_after(r.out, "pid ");
+    cr_assert(pid > 0, "%s", r.err);
+    json_t *doc = take_json(json);
+    size_t i, endings = 0, documents = 0;
+    json_t *p;
+    json_array_foreach(json_object_get(doc, "processes"), i, p) {
+        if (json_integer_value(json_object_get(p, "pid")) != pid)
+            continue;
+        documents++;
+        endings += strcmp(json_string_value(json_object_get(json_object_get(p, "end"), "how")),
+                          "exec") != 0;
+    }
+    cr_assert_eq(endings, 1, "one ending for pid %d:\n%s", pid, r.err);
+    cr_assert_eq(documents, 2, "the shell's exec of setpriv, and the end");
+    /* the shell-then-setpriv-then-program process, and its sleeping child */
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "totals"), "processes")),
+                 2, "%s", r.err);
+    json_decref(doc);
+    run_free(&r);
+    snprintf(script, sizeof script, "rm -rf %s", dir);
+    cr_assert(system(script) == 0);
+}

@@ -529,18 +529,25 @@ static void insert_by_pid(json_t *reports, json_t *report)
 enum outcome { DONE, KEEP_FILE, REMOVE_FILE, LOST_FILE };
 
 /* A later image of this process ended and reported: its end document
- * (an exec document is an earlier image's). */
+ * (an exec document is an earlier image's) -- or, where both say the
+ * same start time, a post-mortem of a later image's own registry (one
+ * that could not take this file over: another uid's, after a set-user-ID
+ * exec).  P.1.registry sorts before P.registry: a later image's is read
+ * first. */
 static int has_report(json_t *reports, json_int_t pid, json_int_t start)
 {
     size_t i;
     json_t *report;
     json_array_foreach(reports, i, report) {
-        const char *how =
-            json_string_value(json_object_get(json_object_get(report, "end"), "how"));
+        json_t *end = json_object_get(report, "end");
+        const char *how = json_string_value(json_object_get(end, "how"));
         json_int_t started = report_start_time(report);
-        if (json_integer_value(json_object_get(report, "pid")) == pid &&
-            (!start || !started || started == start) &&
-            !json_is_true(json_object_get(report, "postmortem")) && how && strcmp(how, "exec"))
+        if (json_integer_value(json_object_get(report, "pid")) != pid || !how ||
+            !strcmp(how, "exec") || (start && started && started != start))
+            continue;
+        if (!json_is_true(json_object_get(report, "postmortem")))
+            return 1;
+        if (start && started == start && !json_is_true(json_object_get(end, "exec")))
             return 1;
     }
     return 0;
