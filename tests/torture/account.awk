@@ -7,6 +7,10 @@
 # was the static stage: no library ran there, so its last word is the exec
 # document that says `unchecked`, and at most a post-mortem of the image
 # before (it left something, a temp file, for the command to deal with).
+# A post-mortem of an image that was executing a new program is the end
+# of any other process whose new image was killed before its library
+# could speak (the run's end reached it inside its exec): its ending,
+# counted as one.
 # One that meant to exec the static stage ("static") and did not log from
 # it either never got there (killed first: its own end document) or was
 # killed between the exec and the static stage's first line (then like
@@ -40,9 +44,12 @@ END {
         got = unchecked[pid] - static[pid]
         if (got > maybe[pid]) got = maybe[pid]
         if (got > 0) { want -= got; static[pid] += got }
+        # the post-mortems of exec'ing images the static stages do not take
+        # are endings of their own
+        ended = ends[pid] + (pm_exec[pid] > static[pid] ? pm_exec[pid] - static[pid] : 0)
         if (!docs[pid] && unborn[pid] < procs[pid])
             printf "pid %d:%s: no document in the JSON\n", pid, name[pid]
-        else if (ends[pid] > want || ends[pid] < want - unborn[pid] || pm_exec[pid] > static[pid])
+        else if (ended > want || ended < want - unborn[pid])
             printf "pid %d:%s: %d documents ending it, %d process(es) logged (%d static)\n",
                    pid, name[pid], ends[pid] + pm_exec[pid], procs[pid], static[pid]
         else if (unchecked[pid] < static[pid])
