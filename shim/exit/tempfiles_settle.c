@@ -13,6 +13,7 @@
 void eg_tempfiles_settle(void)
 {
     static _Atomic int settled_in; /* the pid that did: once per process */
+    eg_tempfiles_wait_for_creations();
     if (!eg_region || atomic_exchange(&settled_in, eg_pid) == eg_pid)
         return;
     uint32_t off = atomic_load_explicit(&eg_region->tempfiles, memory_order_acquire);

@@ -47,6 +47,7 @@ void eg_after_fork_in_child(void)
     int s = EG_INITIALISING;
     if (atomic_compare_exchange_strong(&eg_init_state, &s, EG_UNINITIALISED))
         eg_region = 0;
+    eg_tempfile_creations_forked();
     if (!eg_region)
         return; /* nothing materialised (or could not be): nothing to make ours */
     /* Borrowed before eg_pid is ours: until then a signal kills the child

@@ -34,11 +34,19 @@ static void track_tempfile(int fd, enum eg_via via, const char *name)
     errno = saved;
 }
 
+/* Between glibc's creation of the file and its record here, an end of the
+ * process (a signal, another thread's exit) would find no record, and
+ * tempfiles=unlink would leave the file on disk (torture seed 4: the run's
+ * SIGTERM landed there).  The creation and its record are one step: no
+ * signal is taken here meanwhile, and an end in another thread waits for it
+ * (tempfile_records.c). */
 #define TEMPFILE(name, params, args)                                           \
     EG_EXPORT int name params                                                  \
     {                                                                          \
+        struct eg_tempfile_creation c = eg_tempfile_creation_begin();          \
         int fd = REAL(name) args;                                              \
         track_tempfile(fd, EG_VIA_##name, tmpl);                               \
+        eg_tempfile_creation_end(&c);                                          \
         return fd;                                                             \
     }
 

@@ -4,14 +4,69 @@
 #define _GNU_SOURCE
 #include "tempfile_records.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "registry.h"
 #include "stack.h"
+
+/* Creations under way in the process, and in this thread (0 or 1; a
+ * thread's own end cannot wait for itself). */
+static _Atomic int creating;
+static __thread int creating_here;
+
+struct eg_tempfile_creation eg_tempfile_creation_begin(void)
+{
+    struct eg_tempfile_creation c;
+    int saved = errno;
+    /* a fault's signal blocked would kill the process without a handler */
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS};
+    sigset_t hold;
+    sigfillset(&hold);
+    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
+        sigdelset(&hold, faults[i]);
+    /* raw: glibc's sigprocmask would not hold its own cancellation signal */
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &hold, &c.mask, _NSIG / 8);
+    /* glibc's open inside mkstemp is a cancellation point: a thread
+     * cancelled there would leave the count up and its signals held */
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &c.cancel_state);
+    creating_here++;
+    atomic_fetch_add(&creating, 1);
+    errno = saved;
+    return c;
+}
+
+void eg_tempfile_creation_end(const struct eg_tempfile_creation *c)
+{
+    int saved = errno;
+    atomic_fetch_sub(&creating, 1);
+    creating_here--;
+    pthread_setcancelstate(c->cancel_state, 0);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &c->mask, 0, _NSIG / 8);
+    errno = saved;
+}
+
+void eg_tempfiles_wait_for_creations(void)
+{
+    /* bounded: a thread stopped inside mkstemp (a debugger, SIGSTOP) must
+     * not hold the end for ever */
+    for (int i = 0; i < 1000 && atomic_load(&creating) > creating_here; i++) {
+        struct timespec ms = {0, 1000000};
+        syscall(SYS_nanosleep, &ms, 0);
+    }
+}
+
+void eg_tempfile_creations_forked(void)
+{
+    atomic_store(&creating, creating_here);
+}
 
 /* `name` made relative to the current directory absolute, in `buf`;
  * returns its length, or 0 if it does not fit or the directory is gone. */

@@ -4,9 +4,27 @@
 #ifndef EXITGUARD_TEMPFILE_RECORDS_H
 #define EXITGUARD_TEMPFILE_RECORDS_H
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "region.h"
+
+/* A file's creation by the mkstemp family and its record, made one step
+ * (tempfiles.c): begin holds off signals (but those a fault raises) and
+ * thread cancellation; end restores both.  errno is kept. */
+struct eg_tempfile_creation {
+    sigset_t mask;
+    int cancel_state;
+};
+struct eg_tempfile_creation eg_tempfile_creation_begin(void);
+void eg_tempfile_creation_end(const struct eg_tempfile_creation *c);
+
+/* The end of the process, before it looks at the records: waits (a
+ * bounded while) until the other threads' creations are recorded. */
+void eg_tempfiles_wait_for_creations(void);
+
+/* In a forked child: the threads that were creating are not here. */
+void eg_tempfile_creations_forked(void);
 
 /* fd was just made by the mkstemp family as `name` (relative or not). */
 void eg_tempfile_record(int fd, const char *name);
