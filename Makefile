@@ -41,7 +41,8 @@ E2E_SRC = $(wildcard tests/e2e_*.c)
 PROG_SRC = $(wildcard tests/programs/*.c)
 PROGS = $(PROG_SRC:tests/programs/%.c=$(B)/tests/programs/%) \
         $(B)/tests/programs/fortified $(B)/tests/programs/stripped $(B)/tests/programs/linked \
-        $(B)/tests/programs/libearly_open.so $(B)/tests/programs/libexec_pause.so
+        $(B)/tests/programs/libearly_open.so $(B)/tests/programs/libexec_pause.so \
+        $(B)/tests/programs/libmkstemp_hold.so
 
 all: $(B)/libexitguard.so $(B)/exitguard $(B)/default.supp
 

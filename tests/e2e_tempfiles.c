@@ -3,6 +3,7 @@
  * but never a file that took the name's place. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,4 +128,53 @@ Test(tempfiles, text_report_says_what_was_left_and_removed)
     cr_assert(!exists(left.path));
     remove_tree(dir);
     run_free(&r);
+}
+
+/* Ended between glibc's creation of the file and exitguard's record of it
+ * (tests/preload/mkstemp_hold.c holds that window open): the file is still
+ * the process's, and tempfiles=unlink removes it. */
+static void ended_inside_mkstemp(const char *mode)
+{
+    struct run r, d;
+    char dir[64], preload[1200], options[400];
+    strcpy(dir, "/tmp/exitguard-mkstemp-end.XXXXXX");
+    cr_assert(mkdtemp(dir));
+    run_scratch(&d);
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s %s", build_path("libexitguard.so"),
+             build_path("tests/programs/libmkstemp_hold.so"));
+    snprintf(options, sizeof options, "EXITGUARD_OPTIONS=log_dir=%s:tempfiles=unlink", d.dir);
+    run_plain(&r,
+              (char *[]){(char *)build_path("tests/programs/mkstemp_end"), (char *)mode, dir,
+                         NULL},
+              (char *[]){preload, options, NULL});
+    cr_assert(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGTERM,
+              "%s: not ended by SIGTERM (status %#x): %s%s", mode, r.status, r.out, r.err);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "ls -A %s", dir);
+    FILE *ls = popen(cmd, "r");
+    char left[300] = "";
+    size_t n = fread(left, 1, sizeof left - 1, ls);
+    left[n] = 0;
+    pclose(ls);
+    cr_assert_str_eq(left, "", "%s: left in %s: %s", mode, dir, left);
+    json_t *rep = report_of(&d, r.pid);
+    cr_assert(rep, "%s: no report: %s", mode, r.err);
+    json_t *temps = json_object_get(rep, "tempfiles");
+    cr_assert_eq(json_array_size(temps), 1, "%s: %s", mode, json_dumps(rep, 0));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(temps, 0), "action")),
+                     "removed");
+    json_decref(rep);
+    remove_tree(dir);
+    run_free(&r);
+    run_free(&d);
+}
+
+Test(tempfiles, a_signal_inside_mkstemp_still_removes_the_file)
+{
+    ended_inside_mkstemp("raise");
+}
+
+Test(tempfiles, an_end_from_another_thread_inside_mkstemp_still_removes_the_file)
+{
+    ended_inside_mkstemp("thread");
 }
