@@ -14,6 +14,7 @@
 #include "default_supp_path.h"
 #include "descendants.h"
 #include "gen_suppressions.h"
+#include "handovers.h"
 #include "html_report.h"
 #include "junit.h"
 #include "leak_filters.h"
@@ -138,6 +139,7 @@ static void write_files(const struct command_line *cl, const struct plan *plan, 
             .suppressions = suppressions_used_json(&filters->rules),
             .baseline = filters->baseline_path,
             .baseline_removed = filters->baseline_removed,
+            .handovers = filters->handovers,
         };
         extras.default_suppressions = default_suppressions_json(&filters->defaults);
         write_merged_json(cl->json_path, cl->command, wait_status, reports, leftovers, totals,
@@ -202,6 +204,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
             print_summary(stderr, reports, leftovers, cl->command, wait_status, cl->verbose);
             print_filters_used(stderr, filters);
             print_default_hidden(stderr, &filters->defaults, cl->verbose);
+            print_handovers(stderr, filters->handovers);
         }
         print_final_line(stderr, &totals, unreadable);
         /* after the final line, to the end of stderr: the lines from
@@ -244,6 +247,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!cl.no_default_suppressions) {
+        filters.handovers = json_array(); /* the system's by-design holders, like them */
         char *defaults = find_default_suppressions();
         load_default_suppressions(&filters.defaults, defaults);
         free(defaults);

@@ -2,6 +2,7 @@
 #include "leak_filters.h"
 
 #include "baseline.h"
+#include "handovers.h"
 #include "messages.h"
 
 int load_leak_filters(struct leak_filters *filters, const char *const *suppression_files,
@@ -41,6 +42,8 @@ void apply_leak_filters(struct leak_filters *filters, json_t *reports, json_t *l
 {
     /* first the rules, then the baseline: a baseline taken without the
      * rules would otherwise take out leaks the rules should count */
+    if (filters->handovers)
+        take_handovers(filters->handovers, reports);
     apply_default_suppressions(&filters->defaults, reports);
     apply_suppressions(&filters->rules, reports);
     suppress_leftovers(&filters->rules, leftovers);
@@ -62,5 +65,6 @@ void free_leak_filters(struct leak_filters *filters)
     free_default_suppressions(&filters->defaults);
     free_suppressions(&filters->rules);
     json_decref(filters->baseline);
+    json_decref(filters->handovers);
     *filters = (struct leak_filters){0};
 }

@@ -14,6 +14,8 @@
 
 struct leak_filters {
     struct default_suppressions defaults; /* applied first; see its header */
+    json_t *handovers;         /* shells' hand-overs (handovers.h), or NULL:
+                                  reported as leaks (--no-default-suppressions) */
     struct suppressions rules;
     json_t *baseline;          /* its "processes", or NULL */
     const char *baseline_path;
@@ -24,7 +26,7 @@ struct leak_filters {
 int load_leak_filters(struct leak_filters *filters, const char *const *suppression_files,
                       size_t nfiles, const char *user_file, const char *baseline_path);
 
-/* Takes the suppressed leaks out of `reports`, and the processes a
+/* Takes the shells' hand-overs and the suppressed leaks out of `reports`, and the processes a
  * "process:" rule matches out of `leftovers` (the merged JSON's
  * "leftover_processes", matched by their argv), then the leaks the
  * baseline has. */

@@ -94,6 +94,8 @@ static json_t *merged_document(char *const *command, int wait_status, json_t *re
     /* a key of its own: "suppressions" stays the user's rules alone */
     if (document && extras->default_suppressions)
         json_object_set(document, "default_suppressions", extras->default_suppressions);
+    if (document && extras->handovers)
+        json_object_set(document, "handovers", extras->handovers);
     return document;
 }
 

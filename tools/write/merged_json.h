@@ -23,6 +23,7 @@ struct merged_extras {
     json_t *default_suppressions; /* {"file", "hidden", "rules"}, or NULL: none used */
     const char *baseline;    /* --baseline FILE, or NULL */
     size_t baseline_removed; /* leaks the baseline took out */
+    json_t *handovers;       /* take_handovers()'s, or NULL: not taken out */
 };
 
 /* 0, or -1 after one line naming the path. */
