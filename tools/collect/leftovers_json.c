@@ -101,6 +101,12 @@ json_t *leftovers_json(const struct leftovers *leftovers, json_t *reports)
         else
             json_decref(by);
         note_in_parents_report(one, item, reports);
+        /* ended by the command before it wrote a byte of its own (a forked
+         * child still on its parent's registry): a process of the run all
+         * the same, or the count of processes would depend on how far it
+         * got */
+        if (!report_of_pid(reports, item->pid))
+            json_object_set_new(one, "without_report", json_true());
         json_array_append_new(array, one);
     }
     return array;

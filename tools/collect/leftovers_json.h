@@ -32,4 +32,10 @@ static inline int leftover_reported_as_child(json_t *leftover)
     return json_is_true(json_object_get(leftover, "reported_as_child"));
 }
 
+/* No document of its own among the reports: counted as a process here. */
+static inline int leftover_without_report(json_t *leftover)
+{
+    return json_is_true(json_object_get(leftover, "without_report"));
+}
+
 #endif

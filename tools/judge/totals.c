@@ -140,8 +140,10 @@ struct totals count_totals(json_t *reports, json_t *leftovers)
     struct totals t = {0};
     size_t i;
     json_t *report, *previous = NULL;
-    json_array_foreach(leftovers, i, report)
+    json_array_foreach(leftovers, i, report) {
         t.leftovers += !leftover_reported_as_child(report); /* else a child finding */
+        t.processes += leftover_without_report(report);
+    }
     int process_leaked = 0;
     json_array_foreach(reports, i, report) {
         if (!report_continues(previous, report)) {
