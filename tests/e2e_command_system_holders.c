@@ -1,8 +1,10 @@
-/* A shell script's redirections handed to the commands it runs (a test
- * harness's `exec 3>/dev/null`, written to with >&3) are hand-overs by
- * design, not leaks across exec: said once per site, with how many
- * commands got them, and reported as leaks only with
- * --no-default-suppressions. */
+/* What the system's own programs hold, as a user meets it.  A shell
+ * script's redirections handed to the commands it runs (a test harness's
+ * `exec 3>/dev/null`, written to with >&3) are hand-overs by design, not
+ * leaks across exec: said once per site, with how many commands got them,
+ * and reported as leaks only with --no-default-suppressions.  And the
+ * sites that leaked most list the user's own before a system program's,
+ * each of those with the rule that hides it. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,5 +105,43 @@ Test(handovers, what_the_script_leaves_open_at_its_end_is_still_its_leak)
     cr_assert(strstr(r.err, "shells handed on 1 fd to 1 command they ran"), "%s", r.err);
     cr_assert(strstr(r.err, "1 fd leaked, 0 fd misuses"), "%s", r.err);
     unlink(path);
+    run_free(&r);
+}
+
+Test(handovers, own_sites_rank_before_a_system_programs_with_the_rule_that_hides_it)
+{
+    char script[128], rules[128];
+    snprintf(script, sizeof script, "/tmp/exitguard-system-sites-%d.sh", getpid());
+    snprintf(rules, sizeof rules, "/tmp/exitguard-system-sites-%d.supp", getpid());
+    FILE *f = fopen(script, "w");
+    cr_assert(f);
+    /* 15 dash processes leaving fd 5 open at their end, 11 of the user's */
+    fprintf(f, "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do dash -c 'exec 5</etc/passwd'; done\n"
+               "for i in 1 2 3 4 5 6 7 8 9 10 11; do %s >/dev/null; done\n",
+            build_path("tests/programs/leak_one"));
+    fclose(f);
+    struct run r;
+    run_exitguard(&r, (char *[]){"--", "bash", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    const char *own = strstr(r.err, "      11  fd       main tests/programs/leak_one.c:");
+    const char *system = strstr(r.err, "      15  fd       dash+0x");
+    cr_assert(own && system && own < system, "%s", r.err);
+    const char *hint = strstr(system, "[system; to hide it: ");
+    cr_assert(hint && hint < strchr(system, '\n'), "%s", r.err);
+    char rule[64];
+    cr_assert_eq(sscanf(hint, "[system; to hide it: %63s", rule), 1);
+    f = fopen(rules, "w");
+    cr_assert(f);
+    fprintf(f, "%s\n", rule);
+    fclose(f);
+    run_free(&r);
+    /* the rule, pasted, hides those and nothing of the user's */
+    run_exitguard(&r, (char *[]){"--suppressions", rules, "--", "bash", script, NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert_not(strstr(r.err, "fd 5:"), "%s", r.err);
+    cr_assert(strstr(r.err, "exitguard: suppressed 15 leaks: 15 by "), "%s", r.err);
+    cr_assert(strstr(r.err, "11 fds leaked"), "%s", r.err);
+    unlink(script);
+    unlink(rules);
     run_free(&r);
 }

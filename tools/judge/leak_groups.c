@@ -90,7 +90,8 @@ struct leak_group *leak_group_of(struct leak_groups *groups, enum leak_kind kind
             groups->groups = more;
             group = &more[groups->count++];
             *group = (struct leak_group){.last = -1, .here_node = -1, .stacks = json_object(),
-                                         .kind = kind, .site = site};
+                                         .kind = kind, .site = site,
+                                         .system = system_site(json_object_get(leak, "stack"))};
             site = NULL;
         } else if (more) {
             groups->groups = more;

@@ -28,6 +28,8 @@ struct leak_group {
     json_t *stacks;   /* full-stack identity -> {"n": leaks, "stack": [...]} */
     enum leak_kind kind;
     char *site;       /* leak_site of its first leak */
+    int system;       /* that site is in a program or library the system
+                         installed (system_site), not the user's own */
     char *first;      /* the identity of the stack printed in full */
 };
 

@@ -183,3 +183,16 @@ char *leak_site(json_t *stack)
     return strdup("(no stack recorded)");
 }
 
+
+int system_site(json_t *stack)
+{
+    static const char *const system_dirs[] = {"/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/",
+                                              "/opt/"};
+    const char *module = string_at(first_own_frame(stack), "module");
+    if (!module)
+        return 0;
+    for (size_t i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++)
+        if (strncmp(module, system_dirs[i], strlen(system_dirs[i])) == 0)
+            return 1;
+    return 0;
+}

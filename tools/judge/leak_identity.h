@@ -55,6 +55,11 @@ int is_plumbing_frame(json_t *frame);
 /* The first frame of `stack` that is not plumbing (NULL if none is). */
 json_t *first_own_frame(json_t *stack);
 
+/* Whether the stack's first own frame is in a module the system installed
+ * (under /usr, /bin, /sbin, /lib, /opt): a program the user runs but did
+ * not write, whose leaks are its vendor's to fix (or to suppress). */
+int system_site(json_t *stack);
+
 /* The part of `path` after its last '/'. */
 const char *base_name(const char *path);
 /* The program a child finding is known by: what it was started as (a

@@ -5,10 +5,13 @@
 
 enum { SHOWN = 10, MIN_LEAKS = 10 };
 
+/* the user's own sites first: those are what the user can fix */
 static int by_count(const void *a, const void *b)
 {
     const struct leak_group *x = *(const struct leak_group *const *)a,
                             *y = *(const struct leak_group *const *)b;
+    if (x->system != y->system)
+        return x->system - y->system;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1;
     return strcmp(x->site, y->site);
@@ -36,6 +39,11 @@ void print_top_sites(FILE *to, const struct leak_groups *groups)
                     ranked[s]->site);
             if (stacks > 1) /* reached from several places: one fix */
                 fprintf(to, " (by %zu different stacks)", stacks);
+            if (ranked[s]->system) { /* the rule its user would paste, not write */
+                size_t word = strcspn(ranked[s]->site, " ");
+                fprintf(to, "  [system; to hide it: %s:%.*s in a --suppressions file]",
+                        leak_kind_name(ranked[s]->kind), (int)word, ranked[s]->site);
+            }
             fputc('\n', to);
         }
     }

@@ -9,7 +9,8 @@
 
 #include "leak_groups.h"
 
-/* Prints up to 10 groups, most leaks first (with how many different
+/* Prints up to 10 groups, the user's own sites before a system program's
+ * (each of those with the suppression rule that hides it), most leaks first (with how many different
  * stacks reach a site, when more than one), when the leaks came from more
  * than one site and number at least 10; nothing otherwise.  Threads still
  * running are not leaks: left out. */
