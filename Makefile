@@ -167,7 +167,7 @@ $(RUNNERS)/leaky_helper: tests/runners/pyunit/leaky_helper.c
 	mkdir -p $(@D) && $(CC) -std=gnu11 -Wall -Wextra -Werror -O0 -g -o $@ $<
 check: $(RUNNER_FIXTURES)
 
-# The README's example, built as a user would: against an installed copy,
+# docs/library.md's example, built as a user would: against an installed copy,
 # found through pkg-config.
 STAGE = $(abspath $(B)/stage)
 $(B)/example: examples/finalize.c all

@@ -1,5 +1,5 @@
 # The readers of what exitguard takes from outside, under libFuzzer with
-# AddressSanitizer and UBSan (tests/fuzz/, README "Fuzzing the readers").
+# AddressSanitizer and UBSan (tests/fuzz/, docs/internals.md, "Untrusted input, and fuzzing its readers").
 # `make fuzz` runs each target long, one after the other; `make check`
 # runs each for FUZZ_CHECK_SECONDS over its kept corpus.
 FUZZ_CC ?= clang

@@ -142,7 +142,7 @@ static void criterion_suite(const char *jobs)
 }
 
 /* Tests that leak nothing: the runner's own noise fails --error-exitcode
- * until the README's suppressions file takes it out. */
+ * until docs/ci.md's suppressions file takes it out. */
 Test(runners, criterion_runner_noise_is_suppressed_by_the_readmes_file, .timeout = 30)
 {
     char suite[1024]; /* build_path's buffer is reused */

@@ -1,7 +1,7 @@
 /* The registry region: anonymous memory, or -- when reports go to log_dir as
  * JSON -- a MAP_SHARED mapping of DIR/<pid>.registry, so that the exitguard
  * command can read what a process held after it died without its report.
- * The file's life cycle (README, "Registry file"):
+ * The file's life cycle (docs/formats.md, "Registry file"):
  *   first acquisition (init.c): created O_EXCL|O_NOFOLLOW 0600, sized
  *              (sparse), mapped, the fd closed at once: exitguard keeps no
  *              fd open;

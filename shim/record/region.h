@@ -267,7 +267,7 @@ struct eg_region {
      * process died without running its exit sequence (its children are
      * the command's then, and --children decides) */
     uint32_t tempfiles_policy;
-    /* the registry file (README, "Registry file") */
+    /* the registry file (docs/formats.md, "Registry file") */
     _Atomic uint32_t modules;     /* offset of the newest struct eg_module */
     _Atomic uint32_t reported;    /* 1: the final report is written; the file
                                      is about to be removed */

@@ -1,6 +1,6 @@
 /* The registry as a file in log_dir, so that the exitguard command can read
  * what a process held after it died without writing its report (SIGKILL).
- * The life cycle of the file is described in the README, "Registry file". */
+ * The life cycle of the file is described in docs/formats.md, "Registry file". */
 #ifndef EXITGUARD_REGION_FILE_H
 #define EXITGUARD_REGION_FILE_H
 

@@ -1,4 +1,4 @@
-/* A registry file (README, "Registry file") as a process that died
+/* A registry file (docs/formats.md, "Registry file") as a process that died
  * without its report leaves it, or as anything else could: the input is
  * the start of the file; the header's size, when larger, is made up with
  * a hole, as a real file's untouched pages are.  Read by postmortem_add as

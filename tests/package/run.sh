@@ -2,7 +2,7 @@
 # Builds the Debian packages from a copy of the tree, checks them with
 # lintian, unpacks them into a scratch root and uses what they installed:
 # the README's leak example with the installed command, the man pages, and
-# the README's finalizer example built against the installed header and
+# docs/library.md's finalizer example built against the installed header and
 # pkg-config file.
 #
 # Unpacked with dpkg -x, not installed with dpkg -i: that needs neither
@@ -39,7 +39,7 @@ deb=$work/exitguard_${version}_amd64.deb
 dev=$work/libexitguard-dev_${version}_amd64.deb
 [ -f "$deb" ] && [ -f "$dev" ] || fail "dpkg-buildpackage made no $deb and $dev"
 
-# errors fail; warnings are shown (README: "Installing the Debian package")
+# errors fail; warnings are shown (docs/package.md)
 if ! lint=$(lintian --fail-on error "$work/exitguard_${version}_amd64.changes" 2>&1); then
     echo "$lint" >&2
     fail "lintian found errors"

@@ -1,4 +1,4 @@
-/* Reports made by hand, in the shape the README documents (schema 2,
+/* Reports made by hand, in the shape docs/formats.md documents (schema 2,
  * frames symbolized by the command or left as module+offset), for the
  * tests of the report formats. */
 #ifndef EXITGUARD_TESTS_TOOLS_FIXTURES_H

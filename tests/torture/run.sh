@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Torture run: random process trees (tests/torture/stage.c) dying at random,
 # each under `exitguard --json ... --error-exitcode 77 --`, each checked
-# from outside exitguard's own report (README, "Torture run").
+# from outside exitguard's own report (docs/internals.md, "Torture run").
 #
 #   tests/torture/run.sh [--keep]      SEEDS=1-8 (a range or a list),
 #                                      PROCESSES=N (go on past the seeds

@@ -1,4 +1,4 @@
-/* Post-mortem: the registry file (README, "Registry file") of a process
+/* Post-mortem: the registry file (docs/formats.md, "Registry file") of a process
  * that died without writing its report -- SIGKILL, or killed while it wrote
  * it -- read after the command ended, turned into a report-like JSON object
  * ("end":{"how":"unreported"}, "postmortem":true), and the policies it ran

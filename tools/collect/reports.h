@@ -1,5 +1,5 @@
 /* The per-process reports the library wrote: finding them in the report
- * directory and parsing them (schema in the README, version 2). */
+ * directory and parsing them (schema in docs/formats.md, version 2). */
 #ifndef EXITGUARD_TOOLS_REPORTS_H
 #define EXITGUARD_TOOLS_REPORTS_H
 
