@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 5,
+    EG_REGION_VERSION = 6,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -68,6 +68,11 @@ struct eg_fd_slot {
     _Atomic uint32_t release_stack; /* depot id of the last release */
     _Atomic int32_t pid;            /* the process that acquired it (fork copies) */
     _Atomic uint32_t release_via;
+    /* a sequence number taken just after the release returned (version 6),
+     * 0 while open or not known: a forked child's exec check passes over
+     * a record its parent had closed before the fork without asking the
+     * kernel (a shell's command substitution pipes, closed long ago) */
+    _Atomic uint64_t closed_seq;
 };
 #define EG_GET(field) atomic_load_explicit(&(field), memory_order_relaxed)
 #define EG_SET(field, value) atomic_store_explicit(&(field), (value), memory_order_relaxed)
