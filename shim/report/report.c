@@ -105,13 +105,13 @@ static int held_at_fork(struct eg_fd_slot *s)
 {
     for (int tries = 0; tries < 4; tries++) {
         uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
-        uint64_t seq = EG_GET(s->seq), closed = EG_GET(s->closed_seq);
+        uint64_t seq = EG_GET(s->seq), after = EG_GET(s->closed_after);
         if (atomic_load_explicit(&s->word, memory_order_acquire) != w)
             continue; /* the parent is changing it: read again */
         enum eg_fd_state state = EG_WORD_STATE(w);
         uint64_t at_fork = eg_in_vfork_child ? eg_vfork_seq : eg_fork_seq;
         /* closed before the fork: the child never had it */
-        int gone = state == EG_FD_CLOSED && closed && closed <= at_fork;
+        int gone = state == EG_FD_CLOSED && after && seq + after <= at_fork;
         return state != EG_FD_EMPTY && seq && seq <= at_fork && !gone &&
                !(EG_WORD_FLAGS(w) & (EG_FD_INHERITED | EG_FD_PASSED));
     }
