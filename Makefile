@@ -154,6 +154,15 @@ check-tools: $(B)/tests/unit-tools $(B)/exitguard $(B)/libexitguard.so $(B)/test
 check: check-tools
 .PHONY: check-tools
 
+# The statics written around every fork share one page (shim/base/fork_state.h):
+# a section that grew across a page boundary costs each side of a fork a fault.
+check-fork-state: $(B)/libexitguard.so
+	@set -- $$(readelf -SW $< | sed -n 's/.* eg_fork_state *PROGBITS *\([0-9a-f]*\) [0-9a-f]* \([0-9a-f]*\) .*/\1 \2/p'); \
+	[ $$#  = 2 ] && [ $$((0x$$1 / 4096)) = $$(((0x$$1 + 0x$$2 - 1) / 4096)) ] || \
+	    { echo "check-fork-state: eg_fork_state ($$*) spans pages" >&2; exit 1; }
+check: check-fork-state
+.PHONY: check-fork-state
+
 # Real test runners wrapped end to end (tests/e2e_runners.c): a make check
 # suite (built by its own Makefile), a Criterion binary, and the C helper
 # the python unittest module runs.

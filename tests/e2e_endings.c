@@ -73,6 +73,8 @@ Test(endings, a_failed_exec_withdraws_its_exec_report)
     struct run dir;
     run_exec_end(&r, &dir, "failed-exec", script);
     int fd = number_after(r.out, "fd ");
+    cr_assert_eq(number_after(r.out, "next "), fd + 1, "an fd left open by the failed exec: %s",
+                 r.out);
     json_t *all = all_reports(&dir);
     cr_assert_eq(documents_of(all, r.pid), 1, "one ending: %s", json_dumps(all, JSON_INDENT(1)));
     json_decref(all);

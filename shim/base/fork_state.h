@@ -1,6 +1,7 @@
 /* Where the statics go that a forked child writes before it execs or
- * exits (whose process it is, where it stands in its exit), and that its
- * parent writes around each fork.  Every page of our data either writes
+ * exits (whose process it is, where it stands in its exit, the signal
+ * dispositions a shell resets in each child), and that its parent writes
+ * around each fork (the sequence noted, the spare child record taken).  Every page of our data either writes
  * after a fork is a copy-on-write fault: spread over the objects' own
  * data they took three or four pages a fork, in one section of their own
  * (the linker merges same-named sections) they share one. */

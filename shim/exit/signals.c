@@ -23,6 +23,7 @@
 
 #include "altstack.h"
 #include "exit.h"
+#include "fork_state.h"
 #include "guard.h"
 #include "real.h"
 
@@ -75,13 +76,31 @@ struct disposition {
 /* Entries are never changed once ready nor freed, so a reader (perhaps a
  * handler that interrupted a writer) needs no lock.  Equal dispositions
  * share an entry: programs switch among a few, however often. */
-enum { POOL = 256 };
-static struct disposition pool[POOL];
-static _Atomic int ready[POOL];
-static _Atomic unsigned used;
+enum { POOL = 256, POOL_NEAR = 12 };
+/* The first entries, with their flags and the count, beside the other
+ * statics written around a fork (fork_state.h): a shell's children set
+ * handlers of the shell's that the shell itself never sets, each child
+ * interns them anew, and an entry elsewhere cost each child a page. */
+EG_FORK_STATE static struct disposition pool_near[POOL_NEAR];
+EG_FORK_STATE static _Atomic int ready_near[POOL_NEAR];
+EG_FORK_STATE static _Atomic unsigned used;
+static struct disposition pool_far[POOL - POOL_NEAR];
+static _Atomic int ready_far[POOL - POOL_NEAR];
+
+static struct disposition *pool(unsigned i)
+{
+    return i < POOL_NEAR ? &pool_near[i] : &pool_far[i - POOL_NEAR];
+}
+
+static _Atomic int *ready(unsigned i)
+{
+    return i < POOL_NEAR ? &ready_near[i] : &ready_far[i - POOL_NEAR];
+}
 /* Per signal: 1 + index in pool; 0 = not tracked (before our constructor,
- * or the pool ran out): calls pass straight through. */
-static _Atomic unsigned record[65];
+ * or the pool ran out): calls pass straight through.  A shell sets
+ * several dispositions on each side of every fork: with the other statics
+ * written there (fork_state.h), one page instead of one more each side. */
+EG_FORK_STATE static _Atomic unsigned record[65];
 static unsigned plain_default; /* SIG_DFL as after exec */
 static void (*glibc_restorer)(void);
 
@@ -95,15 +114,15 @@ static unsigned intern(const struct disposition *d)
 {
     unsigned n = atomic_load_explicit(&used, memory_order_acquire);
     for (unsigned i = 0; i < n && i < POOL; i++)
-        if (atomic_load_explicit(&ready[i], memory_order_acquire) && same(&pool[i], d))
+        if (atomic_load_explicit(ready(i), memory_order_acquire) && same(pool(i), d))
             return i + 1;
     if (n >= POOL)
         return 0;
     unsigned i = atomic_fetch_add(&used, 1);
     if (i >= POOL)
         return 0;
-    pool[i] = *d;
-    atomic_store_explicit(&ready[i], 1, memory_order_release);
+    *pool(i) = *d;
+    atomic_store_explicit(ready(i), 1, memory_order_release);
     return i + 1;
 }
 
@@ -164,7 +183,7 @@ static void apply(int sig)
     unsigned id;
     do {
         id = atomic_load_explicit(&record[sig], memory_order_acquire);
-        install_real(sig, &pool[id - 1]);
+        install_real(sig, pool(id - 1));
     } while (atomic_load_explicit(&record[sig], memory_order_acquire) != id);
 }
 
@@ -183,7 +202,7 @@ static void on_signal(int sig, siginfo_t *info, void *ucontext)
 {
     int saved = errno;
     unsigned id = atomic_load_explicit(&record[sig], memory_order_acquire);
-    const struct disposition *d = id ? &pool[id - 1] : 0;
+    const struct disposition *d = id ? pool(id - 1) : 0;
     if (!d || d->handler == SIG_DFL) {
         eg_exit_by_signal(sig, info, ucontext);
         errno = saved;
@@ -245,6 +264,11 @@ void eg_signals_init(void)
             glibc_restorer = now.sa_restorer;
         }
     }
+    /* SIG_DFL as a program sets it (glibc adds its restorer), which a
+     * shell does in every child it forks: in the pool before the first
+     * fork, so that no child writes a page of it */
+    if (glibc_restorer)
+        intern(&(struct disposition){SIG_DFL, 0, EG_SA_RESTORER & KERNEL_FLAGS, glibc_restorer});
     pthread_sigmask(SIG_SETMASK, &before, 0);
     eg_altstack_give();
 }
@@ -270,7 +294,7 @@ static int track(int sig, const struct sigaction *act, struct sigaction *old)
         was = atomic_load_explicit(&record[sig], memory_order_acquire);
     }
     if (old && was)
-        report_as(old, &pool[was - 1]);
+        report_as(old, pool(was - 1));
     else if (old) /* lost a race with the pool running out */
         REAL(sigaction)(sig, 0, old);
     return 0;

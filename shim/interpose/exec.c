@@ -27,6 +27,7 @@
 #include "guard.h"
 #include "real.h"
 #include "report.h"
+#include "region_file.h"
 #include "report_parts.h"
 #include "thread_records.h"
 #include "track.h"
@@ -213,11 +214,14 @@ char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
 
 /* ---- the report ---- */
 
-/* What exec checks first: a regular file we may execute (effective ids). */
-static int runnable(int dirfd, const char *path, int at_flags)
+/* What exec checks first: a regular file we may execute (effective ids).
+ * `known`: what an fstat of the file said already, or NULL. */
+static int runnable(int dirfd, const char *path, int at_flags, const struct stat *known)
 {
     struct stat st;
-    if (eg_sys_fstatat(dirfd, path, &st, at_flags) != 0 || !S_ISREG(st.st_mode))
+    if (!known && eg_sys_fstatat(dirfd, path, &st, at_flags) == 0)
+        known = &st;
+    if (!known || !S_ISREG(known->st_mode))
         return 0;
     long ok = syscall(SYS_faccessat2, dirfd, path, X_OK, at_flags | AT_EACCESS);
     return ok == 0 || (ok < 0 && errno == ENOSYS && /* before Linux 5.8: glibc's emulation */
@@ -256,7 +260,18 @@ struct exec_call {
     int at_flags;
     const char *shown;
     char *const *argv, *const *envp;
+    struct eg_exec_file *file;
 };
+
+/* Whether the registry holds anything an exec report could show (an fd
+ * that may cross, misuse) or the exec must note (the start of a new image
+ * in a registry file of this process's own).  A shell's forked child
+ * holds none of that: it then pays for the look at the file alone. */
+static int worth_a_report(void)
+{
+    return eg_registry_readable() && /* a borrowed one is read as is */
+           (eg_report_exec_may_find() || (!eg_report_borrowed() && eg_region_is_file()));
+}
 
 static void report_call(void *arg)
 {
@@ -264,21 +279,23 @@ static void report_call(void *arg)
     /* a process that acquired nothing hands nothing on by accident; a
      * program that cannot run under us is worth a report anyway.  Whether
      * the exec will succeed is asked only when there is a report to make */
-    enum eg_unchecked unchecked = eg_exec_unchecked(c->dirfd, c->path, c->at_flags);
-    int readable = eg_registry_readable(); /* a borrowed one is read as is */
-    if (!readable && unchecked == EG_UNCHECKED_NO)
+    enum eg_unchecked unchecked = eg_exec_unchecked_keep(c->dirfd, c->path, c->at_flags, c->file);
+    int readable = eg_registry_readable();
+    if (unchecked == EG_UNCHECKED_NO && !worth_a_report())
         return;
-    if (!runnable(c->dirfd, c->path, c->at_flags))
+    if (!runnable(c->dirfd, c->path, c->at_flags, c->file->known ? &c->file->st : 0))
         return;
     if (readable || (!eg_in_vfork_child && eg_ensure_init()))
         eg_report_exec(c->shown, c->argv, c->envp, unchecked);
 }
 
 static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
-                               char *const argv[], char *const envp[])
+                               char *const argv[], char *const envp[], struct eg_exec_file *file)
 {
     int saved = errno;
-    struct exec_call call = {dirfd, path, at_flags, shown, argv, envp};
+    file->fd = -1;
+    file->known = 0;
+    struct exec_call call = {dirfd, path, at_flags, shown, argv, envp, file};
     /* a vfork child runs with the flag raised (vfork.c) and reports from
      * its parent's registry as it is, on a stack of its own (a small
      * thread's may not hold the report) */
@@ -313,7 +330,7 @@ const char *eg_exec_search(const char *file, char *buf, size_t size)
             memcpy(buf, p, len);
             buf[len] = '/';
             strcpy(buf + len + (len > 0), file);
-            if (runnable(AT_FDCWD, buf, 0))
+            if (runnable(AT_FDCWD, buf, 0, 0))
                 return buf;
         }
         p += len;
@@ -324,9 +341,11 @@ const char *eg_exec_search(const char *file, char *buf, size_t size)
 
 /* ---- the calls, each turned into execve or execvpe as glibc does ---- */
 
-/* What a failed exec returns, once the report it made is withdrawn. */
-static int exec_failed(int ret)
+/* What a failed exec returns, once the report it made is withdrawn and
+ * the file the look kept open is closed. */
+static int exec_failed(int ret, struct eg_exec_file *file)
 {
+    eg_exec_file_close(file);
     if (ret < 0) {
         int saved = errno;
         eg_report_exec_failed();
@@ -337,11 +356,12 @@ static int exec_failed(int ret)
 
 static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
-    report_if_runnable(AT_FDCWD, path, 0, path, argv, envp);
+    struct eg_exec_file file;
+    report_if_runnable(AT_FDCWD, path, 0, path, argv, envp, &file);
     struct eg_scratch s;
     int ret = (eg_real.execve ? eg_real.execve : REAL(execve))(path, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
-    return exec_failed(ret);
+    return exec_failed(ret, &file);
 }
 
 static int exec_search(const char *file, char *const argv[], char *const envp[])
@@ -350,12 +370,13 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
     int saved = errno;
     const char *path = eg_exec_search(file, found, sizeof found);
     errno = saved;
+    struct eg_exec_file kept = {-1, 0, {0}};
     if (path)
-        report_if_runnable(AT_FDCWD, path, 0, path, argv, envp);
+        report_if_runnable(AT_FDCWD, path, 0, path, argv, envp, &kept);
     struct eg_scratch s;
     int ret = REAL(execvpe)(file, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
-    return exec_failed(ret);
+    return exec_failed(ret, &kept);
 }
 
 EG_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
@@ -383,12 +404,13 @@ EG_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
     if (!envp) /* glibc refuses it (EINVAL): nothing to report or fix */
         return REAL(fexecve)(fd, argv, envp);
     char shown[PATH_MAX];
+    struct eg_exec_file file;
     report_if_runnable(fd, "", AT_EMPTY_PATH, eg_fd_target(fd, shown, sizeof shown), argv,
-                       envp);
+                       envp, &file);
     struct eg_scratch s;
     int ret = REAL(fexecve)(fd, argv, eg_exec_env(&s, envp));
     eg_scratch_put(&s);
-    return exec_failed(ret);
+    return exec_failed(ret, &file);
 }
 
 EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
@@ -405,12 +427,13 @@ EG_EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *co
         }
         name = shown;
     }
+    struct eg_exec_file file;
     report_if_runnable(dirfd, path, flags & (AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW), name, argv,
-                       envp);
+                       envp, &file);
     struct eg_scratch s;
     int ret = REAL(execveat)(dirfd, path, argv, eg_exec_env(&s, envp), flags);
     eg_scratch_put(&s);
-    return exec_failed(ret);
+    return exec_failed(ret, &file);
 }
 
 /* The list variants: arg0, ..., NULL collected into an argv; with `tail`,

@@ -6,6 +6,7 @@
 #define EXITGUARD_EXEC_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "region.h"
 
@@ -33,5 +34,19 @@ const char *eg_exec_search(const char *file, char *buf, size_t size);
  * secure mode and ignores LD_PRELOAD paths with a slash).  EG_UNCHECKED_NO
  * when it can run under us, or cannot be read.  Leaves errno alone. */
 enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags);
+
+/* The same for an exec about to happen in this process: the file opened
+ * for the look is left open in `f` (close-on-exec, so a successful exec
+ * closes it without a system call of ours), with what fstat said of it
+ * (`known`: the look's checks of the file need no fstatat of their own);
+ * eg_exec_file_close after an exec that failed.  Leaves errno alone. */
+struct eg_exec_file {
+    int fd;    /* -1: none */
+    int known; /* st is the file's */
+    struct stat st;
+};
+enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
+                                         struct eg_exec_file *f);
+void eg_exec_file_close(struct eg_exec_file *f);
 
 #endif

@@ -78,7 +78,9 @@ void eg_track_release_end(struct eg_release *r, int not_open, int kept)
         GUARDED((eg_fd_release_begin(r, r->fd, r->via, r->by_stream),
                  eg_fd_release_end(r, not_open, kept)));
     /* the common case: we forgot an open fd and the call released it */
-    else if (r->active && !(r->after && !kept && !r->stream))
+    else if (r->active && r->after && !kept && !r->stream)
+        eg_fd_release_done(r);
+    else if (r->active)
         GUARDED(eg_fd_release_end(r, not_open, kept));
 }
 

@@ -11,7 +11,8 @@
  *   set-user-ID -- not us.
  *
  * Called in every exec and posix_spawn wrapper: one open, one fstat, one
- * pread of the headers (never a mapping of the file), one getxattr. */
+ * pread of the headers (never a mapping of the file), one getxattr; and
+ * for an exec, no close unless the exec fails (the fd is close-on-exec). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -83,6 +84,25 @@ static int open_at(int dirfd, const char *path, int flags)
 
 enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
 {
+    struct eg_exec_file f;
+    enum eg_unchecked verdict = eg_exec_unchecked_keep(dirfd, path, at_flags, &f);
+    eg_exec_file_close(&f);
+    return verdict;
+}
+
+void eg_exec_file_close(struct eg_exec_file *f)
+{
+    if (f->fd >= 0) {
+        int saved = errno;
+        syscall(SYS_close, f->fd);
+        errno = saved;
+        f->fd = -1;
+    }
+}
+
+enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
+                                         struct eg_exec_file *f)
+{
     int saved = errno;
     enum eg_unchecked verdict = EG_UNCHECKED_NO;
     /* O_NONBLOCK: the path may name a FIFO (the real exec fails at once
@@ -103,15 +123,14 @@ enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
     } else {
         fd = open_at(dirfd, path, flags);
     }
-    struct stat st;
-    if (fd >= 0 && eg_sys_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode)) {
-        if (is_privileged(fd, &st))
+    f->fd = fd;
+    f->known = fd >= 0 && eg_sys_fstatat(fd, "", &f->st, AT_EMPTY_PATH) == 0;
+    if (f->known && S_ISREG(f->st.st_mode)) {
+        if (is_privileged(fd, &f->st))
             verdict = EG_UNCHECKED_SETUID;
         else if (is_static_elf(fd))
             verdict = EG_UNCHECKED_STATIC;
     }
-    if (fd >= 0)
-        syscall(SYS_close, fd);
     errno = saved;
     return verdict;
 }

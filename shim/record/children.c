@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fork_state.h"
 #include "guard.h"
 #include "registry.h"
 #include "stack.h"
@@ -32,14 +33,14 @@ static _Atomic int open_streams;
 /* Offsets of reaped own records, ready for reuse (0: empty).  A slot is
  * taken with an exchange, so two threads never get the same record. */
 enum { SPARES = 16 };
-static _Atomic uint32_t spares[SPARES];
+EG_FORK_STATE static _Atomic uint32_t spares[SPARES]; /* a fork takes one, a wait returns it */
 
 /* A child a signal killed keeps its record (not reused) so that the
  * report can say how it died: its own registry, read post mortem, cannot
  * (SIGKILL leaves no report).  Bounded, so that a program killing
  * children by the million does not fill its registry with them. */
 enum { KEPT_KILLED = 64 };
-static _Atomic unsigned kept_killed;
+EG_FORK_STATE static _Atomic unsigned kept_killed;
 
 static void keep_spare(struct eg_child *c)
 {

@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 5,
+    EG_REGION_VERSION = 6,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -67,7 +67,13 @@ struct eg_fd_slot {
     _Atomic uint32_t stack;         /* depot id of the acquisition */
     _Atomic uint32_t release_stack; /* depot id of the last release */
     _Atomic int32_t pid;            /* the process that acquired it (fork copies) */
-    _Atomic uint32_t release_via;
+    /* a sequence number taken just after the release returned, as its
+     * distance from `seq` (version 6; 0 while open, or not known, or too
+     * far): a forked child's exec check passes over a record its parent
+     * had closed before the fork without asking the kernel (a shell's
+     * command substitution pipes, closed long ago).  32 bits, so that a
+     * page holds 128 slots: a walk of them reads every page up to fd_high */
+    _Atomic uint32_t closed_after;
 };
 #define EG_GET(field) atomic_load_explicit(&(field), memory_order_relaxed)
 #define EG_SET(field, value) atomic_store_explicit(&(field), (value), memory_order_relaxed)

@@ -64,6 +64,7 @@ static uint64_t store_open(struct eg_fd_slot *s, int fd, enum eg_via via,
 {
     uint64_t old = atomic_load_explicit(&s->word, memory_order_relaxed);
     uint64_t next;
+    EG_SET(s->closed_after, 0); /* before any word this CAS publishes */
     do {
         /* An fd we think open being handed out again means a release we did
          * not see (a raw syscall, a libc-internal close): the new owner wins.
@@ -214,11 +215,11 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
     struct eg_fd_slot *s = r->slot = eg_fd_slot(fd, 1);
     if (!s)
         return;
+    EG_SET(s->closed_after, 0); /* not closed yet: a fork now copies the fd */
     r->after = mark_closed(s, &r->before);
     if (!r->after)
         return; /* not open: judged in release_end, once the kernel answered */
     EG_SET(s->release_stack, r->stack);
-    EG_SET(s->release_via, via);
     if (!by_stream) {
         r->stream = EG_WORD_FLAGS(r->before) & (EG_FD_FILE | EG_FD_DIR);
         r->stream_stack = EG_GET(s->stack);
@@ -229,6 +230,18 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
 static int closed_it(enum eg_via via)
 {
     return via == EG_VIA_close || via == EG_VIA_fclose || via == EG_VIA_closedir;
+}
+
+void eg_fd_release_done(struct eg_release *r)
+{
+    struct eg_fd_slot *s = r->slot;
+    /* gone from the kernel: a fork noted after this sequence made a child
+     * without it.  (Another thread reopening the number meanwhile may see
+     * this land on its open record: only a closed record's is read.) */
+    if (s && r->after && atomic_load_explicit(&s->word, memory_order_acquire) == r->after) {
+        uint64_t after = eg_next_seq() - EG_GET(s->seq);
+        EG_SET(s->closed_after, after < UINT32_MAX ? (uint32_t)after : 0);
+    }
 }
 
 void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
@@ -247,6 +260,8 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
             uint64_t back = EG_WORD(EG_WORD_GEN(r->after) + 1, EG_WORD_FLAGS(r->before),
                                     EG_WORD_VIA(r->before), EG_FD_OPEN);
             atomic_compare_exchange_strong(&s->word, &expected, back);
+        } else {
+            eg_fd_release_done(r);
         }
         return;
     }
@@ -269,6 +284,7 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
      * number is marked uncertain, so that an acquisition still in flight
      * asks the kernel too before it records (store_open).  The mark stays:
      * a kernel that says "open" cannot tell us whose fd it is. */
+    EG_SET(s->closed_after, 0); /* when the kernel closed it is not known */
     uint64_t now = atomic_load_explicit(&s->word, memory_order_acquire);
     for (;;) {
         enum eg_fd_state state = EG_WORD_STATE(now) == EG_FD_OPEN && kernel_has(r->fd)
@@ -281,7 +297,6 @@ void eg_fd_release_end(struct eg_release *r, int not_open, int kept)
                                                   memory_order_acquire)) {
             if (state == EG_FD_CLOSED) {
                 EG_SET(s->release_stack, r->stack);
-                EG_SET(s->release_via, r->via);
             }
             return;
         }
@@ -298,11 +313,11 @@ static int release_in_range(int fd, struct eg_fd_slot *s, void *ctx)
     struct range_release *rr = ctx;
     uint64_t before;
     (void)fd;
+    EG_SET(s->closed_after, 0); /* not known: asked at an exec, as before */
     if (mark_closed(s, &before)) {
         if (!rr->stack)
             rr->stack = eg_stack_here();
         EG_SET(s->release_stack, rr->stack);
-        EG_SET(s->release_via, rr->via);
     }
     return 0;
 }

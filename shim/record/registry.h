@@ -77,6 +77,11 @@ void eg_fd_release_begin(struct eg_release *r, int fd, enum eg_via via, int by_s
  * opened: reported).  `kept`: the call failed and left the fd as it was. */
 void eg_fd_release_end(struct eg_release *r, int not_open, int kept);
 
+/* The common end of a release, which needs no eg_fd_release_end: the fd
+ * was recorded open and the call released it.  Notes when (closed_after);
+ * like eg_fd_set_passed it needs no reentrancy guard. */
+void eg_fd_release_done(struct eg_release *r);
+
 /* Marks the open fds in [first, last] closed (close_range, closefrom). */
 void eg_fd_release_range(unsigned first, unsigned last, enum eg_via via);
 

@@ -105,26 +105,41 @@ static int held_at_fork(struct eg_fd_slot *s)
 {
     for (int tries = 0; tries < 4; tries++) {
         uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
-        uint64_t seq = EG_GET(s->seq);
+        uint64_t seq = EG_GET(s->seq), after = EG_GET(s->closed_after);
         if (atomic_load_explicit(&s->word, memory_order_acquire) != w)
             continue; /* the parent is changing it: read again */
         enum eg_fd_state state = EG_WORD_STATE(w);
-        return state != EG_FD_EMPTY && seq &&
-               seq <= (eg_in_vfork_child ? eg_vfork_seq : eg_fork_seq) &&
+        uint64_t at_fork = eg_in_vfork_child ? eg_vfork_seq : eg_fork_seq;
+        /* closed before the fork: the child never had it */
+        int gone = state == EG_FD_CLOSED && after && seq + after <= at_fork;
+        return state != EG_FD_EMPTY && seq && seq <= at_fork && !gone &&
                !(EG_WORD_FLAGS(w) & (EG_FD_INHERITED | EG_FD_PASSED));
     }
     return 0;
 }
 
-static int is_held(int fd, struct eg_fd_slot *s)
+static int is_held_as(int fd, struct eg_fd_slot *s, int at_exec)
 {
     if (fd <= 2)
         return 0;
-    if (stock_at_exec && (eg_report_borrowed() || EG_GET(s->pid) != eg_pid))
+    if (at_exec && (eg_report_borrowed() || EG_GET(s->pid) != eg_pid))
         return held_at_fork(s);
     uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
     return EG_WORD_STATE(w) == EG_FD_OPEN && !(EG_WORD_FLAGS(w) & EG_FD_INHERITED) &&
-           (stock_at_exec || EG_GET(s->pid) == eg_pid);
+           (at_exec || EG_GET(s->pid) == eg_pid);
+}
+
+static int is_held(int fd, struct eg_fd_slot *s) { return is_held_as(fd, s, stock_at_exec); }
+
+static int held_at_exec(int fd, struct eg_fd_slot *s, void *ctx)
+{
+    (void)ctx;
+    return is_held_as(fd, s, 1);
+}
+
+int eg_report_exec_may_find(void)
+{
+    return eg_report_count_errors() || eg_fd_walk(0, EG_FD_LIMIT - 1, held_at_exec, 0);
 }
 
 

@@ -48,6 +48,10 @@ unsigned eg_report_each_leak(void (*fn)(int fd, struct eg_fd_slot *s, void *ctx)
  * if any.  Finalizers do not run at exec, as atexit handlers do not. */
 /* `unchecked`: the program about to run cannot run under us (enum
  * eg_unchecked), which is worth a report. */
+/* Whether an exec report could find anything, from the registry alone
+ * (no system call): an fd the new program may be handed, or misuse. */
+int eg_report_exec_may_find(void);
+
 void eg_report_exec(const char *path, char *const argv[], char *const envp[],
                     unsigned unchecked);
 /* The exec just reported failed: its document is withdrawn (the process

@@ -56,7 +56,10 @@ static int failed_exec(const char *script)
     if (fd < 0)
         return 2;
     execv(script, (char *[]){(char *)script, NULL});
-    printf("fd %d\n", fd);
+    /* the lowest free number: exitguard's look at the file left none open */
+    int next = open("/etc/hostname", O_RDONLY);
+    close(next);
+    printf("fd %d next %d\n", fd, next);
     fflush(stdout);
     return 0;
 }

@@ -2,33 +2,74 @@
 # Counts per loop iteration, which the machine's load does not move:
 # minor faults (rusage of every process, /usr/bin/time %R) and system
 # calls (strace -f -c), native, under an empty preloaded .so, and under
-# libexitguard.so.  Usage: counts.sh LIB EMPTY_SO [ITERATIONS]
+# libexitguard.so; then the minor faults of a spawned /bin/true and the
+# instructions (callgrind) of a preloaded one.
+#
+# A figure per iteration is (run of N iterations - run of 0) / N: what the
+# shell, the loader and our constructor cost once cancels out.  Everything
+# runs under `setarch -R`: with address randomization a run's faults moved
+# by +-2 an iteration (where the stacks and mappings fell across pages).
+#
+# Usage: counts.sh LIB EMPTY_SO [ITERATIONS]
 set -euo pipefail
 export LC_ALL=C
 LIB=$1 EMPTY=$2 N=${3:-300}
 have() { command -v "$1" >/dev/null; }
 have /usr/bin/time || { echo "counts: /usr/bin/time missing (package time)"; exit 0; }
+NORAND=()
+setarch -R true 2>/dev/null && NORAND=(setarch -R)
 WORK=(
-    "dash fork+exec|dash -c 'for i in \$(seq $N); do /bin/true; done'"
-    "bash fork+exec|bash -c 'for i in \$(seq $N); do /bin/true; done'"
-    "bash fork only|bash -c 'for i in \$(seq $N); do ( : ); done'"
+    "dash fork+exec|dash -c 'for i in \$(seq @N); do /bin/true; done'"
+    "bash fork+exec|bash -c 'for i in \$(seq @N); do /bin/true; done'"
+    "bash subshell ( : )|bash -c 'for i in \$(seq @N); do ( : ); done'"
 )
 faults() { # command [preload]
-    env ${2:+LD_PRELOAD=$2} /usr/bin/time -f %R bash -c "$1" 2>&1 >/dev/null | tail -n 1
+    "${NORAND[@]}" env ${2:+LD_PRELOAD=$2} /usr/bin/time -f %R bash -c "$1" 2>&1 >/dev/null |
+        tail -n 1
 }
 syscalls() {
     have strace || { echo 0; return; }
-    strace -f -c -o /dev/stdout env ${2:+LD_PRELOAD=$2} bash -c "$1" 2>/dev/null |
+    "${NORAND[@]}" strace -f -c -o /dev/stdout env ${2:+LD_PRELOAD=$2} bash -c "$1" 2>/dev/null |
         awk '$NF == "total" { print $4 }' | tail -n 1
 }
-per() { awk -v a="$1" -v n="$N" 'BEGIN { printf "%6.1f", a / n }'; }
-delta() { awk -v a="$1" -v b="$2" -v n="$N" 'BEGIN { printf "%+6.1f", (a - b) / n }'; }
-echo "per iteration ($N):        faults native  empty .so  exitguard (vs empty) | syscalls native  empty .so  exitguard (vs empty)"
+# per-iteration FN CMD [PRELOAD]: (FN with N iterations - FN with 0) / N
+per() {
+    local a b
+    a=$($1 "${2//@N/$N}" "${3:-}") b=$($1 "${2//@N/0}" "${3:-}")
+    awk -v a="$a" -v b="$b" -v n="$N" 'BEGIN { printf "%.1f", (a - b) / n }'
+}
+delta() { awk -v a="$1" -v b="$2" -v f="${3:-%+.1f}" 'BEGIN { printf f, a - b }'; }
+echo "per iteration, (N=$N run - 0 run) / N, setarch -R:"
+printf '%-20s | %-34s | %s\n' "" "minor faults: native  empty  exitguard (vs empty)" \
+    "syscalls: native  empty  exitguard (vs empty)"
 for w in "${WORK[@]}"; do
     label=${w%%|*} cmd=${w#*|}
-    fn=$(faults "$cmd") fe=$(faults "$cmd" "$EMPTY") fx=$(faults "$cmd" "$LIB")
-    sn=$(syscalls "$cmd") se=$(syscalls "$cmd" "$EMPTY") sx=$(syscalls "$cmd" "$LIB")
-    printf '%-26s %s     %s     %s (%s) |   %s     %s     %s (%s)\n' "$label" \
-        "$(per "$fn")" "$(per "$fe")" "$(per "$fx")" "$(delta "$fx" "$fe")" \
-        "$(per "$sn")" "$(per "$se")" "$(per "$sx")" "$(delta "$sx" "$se")"
+    fn=$(per faults "$cmd") fe=$(per faults "$cmd" "$EMPTY") fx=$(per faults "$cmd" "$LIB")
+    sn=$(per syscalls "$cmd") se=$(per syscalls "$cmd" "$EMPTY") sx=$(per syscalls "$cmd" "$LIB")
+    printf '%-20s | %19s %6s %6s (%s) | %14s %6s %6s (%s)\n' "$label" "$fn" "$fe" "$fx" \
+        "$(delta "$fx" "$fe")" "$sn" "$se" "$sx" "$(delta "$sx" "$se")"
 done
+
+# One spawned /bin/true: its minor faults alone (spawnbench takes the
+# children's rusage), the library in the child only.
+OUT=$(dirname "$LIB")/bench
+mkdir -p "$OUT"
+HERE=$(dirname "$0")
+cc -std=gnu11 -O2 -Wall -Wextra -Werror "$HERE/spawnbench.c" -o "$OUT/spawnbench"
+"${NORAND[@]}" "$OUT/spawnbench" -n "$N" -r 3 native "empty .so=LD_PRELOAD=$EMPTY" \
+    "exitguard=LD_PRELOAD=$LIB" | sed "s/ *[0-9.]* us cpu\/process\( *[+-][0-9.]* us over native\)\{0,1\}//"
+
+# Instructions of one preloaded /bin/true (valgrind follows env into it;
+# env itself runs without the library).
+if have valgrind; then
+    instr() {
+        rm -f "$OUT"/cg.*
+        valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$OUT/cg.%p" \
+            env ${1:+LD_PRELOAD=$1} /bin/true 2>/dev/null
+        grep -l '^cmd: */bin/true' "$OUT"/cg.* | xargs sed -n 's/^summary: //p' | head -n 1
+        rm -f "$OUT"/cg.*
+    }
+    in=$(instr "") ie=$(instr "$EMPTY") ix=$(instr "$LIB")
+    echo "callgrind /bin/true: native $in, empty .so $ie, exitguard $ix instructions" \
+        "($(delta "$ix" "$ie" %+d) over the empty .so)"
+fi
