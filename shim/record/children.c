@@ -52,6 +52,11 @@ static void keep_spare(struct eg_child *c)
     }
 }
 
+/* The record after the region's header (EG_REGION_FIRST_CHILD), unused
+ * until the first child: set when taken, and in a forked child, whose
+ * copy of the registry may have it in its parent's use. */
+EG_FORK_STATE static _Atomic int first_taken;
+
 static struct eg_child *take_spare(void)
 {
     for (unsigned i = 0; i < SPARES; i++) {
@@ -67,6 +72,7 @@ void eg_children_forked(void)
     for (unsigned i = 0; i < SPARES; i++)
         atomic_store(&spares[i], 0); /* the parent's records, not ours */
     atomic_store(&kept_killed, 0);
+    atomic_store(&first_taken, 1);
 }
 
 /* Killed by a signal, as a wait status says. */
@@ -121,6 +127,11 @@ struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
     }
     struct eg_child *c = take_spare();
     uint64_t off = 0;
+    if (!c && !atomic_load_explicit(&first_taken, memory_order_relaxed) &&
+        !atomic_exchange(&first_taken, 1)) {
+        off = EG_REGION_FIRST_CHILD;
+        c = eg_at(off);
+    }
     if (!c) {
         off = eg_region_alloc(sizeof(struct eg_child));
         if (!off) {

@@ -268,6 +268,10 @@ static void *map_file(void)
     return p;
 }
 
+_Static_assert((EG_REGION_FIRST_CHILD + sizeof(struct eg_child) - 1) / 4096 ==
+                   offsetof(struct eg_region, seq) / 4096,
+               "the first child record shares the page of seq (region.h)");
+
 struct eg_region *eg_region_create(void)
 {
     void *p = MAP_FAILED;
@@ -288,7 +292,9 @@ struct eg_region *eg_region_create(void)
     r->magic = EG_REGION_MAGIC;
     r->version = EG_REGION_VERSION;
     r->size = EG_REGION_SIZE;
-    atomic_init(&r->used, (sizeof *r + 4095) & ~(uint64_t)4095);
+    /* the first child record, then what follows from a page boundary */
+    atomic_init(&r->used, (EG_REGION_FIRST_CHILD + sizeof(struct eg_child) + 4095) &
+                              ~(uint64_t)4095);
     return r;
 }
 

@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 6,
+    EG_REGION_VERSION = 7,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -245,14 +245,7 @@ struct eg_region {
     uint32_t version;
     uint64_t size;
     _Atomic uint64_t used; /* bump allocator */
-    /* written by every acquisition in every thread: a cache line of its
-     * own, so that reading the fields below does not miss each time */
-    _Alignas(64) _Atomic uint64_t seq;
-    /* by this process; their records are reused (children.c).  Beside seq:
-     * a shell writes both at every command, and after each fork a page
-     * written is a fault */
-    _Atomic uint32_t children_reaped;
-    _Alignas(64) int32_t pid;
+    int32_t pid;
     int32_t ppid;
     uint32_t depot_buckets; /* offset of EG_DEPOT_BUCKETS uint32 heads */
     _Atomic uint32_t depot_full; /* stacks dropped: the arena ran out */
@@ -293,7 +286,20 @@ struct eg_region {
     uint64_t start_time;          /* eg_start_time() when the registry is a
                                      file of this process's own: its name
                                      with the pid, for a post-mortem */
+    /* Written by every acquisition in every thread: a cache line of its
+     * own, so that reading the fields above does not miss each time.  At
+     * the header's end (version 7), on the page that also holds the first
+     * child record (eg_region_first_child): a shell writes both, and
+     * children_reaped, at every command, and after each fork every page
+     * written is a fault. */
+    _Alignas(64) _Atomic uint64_t seq;
+    /* by this process; their records are reused (children.c) */
+    _Atomic uint32_t children_reaped;
 };
+
+/* The offset of the child record kept right after the header, on its last
+ * page (the region's first allocation: children.c takes it first). */
+#define EG_REGION_FIRST_CHILD (((uint64_t)sizeof(struct eg_region) + 15) & ~(uint64_t)15)
 
 extern struct eg_region *eg_region;
 
