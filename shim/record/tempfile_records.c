@@ -65,7 +65,10 @@ void eg_tempfiles_wait_for_creations(void)
 
 void eg_tempfile_creations_forked(void)
 {
-    atomic_store(&creating, creating_here);
+    /* stored only when it differs: a write would cost every forked child
+     * a copy of this page */
+    if (atomic_load_explicit(&creating, memory_order_relaxed) != creating_here)
+        atomic_store(&creating, creating_here);
 }
 
 /* `name` made relative to the current directory absolute, in `buf`;
