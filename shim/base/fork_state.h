@@ -1,10 +1,15 @@
-/* Where the statics go that a forked child writes before it execs or
- * exits (whose process it is, where it stands in its exit, the signal
- * dispositions a shell resets in each child), and that its parent writes
- * around each fork (the sequence noted, the spare child record taken).  Every page of our data either writes
- * after a fork is a copy-on-write fault: spread over the objects' own
- * data they took three or four pages a fork, in one section of their own
- * (the linker merges same-named sections) they share one. */
+/* Where the statics go that every process writes at start (what it was
+ * started with: argv, LD_PRELOAD and the options, copied), that a forked
+ * child writes before it execs or exits (whose process it is, where it
+ * stands in its exit, the signal dispositions a shell resets in each
+ * child), and that its parent writes around each fork (the sequence
+ * noted, the spare child record taken).  Every page of our data either
+ * writes after a fork is a copy-on-write fault, and every page a process
+ * writes at start a fault of its own: spread over the objects' own data
+ * they took three or four pages a fork, in one section of their own (the
+ * linker merges same-named sections) they share one, which the loader
+ * writes anyway (.data and the start of .bss are on it).  make
+ * check-fork-state fails when it spans two pages. */
 #ifndef EXITGUARD_FORK_STATE_H
 #define EXITGUARD_FORK_STATE_H
 

@@ -24,6 +24,7 @@
 
 #include "describe.h"
 #include "exec.h"
+#include "fork_state.h"
 #include "guard.h"
 #include "real.h"
 #include "report.h"
@@ -41,11 +42,22 @@ enum { START_ENTRY_MAX = 8192 };
 
 /* Captured once, in the constructor, from the environment the process
  * started with: the program may change or scrub environ later, and a
- * setproctitle may overwrite the original strings, so they are copied. */
-static char start_preload[START_ENTRY_MAX]; /* "LD_PRELOAD=...", if it named us */
-static char start_options[START_ENTRY_MAX]; /* "EXITGUARD_OPTIONS=..." */
-static char self_path[PATH_MAX];            /* this library, absolute */
-static const char *self_base;               /* its name as the loader found it */
+ * setproctitle may overwrite the original strings, so they are copied --
+ * into a few bytes beside the statics written at start and around each
+ * fork (fork_state.h), whose page every process writes anyway: buffers of
+ * their own cost every process a page fault each, and every forked child
+ * that execs another to read them.  Longer ones go to buffers of their own. */
+enum { KEPT = 768 };
+EG_FORK_STATE static char kept[KEPT];
+EG_FORK_STATE static unsigned kept_used;
+EG_FORK_STATE static const char *start_preload; /* "LD_PRELOAD=...", if it named us */
+EG_FORK_STATE static const char *start_options; /* "EXITGUARD_OPTIONS=..." */
+/* this library, absolute: the loader's own name for it when that is
+ * absolute (it lives as long as the library), else self_real */
+EG_FORK_STATE static const char *self_path;
+EG_FORK_STATE static const char *self_base; /* its name as the loader found it */
+static char preload_long[START_ENTRY_MAX], options_long[START_ENTRY_MAX];
+static char self_real[PATH_MAX];
 static struct stat self_stat;
 
 /* The first byte first: every process runs this on each variable of its
@@ -66,6 +78,8 @@ static int entry_is_us(const char *e, size_t len)
     name[len] = 0;
     if (!strchr(name, '/'))
         return self_base && strcmp(name, self_base) == 0;
+    if (!self_path)
+        return 0;
     if (strcmp(name, self_path) == 0)
         return 1; /* the common case: the very path the loader used */
     static int self_known; /* stat'ed only when a name needs comparing */
@@ -87,10 +101,15 @@ static int preload_names_us(const char *list)
     return 0;
 }
 
-static void copy_entry(char *to, const char *entry)
+/* A copy of entry, in `kept` if there is room, else in `own`; NULL when
+ * longer than START_ENTRY_MAX: not restored, never cut. */
+static const char *keep(const char *entry, char *own)
 {
-    if (strlen(entry) < START_ENTRY_MAX) /* longer: not restored, never cut */
-        strcpy(to, entry);
+    size_t len = strlen(entry) + 1;
+    char *to = len <= KEPT - kept_used ? kept + kept_used : len <= START_ENTRY_MAX ? own : 0;
+    if (to == kept + kept_used)
+        kept_used += (unsigned)len;
+    return to ? memcpy(to, entry, len) : 0;
 }
 
 /* glibc passes argc, argv and envp to ELF constructors; envp is the
@@ -108,12 +127,9 @@ __attribute__((constructor)) static void capture_start_env(int argc, char **argv
                            ? obj.dlfo_link_map->l_name
                            : 0;
     if (name && name[0] &&
-        (name[0] == '/' && strlen(name) < sizeof self_path ? strcpy(self_path, name)
-                                                           : realpath(name, self_path))) {
+        (self_path = name[0] == '/' && strlen(name) < PATH_MAX ? name : realpath(name, self_real))) {
         const char *slash = strrchr(name, '/');
         self_base = slash ? slash + 1 : name;
-    } else {
-        self_path[0] = 0;
     }
     const char *preload = 0, *options = 0;
     for (char **e = envp; e && *e; e++) {
@@ -124,10 +140,10 @@ __attribute__((constructor)) static void capture_start_env(int argc, char **argv
     }
     /* Without us in it (exitguard linked, or preloaded another way), the
      * program's LD_PRELOAD is none of our business. */
-    if (preload && self_path[0] && preload_names_us(preload + strlen(PRELOAD)))
-        copy_entry(start_preload, preload);
+    if (preload && self_path && preload_names_us(preload + strlen(PRELOAD)))
+        start_preload = keep(preload, preload_long);
     if (options)
-        copy_entry(start_options, options);
+        start_options = keep(options, options_long);
     errno = saved;
 }
 
@@ -178,10 +194,10 @@ char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
         else if (starts_with(envp[n], OPTIONS))
             has_options = 1;
     }
-    int add_preload = start_preload[0] && preload_at < 0;
-    int extend_preload = start_preload[0] && preload_at >= 0 &&
+    int add_preload = start_preload && preload_at < 0;
+    int extend_preload = start_preload && preload_at >= 0 &&
                          !preload_names_us(envp[preload_at] + strlen(PRELOAD));
-    int add_options = start_options[0] && !has_options;
+    int add_options = start_options && !has_options;
     if (!add_preload && !extend_preload && !add_options)
         return envp;
 
@@ -205,9 +221,9 @@ char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
         out[preload_at] = p;
     }
     if (add_preload)
-        out[m++] = start_preload;
+        out[m++] = (char *)start_preload;
     if (add_options)
-        out[m++] = start_options;
+        out[m++] = (char *)start_options;
     out[m] = 0;
     return out;
 }

@@ -21,8 +21,8 @@
 #include "thread_records.h"
 
 EG_FORK_STATE _Atomic int eg_init_state = EG_UNINITIALISED;
-static int start_argc; /* as the constructor was given them */
-static char **start_argv;
+EG_FORK_STATE static int start_argc; /* as the constructor was given them */
+EG_FORK_STATE static char **start_argv;
 
 void eg_note_start_argv(int argc, char **argv)
 {
