@@ -72,10 +72,13 @@ $(B)/shim/%.o: shim/%.S Makefile
 # would go to __open_2 and friends, names it interposes itself.  The SONAME
 # is the name a program linked with -lexitguard recorded anyway; a library
 # in a linker directory without one is an error to lintian.
+# No DT_FINI: it named crti's empty _fini, alone at the end of our text,
+# and calling it faulted that page into every process as it ended (our
+# destructors run from .fini_array, as any library's).
 SHIM_UNWINDER = -static-libgcc -Wl,--exclude-libs,libgcc_eh.a:libgcc.a
 $(B)/libexitguard.so: $(SHIM_OBJ)
 	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl \
-	    $(SHIM_UNWINDER)
+	    $(SHIM_UNWINDER) -Wl,-fini=eg_no_dt_fini
 
 # The command finds the library at LIBDIR taken relative to PREFIX (from
 # PREFIX/bin/..), then at LIBDIR itself (tools/run/library_path.c).  That part

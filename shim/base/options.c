@@ -4,9 +4,15 @@
 #include <string.h>
 
 #include "duration.h"
+#include "fork_state.h"
+#include "kept.h"
 #include "writer.h"
 
-struct eg_options eg_options;
+/* Every process sets them at start: in the page written then anyway
+ * (fork_state.h), the paths in kept bytes (kept.h), not in 3 KB of their
+ * own that cost every process a page fault or two. */
+EG_FORK_STATE struct eg_options eg_options;
+EG_FORK_STATE static char unset[1];
 
 enum kind { INT, CHOICE, PATH, DURATION };
 
@@ -24,18 +30,29 @@ struct option_info {
 #define INT_LIMIT_CHOICE(l) 0
 #define INT_LIMIT_PATH(l) 0
 #define INT_LIMIT_DURATION(l) (l)
-#define CHOICES_DURATION(l) NULL
-#define CHOICES_INT(l) NULL
-#define CHOICES_CHOICE(l) (l)
-#define CHOICES_PATH(l) NULL
+#define CHOICES_DURATION(l) ""
+#define CHOICES_INT(l) ""
+#define CHOICES_CHOICE(l) l
+#define CHOICES_PATH(l) ""
+
+/* The words every process reads at start (each default, parsed; each key
+ * given, matched): beside the statics written then (fork_state.h), not in
+ * .rodata, a page fault of its own in every process. */
+#define EG_OPTION(kind, name, def, limit, desc)                                \
+    EG_FORK_STATE static char name_##name[] = #name, def_##name[] = def,       \
+                              choices_##name[] = CHOICES_##kind(limit);
+#include "options.def"
+#undef EG_OPTION
+
 static const struct option_info options[] = {
 #define EG_OPTION(kind, name, def, limit, desc)                                \
-    {#name, kind, def, CHOICES_##kind(limit), INT_LIMIT_##kind(limit), desc,   \
+    {name_##name, kind, def_##name, choices_##name, INT_LIMIT_##kind(limit), desc, \
      offsetof(struct eg_options, name)},
 #include "options.def"
 #undef EG_OPTION
 };
 enum { N_OPTIONS = sizeof options / sizeof options[0] };
+static char path_own[N_OPTIONS][EG_PATH_MAX]; /* a path when kept bytes are full */
 
 /* Levenshtein distance, bounded to short names, for "did you mean". */
 static unsigned distance(const char *a, size_t la, const char *b)
@@ -167,8 +184,7 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
             complain("value too long", key, klen, v, vlen, NULL);
             return 1;
         }
-        memcpy(field, v, vlen);
-        field[vlen] = 0;
+        *(const char **)field = vlen ? eg_keep(v, vlen, path_own[o - options], EG_PATH_MAX) : unset;
         return 0;
     }
     return 1;
@@ -198,10 +214,10 @@ int eg_options_parse(const char *text)
             size_t klen = (size_t)(eq - p);
             const struct option_info *o = NULL, *near = NULL;
             unsigned best = 3;
-            for (int i = 0; i < N_OPTIONS; i++) {
-                if (strlen(options[i].name) == klen &&
-                    memcmp(options[i].name, p, klen) == 0)
+            for (int i = 0; i < N_OPTIONS && !o; i++)
+                if (strlen(options[i].name) == klen && memcmp(options[i].name, p, klen) == 0)
                     o = &options[i];
+            for (int i = 0; i < N_OPTIONS && !o; i++) {
                 unsigned d = distance(p, klen, options[i].name);
                 if (d < best) {
                     best = d;

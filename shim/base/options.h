@@ -8,7 +8,7 @@ enum { EG_PATH_MAX = 1024 };
 struct eg_options {
 #define EG_OPTION_INT(name) int name;
 #define EG_OPTION_CHOICE(name) int name; /* index into the choice list */
-#define EG_OPTION_PATH(name) char name[EG_PATH_MAX];
+#define EG_OPTION_PATH(name) const char *name; /* "" when unset */
 #define EG_OPTION_DURATION(name) int name; /* milliseconds */
 #define EG_OPTION(kind, name, def, limit, desc) EG_OPTION_##kind(name)
 #include "options.def"

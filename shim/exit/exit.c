@@ -26,6 +26,7 @@
 
 #include "exit.h"
 #include "guard.h"
+#include "libc_entries.h"
 #include "finalizer_records.h"
 #include "fork_state.h"
 #include "real.h"
@@ -191,7 +192,7 @@ static void on_quick_exit(void)
 void eg_exit_arm(void)
 {
     on_exit(on_normal_exit, 0);
-    at_quick_exit(on_quick_exit);
+    eg_at_quick_exit(on_quick_exit);
 }
 
 void eg_exit_forked(void)

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 #include "exec.h"
 #include "fork_state.h"
 #include "guard.h"
+#include "kept.h"
 #include "real.h"
 #include "report.h"
 #include "region_file.h"
@@ -34,24 +36,19 @@
 #include "track.h"
 #include "vfork.h"
 
-#define PRELOAD "LD_PRELOAD="
-#define OPTIONS "EXITGUARD_OPTIONS="
-#define PRELOAD_SEPARATORS " :" /* what ld.so splits LD_PRELOAD on */
+/* Read by every process at start: beside what it writes then
+ * (fork_state.h), not on a page of .rodata of their own. */
+EG_FORK_STATE static char PRELOAD[] = "LD_PRELOAD=", OPTIONS[] = "EXITGUARD_OPTIONS=";
 
 enum { START_ENTRY_MAX = 8192 };
 
-/* Captured once, in the constructor, from the environment the process
- * started with: the program may change or scrub environ later, and a
- * setproctitle may overwrite the original strings, so they are copied --
- * into a few bytes beside the statics written at start and around each
- * fork (fork_state.h), whose page every process writes anyway: buffers of
- * their own cost every process a page fault each, and every forked child
- * that execs another to read them.  Longer ones go to buffers of their own. */
-enum { KEPT = 768 };
-EG_FORK_STATE static char kept[KEPT];
-EG_FORK_STATE static unsigned kept_used;
+/* Captured once, at start, from the environment the process started
+ * with: the program may change or scrub environ later, and a
+ * setproctitle may overwrite the original strings, so they are copied
+ * (kept.h).  Longer ones go to buffers of their own. */
 EG_FORK_STATE static const char *start_preload; /* "LD_PRELOAD=...", if it named us */
 EG_FORK_STATE static const char *start_options; /* "EXITGUARD_OPTIONS=..." */
+EG_FORK_STATE static int start_env_noted, start_secure;
 /* this library, absolute: the loader's own name for it when that is
  * absolute (it lives as long as the library), else self_real */
 EG_FORK_STATE static const char *self_path;
@@ -60,11 +57,16 @@ static char preload_long[START_ENTRY_MAX], options_long[START_ENTRY_MAX];
 static char self_real[PATH_MAX];
 static struct stat self_stat;
 
-/* The first byte first: every process runs this on each variable of its
- * environment at start (a strncmp call each was 2k instructions). */
+/* A loop, not strncmp: every process runs this on each variable of its
+ * environment at start (a strncmp call each was 2k instructions), and
+ * libc's string functions each sit on a page of text the process would
+ * otherwise not touch (a page fault each). */
 static int starts_with(const char *s, const char *prefix)
 {
-    return s[0] == prefix[0] && strncmp(s, prefix, strlen(prefix)) == 0;
+    while (*prefix)
+        if (*s++ != *prefix++)
+            return 0;
+    return 1;
 }
 
 /* Whether one LD_PRELOAD entry (len bytes at e) is this library: the same
@@ -93,7 +95,9 @@ static int entry_is_us(const char *e, size_t len)
 static int preload_names_us(const char *list)
 {
     while (*list) {
-        size_t len = strcspn(list, PRELOAD_SEPARATORS);
+        size_t len = 0;
+        while (list[len] && list[len] != ' ' && list[len] != ':') /* as ld.so splits it */
+            len++;
         if (entry_is_us(list, len))
             return 1;
         list += len + (list[len] != 0);
@@ -101,29 +105,15 @@ static int preload_names_us(const char *list)
     return 0;
 }
 
-/* A copy of entry, in `kept` if there is room, else in `own`; NULL when
- * longer than START_ENTRY_MAX: not restored, never cut. */
-static const char *keep(const char *entry, char *own)
+void eg_exec_note_start_env(char **envp)
 {
-    size_t len = strlen(entry) + 1;
-    char *to = len <= KEPT - kept_used ? kept + kept_used : len <= START_ENTRY_MAX ? own : 0;
-    if (to == kept + kept_used)
-        kept_used += (unsigned)len;
-    return to ? memcpy(to, entry, len) : 0;
-}
-
-/* glibc passes argc, argv and envp to ELF constructors; envp is the
- * environment as the process started. */
-__attribute__((constructor)) static void capture_start_env(int argc, char **argv, char **envp)
-{
-    (void)argc;
-    (void)argv;
     int saved = errno;
     /* _dl_find_object, not dladdr: a tenth of the cost, paid by every
      * process.  An absolute name is the loader's own: no realpath
      * (syscalls in every process of a spawn-heavy suite) */
     struct dl_find_object obj;
-    const char *name = _dl_find_object((void *)capture_start_env, &obj) == 0 && obj.dlfo_link_map
+    const char *name = _dl_find_object((void *)eg_exec_note_start_env, &obj) == 0 &&
+                               obj.dlfo_link_map
                            ? obj.dlfo_link_map->l_name
                            : 0;
     if (name && name[0] &&
@@ -140,11 +130,20 @@ __attribute__((constructor)) static void capture_start_env(int argc, char **argv
     }
     /* Without us in it (exitguard linked, or preloaded another way), the
      * program's LD_PRELOAD is none of our business. */
-    if (preload && self_path && preload_names_us(preload + strlen(PRELOAD)))
-        start_preload = keep(preload, preload_long);
+    if (preload && self_path && preload_names_us(preload + (sizeof PRELOAD - 1)))
+        start_preload = eg_keep(preload, strlen(preload), preload_long, sizeof preload_long);
     if (options)
-        start_options = keep(options, options_long);
+        start_options = eg_keep(options, strlen(options), options_long, sizeof options_long);
+    start_secure = getauxval(AT_SECURE) != 0;
+    start_env_noted = 1;
     errno = saved;
+}
+
+int eg_exec_start_options(const char **text)
+{
+    /* what secure_getenv says: a set-user-ID program ignores them */
+    *text = start_options && !start_secure ? start_options + (sizeof OPTIONS - 1) : 0;
+    return start_env_noted;
 }
 
 /* ---- memory without malloc ---- */
@@ -196,7 +195,7 @@ char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
     }
     int add_preload = start_preload && preload_at < 0;
     int extend_preload = start_preload && preload_at >= 0 &&
-                         !preload_names_us(envp[preload_at] + strlen(PRELOAD));
+                         !preload_names_us(envp[preload_at] + (sizeof PRELOAD - 1));
     int add_options = start_options && !has_options;
     if (!add_preload && !extend_preload && !add_options)
         return envp;
@@ -213,7 +212,7 @@ char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
         char *p = (char *)out + array;
         strcpy(p, PRELOAD);
         strcat(p, self_path);
-        const char *theirs = envp[preload_at] + strlen(PRELOAD);
+        const char *theirs = envp[preload_at] + (sizeof PRELOAD - 1);
         if (*theirs) {
             strcat(p, ":");
             strcat(p, theirs);

@@ -24,6 +24,13 @@ struct eg_scratch {
 char *const *eg_exec_env(struct eg_scratch *s, char *const envp[]);
 void eg_scratch_put(struct eg_scratch *s); /* leaves errno alone */
 
+/* At start, in the constructor (init.c): what exec needs of the
+ * environment the process started with, kept from envp. */
+void eg_exec_note_start_env(char **envp);
+/* The EXITGUARD_OPTIONS value noted at start (NULL: none, or a
+ * set-user-ID process, as secure_getenv says); 0 before the constructor. */
+int eg_exec_start_options(const char **text);
+
 /* The file execvp would run for `file` (glibc 2.36's search), or NULL. */
 const char *eg_exec_search(const char *file, char *buf, size_t size);
 

@@ -20,9 +20,12 @@
 
 #include "children.h"
 #include "depot.h"
+#include "exec.h"
 #include "exit.h"
 #include "finalizer_records.h"
+#include "fork_state.h"
 #include "guard.h"
+#include "libc_entries.h"
 #include "options.h"
 #include "real.h"
 #include "region_file.h"
@@ -33,7 +36,8 @@
 #include "track.h"
 #include "writer.h"
 
-static _Atomic int options_loaded;
+/* written by every process at start: beside the rest written then (fork_state.h) */
+EG_FORK_STATE static _Atomic int options_loaded;
 
 static void save_argv(void)
 {
@@ -77,7 +81,12 @@ static void load_options(void)
     if (atomic_load_explicit(&options_loaded, memory_order_acquire) ||
         atomic_exchange(&options_loaded, 1))
         return;
-    eg_options_parse(secure_getenv("EXITGUARD_OPTIONS"));
+    /* from the environment the constructor noted (exec.c); before it (another
+     * preloaded library's constructor acquiring something), from environ */
+    const char *text;
+    if (!eg_exec_start_options(&text))
+        text = secure_getenv("EXITGUARD_OPTIONS");
+    eg_options_parse(text);
     if (eg_options.help)
         eg_options_print_help(2);
 }
@@ -136,9 +145,9 @@ int eg_ensure_init_slow(void)
 /* glibc passes argc, argv and envp to ELF constructors. */
 __attribute__((constructor)) static void eg_start(int argc, char **argv, char **envp)
 {
-    (void)envp;
     int saved = errno;
     int outer = eg_enter();
+    eg_exec_note_start_env(envp);
     eg_note_start_argv(argc, argv);
     load_options();
     if (eg_materialised()) {
@@ -155,7 +164,7 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
                 eg_ensure_init();
         }
     }
-    pthread_atfork(fork_prepare, 0, eg_after_fork_in_child);
+    eg_atfork(fork_prepare, 0, eg_after_fork_in_child);
     eg_exit_arm();
     if (outer)
         eg_leave();

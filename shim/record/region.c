@@ -42,7 +42,8 @@
 #include "self_exe.h"
 #include "writer.h"
 
-struct eg_region *eg_region;
+/* read by every process as it ends, written by a forked child: fork_state.h */
+EG_FORK_STATE struct eg_region *eg_region;
 
 const char *const eg_via_names[EG_VIA_COUNT] = {
 #define EG_VIA(name) #name,
