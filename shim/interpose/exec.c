@@ -69,27 +69,50 @@ static int starts_with(const char *s, const char *prefix)
     return 1;
 }
 
-/* Whether one LD_PRELOAD entry (len bytes at e) is this library: the same
- * file, or, for a bare name the loader searches for, the same name. */
-static int entry_is_us(const char *e, size_t len)
+/* Whether len bytes at e are the NUL-terminated `name`: no copy, no libc
+ * call (every exec asks, from a forked child whose stack and libc pages
+ * are each a fault away). */
+static int same_text(const char *e, size_t len, const char *name)
+{
+    size_t i = 0;
+    while (i < len && name[i] == e[i])
+        i++;
+    return i == len && name[i] == 0;
+}
+
+/* The rare case, a path other than the loader's: the same file?  In a
+ * frame of its own, with the copy the stat needs. */
+__attribute__((noinline)) static int same_file_as_us(const char *e, size_t len)
 {
     char name[PATH_MAX];
-    if (len == 0 || len >= sizeof name)
+    if (len >= sizeof name)
         return 0;
     memcpy(name, e, len);
     name[len] = 0;
-    if (!strchr(name, '/'))
-        return self_base && strcmp(name, self_base) == 0;
-    if (!self_path)
-        return 0;
-    if (strcmp(name, self_path) == 0)
-        return 1; /* the common case: the very path the loader used */
     static int self_known; /* stat'ed only when a name needs comparing */
     if (!self_known)
         self_known = stat(self_path, &self_stat) == 0 ? 1 : -1;
     struct stat st;
     return self_known > 0 && stat(name, &st) == 0 && st.st_dev == self_stat.st_dev &&
            st.st_ino == self_stat.st_ino;
+}
+
+/* Whether one LD_PRELOAD entry (len bytes at e) is this library: the same
+ * file, or, for a bare name the loader searches for, the same name. */
+static int entry_is_us(const char *e, size_t len)
+{
+    size_t slash = 0;
+    while (slash < len && e[slash] != '/')
+        slash++;
+    if (len == 0)
+        return 0;
+    if (slash == len)
+        return self_base && same_text(e, len, self_base);
+    if (!self_path)
+        return 0;
+    if (same_text(e, len, self_path))
+        return 1; /* the common case: the very path the loader used */
+    return same_file_as_us(e, len);
 }
 
 static int preload_names_us(const char *list)
@@ -369,14 +392,23 @@ static int exec_failed(int ret, struct eg_exec_file *file)
     return ret;
 }
 
+/* The scratch for the environment in a frame of its own, entered after
+ * the look at the file: in the caller's frame it pushed the look 2 KB
+ * deeper, onto a page of stack a shell's forked child faulted in for it. */
+__attribute__((noinline)) static int execve_restoring_env(const char *path, char *const argv[],
+                                                          char *const envp[])
+{
+    struct eg_scratch s;
+    int ret = (eg_real.execve ? eg_real.execve : REAL(execve))(path, argv, eg_exec_env(&s, envp));
+    eg_scratch_put(&s);
+    return ret;
+}
+
 static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
     struct eg_exec_file file;
     report_if_runnable(AT_FDCWD, path, 0, path, argv, envp, &file);
-    struct eg_scratch s;
-    int ret = (eg_real.execve ? eg_real.execve : REAL(execve))(path, argv, eg_exec_env(&s, envp));
-    eg_scratch_put(&s);
-    return exec_failed(ret, &file);
+    return exec_failed(execve_restoring_env(path, argv, envp), &file);
 }
 
 static int exec_search(const char *file, char *const argv[], char *const envp[])

@@ -32,11 +32,16 @@ enum { PHDRS_MAX = 64 };
 
 /* The header and, where linkers put them (right after it), the program
  * headers: one pread for both. */
+/* Read in chunks of CHUNK headers: a buffer for all PHDRS_MAX of them
+ * took a page of stack, which a shell's forked child faulted in for this
+ * alone before each exec.  Nearly every program's headers follow the ELF
+ * header within the first read. */
+enum { CHUNK = 16 };
 static int is_static_elf(int fd)
 {
     union {
         Elf64_Ehdr eh;
-        Elf64_Phdr ph[PHDRS_MAX + 2]; /* room for the header before them */
+        Elf64_Phdr ph[CHUNK + 2]; /* room for the header before them */
     } u;
     ssize_t got = eg_sys_pread(fd, &u, sizeof u, 0);
     Elf64_Ehdr eh = u.eh;
@@ -47,18 +52,21 @@ static int is_static_elf(int fd)
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
         eh.e_phnum == 0 || eh.e_phnum > PHDRS_MAX)
         return 0; /* a 32-bit program would need its own build of us anyway */
-    size_t want = eh.e_phnum * sizeof(Elf64_Phdr);
-    const Elf64_Phdr *ph;
-    if (eh.e_phoff <= (uint64_t)got && want <= (uint64_t)got - eh.e_phoff &&
-        eh.e_phoff % sizeof(uint64_t) == 0)
-        ph = (const Elf64_Phdr *)((const char *)&u + eh.e_phoff);
-    else if (eg_sys_pread(fd, u.ph, want, (long)eh.e_phoff) == (ssize_t)want)
-        ph = u.ph;
-    else
-        return 0;
-    for (unsigned i = 0; i < eh.e_phnum; i++)
-        if (ph[i].p_type == PT_INTERP)
+    for (unsigned first = 0; first < eh.e_phnum; first += CHUNK) {
+        unsigned n = eh.e_phnum - first < CHUNK ? eh.e_phnum - first : CHUNK;
+        size_t want = n * sizeof(Elf64_Phdr);
+        uint64_t at = eh.e_phoff + first * sizeof(Elf64_Phdr);
+        const Elf64_Phdr *ph;
+        if (at <= (uint64_t)got && want <= (uint64_t)got - at && at % sizeof(uint64_t) == 0)
+            ph = (const Elf64_Phdr *)((const char *)&u + at);
+        else if (eg_sys_pread(fd, u.ph, want, (long)at) == (ssize_t)want)
+            ph = u.ph, got = 0; /* the buffer no longer holds the file's start */
+        else
             return 0;
+        for (unsigned i = 0; i < n; i++)
+            if (ph[i].p_type == PT_INTERP)
+                return 0;
+    }
     return 1;
 }
 
