@@ -15,7 +15,7 @@ FZ = $(B)/fuzz
 FUZZ_LIB_SRC = $(TOOLS_SRC) shim/base/symbolize.c shim/base/duration.c \
                tests/fuzz/scratch.c tests/fuzz/present.c tests/fuzz/symbolize_stub.c
 FUZZ_LIB_OBJ = $(FUZZ_LIB_SRC:%.c=$(FZ)/obj/%.o)
-FUZZ_OPTIONS_OBJ = $(addprefix $(FZ)/obj/,shim/base/options.o shim/base/writer.o shim/base/duration.o \
+FUZZ_OPTIONS_OBJ = $(addprefix $(FZ)/obj/,shim/base/options.o shim/base/kept.o shim/base/writer.o shim/base/duration.o \
                    tools/base/user_options.o tools/base/child_policy.o)
 FUZZ_WRAP = -Wl,--wrap=eg_symbolize,--wrap=eg_symbolize_inline,--wrap=eg_symbolize_end
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FZ)/%)
