@@ -101,11 +101,11 @@ __attribute__((noinline)) static int same_file_as_us(const char *e, size_t len)
  * file, or, for a bare name the loader searches for, the same name. */
 static int entry_is_us(const char *e, size_t len)
 {
+    if (len == 0)
+        return 0;
     size_t slash = 0;
     while (slash < len && e[slash] != '/')
         slash++;
-    if (len == 0)
-        return 0;
     if (slash == len)
         return self_base && same_text(e, len, self_base);
     if (!self_path)

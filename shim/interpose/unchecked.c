@@ -31,11 +31,9 @@
 enum { PHDRS_MAX = 64 };
 
 /* The header and, where linkers put them (right after it), the program
- * headers: one pread for both. */
-/* Read in chunks of CHUNK headers: a buffer for all PHDRS_MAX of them
- * took a page of stack, which a shell's forked child faulted in for this
- * alone before each exec.  Nearly every program's headers follow the ELF
- * header within the first read. */
+ * headers: one pread for both.  The program headers in chunks of CHUNK: a
+ * buffer for all PHDRS_MAX of them took a page of stack, which a shell's
+ * forked child faulted in for this alone before each exec. */
 enum { CHUNK = 16 };
 static int is_static_elf(int fd)
 {
