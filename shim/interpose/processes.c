@@ -17,11 +17,13 @@
 #include "track.h"
 #include "vfork.h"
 
+/* The child's record is made before the fork: after it, the parent's
+ * writes to our memory are copy-on-write faults (track.h). */
 EG_EXPORT pid_t fork(void)
 {
+    struct eg_child *c = eg_track_child_before(EG_VIA_fork);
     pid_t pid = REAL(fork)();
-    if (pid > 0)
-        eg_track_child(pid, EG_VIA_fork, 0, 0, EG_UNCHECKED_NO);
+    eg_track_child_after(c, pid);
     return pid;
 }
 
@@ -58,12 +60,12 @@ EG_EXPORT pid_t vfork(void)
 /* _Fork runs no atfork handlers: the child learns it is a child here. */
 EG_EXPORT pid_t _Fork(void)
 {
+    struct eg_child *c = eg_track_child_before(EG_VIA__Fork);
     eg_region_fork_prepare();
     pid_t pid = REAL(_Fork)();
     if (pid == 0)
         eg_after_fork_in_child();
-    else if (pid > 0)
-        eg_track_child(pid, EG_VIA__Fork, 0, 0, EG_UNCHECKED_NO);
+    eg_track_child_after(c, pid);
     return pid;
 }
 

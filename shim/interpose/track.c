@@ -29,6 +29,21 @@ struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
     return c;
 }
 
+struct eg_child *eg_track_child_before(enum eg_via via)
+{
+    struct eg_child *c = 0;
+    GUARDED(c = eg_child_prepare(via, 0, 0, EG_UNCHECKED_NO));
+    return c;
+}
+
+void eg_track_child_after(struct eg_child *c, pid_t pid)
+{
+    if (c && pid > 0)
+        eg_child_started(c, pid);
+    else if (c && pid < 0)
+        eg_child_not_started(c);
+}
+
 void eg_track_fd(int fd, enum eg_via via, unsigned flags)
 {
     if (fd >= 0)

@@ -31,6 +31,12 @@ void eg_after_fork_in_child(void);
 struct eg_child *eg_track_child(pid_t pid, enum eg_via via, char *const argv[],
                                 const void *stream, enum eg_unchecked unchecked);
 
+/* eg_track_child around a fork (eg_child_prepare, children.h): before
+ * it, under the guard; after it, with what it returned (in the child,
+ * nothing). */
+struct eg_child *eg_track_child_before(enum eg_via via);
+void eg_track_child_after(struct eg_child *c, pid_t pid);
+
 void eg_track_fd(int fd, enum eg_via via, unsigned flags);
 /* eg_track_fd, keeping `name` (the path the call was given) for a
  * post-mortem (registry.h, eg_fd_acquired_named). */

@@ -30,49 +30,48 @@ static _Atomic int open_streams;
  * alive at once.  (A count of unreaped records to stop early no longer
  * holds: a reused record may turn UNREAPED behind a walk's position.) */
 
-/* Offsets of reaped own records, ready for reuse (0: empty).  A slot is
- * taken with an exchange, so two threads never get the same record. */
-enum { SPARES = 16 };
-EG_FORK_STATE static _Atomic uint32_t spares[SPARES]; /* a fork takes one, a wait returns it */
+/* A reaped own record, ready for reuse, sits in eg_region->child_spares
+ * (0: empty); a slot is taken with an exchange, so two threads never get
+ * the same record.  The spares and first_child_taken are in the region's
+ * header, beside seq: the parent writes them between a fork and the next,
+ * and every page it writes then is a copy-on-write fault. */
 
 /* A child a signal killed keeps its record (not reused) so that the
  * report can say how it died: its own registry, read post mortem, cannot
  * (SIGKILL leaves no report).  Bounded, so that a program killing
- * children by the million does not fill its registry with them. */
+ * children by the million does not fill its registry with them.  Written
+ * only for such a child. */
 enum { KEPT_KILLED = 64 };
 EG_FORK_STATE static _Atomic unsigned kept_killed;
 
 static void keep_spare(struct eg_child *c)
 {
     uint32_t off = (uint32_t)((char *)c - (char *)eg_region);
-    for (unsigned i = 0; i < SPARES; i++) {
+    for (unsigned i = 0; i < EG_CHILD_SPARES; i++) {
         uint32_t empty = 0;
-        if (atomic_compare_exchange_strong(&spares[i], &empty, off))
+        if (atomic_compare_exchange_strong(&eg_region->child_spares[i], &empty, off))
             return;
     }
 }
 
-/* The record after the region's header (EG_REGION_FIRST_CHILD), unused
- * until the first child: set when taken, and in a forked child, whose
- * copy of the registry may have it in its parent's use. */
-EG_FORK_STATE static _Atomic int first_taken;
-
 static struct eg_child *take_spare(void)
 {
-    for (unsigned i = 0; i < SPARES; i++) {
-        uint32_t off = atomic_load_explicit(&spares[i], memory_order_relaxed);
-        if (off && (off = atomic_exchange(&spares[i], 0)))
+    for (unsigned i = 0; i < EG_CHILD_SPARES; i++) {
+        _Atomic uint32_t *slot = &eg_region->child_spares[i];
+        uint32_t off = atomic_load_explicit(slot, memory_order_relaxed);
+        if (off && (off = atomic_exchange(slot, 0)))
             return eg_at(off);
     }
     return 0;
 }
 
+/* The first record, in a forked child's copy, may be in its parent's use. */
 void eg_children_forked(void)
 {
-    for (unsigned i = 0; i < SPARES; i++)
-        atomic_store(&spares[i], 0); /* the parent's records, not ours */
+    for (unsigned i = 0; i < EG_CHILD_SPARES; i++)
+        atomic_store(&eg_region->child_spares[i], 0); /* the parent's records, not ours */
     atomic_store(&kept_killed, 0);
-    atomic_store(&first_taken, 1);
+    atomic_store(&eg_region->first_child_taken, 1);
 }
 
 /* Killed by a signal, as a wait status says. */
@@ -116,24 +115,15 @@ static void copy_argv(struct eg_child *c, char *const argv[])
     c->argv_len = n;
 }
 
-struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
-                                 const void *stream, enum eg_unchecked unchecked)
+struct eg_child *eg_child_prepare(enum eg_via via, char *const argv[], const void *stream,
+                                  enum eg_unchecked unchecked)
 {
-    for (struct eg_child *o = eg_child_newest(); o; o = eg_child_older(o)) {
-        if (atomic_load_explicit(&o->state, memory_order_acquire) != EG_CHILD_UNREAPED)
-            continue;
-        if (o->pid == pid)
-            mark_reaped(o); /* see the top */
-    }
     struct eg_child *c = take_spare();
-    uint64_t off = 0;
-    if (!c && !atomic_load_explicit(&first_taken, memory_order_relaxed) &&
-        !atomic_exchange(&first_taken, 1)) {
-        off = EG_REGION_FIRST_CHILD;
-        c = eg_at(off);
-    }
-    if (!c) {
-        off = eg_region_alloc(sizeof(struct eg_child));
+    if (!c && !atomic_load_explicit(&eg_region->first_child_taken, memory_order_relaxed) &&
+        !atomic_exchange(&eg_region->first_child_taken, 1))
+        c = eg_at(EG_REGION_FIRST_CHILD);
+    else if (!c) {
+        uint64_t off = eg_region_alloc(sizeof(struct eg_child));
         if (!off) {
             atomic_fetch_add_explicit(&eg_region->dropped, 1, memory_order_relaxed);
             return 0;
@@ -141,10 +131,6 @@ struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
         c = eg_at(off);
     }
     c->seq = eg_next_seq();
-    atomic_store_explicit(&c->pid, pid, memory_order_relaxed);
-    if (off)
-        c->parent = eg_pid; /* a reused record is ours already, and walks
-                               read it before they look at its state */
     c->stack = eg_stack_here();
     c->via = via;
     atomic_store_explicit(&c->stream, (uint64_t)(uintptr_t)stream, memory_order_relaxed);
@@ -155,12 +141,41 @@ struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
     copy_argv(c, argv);
     if (stream)
         atomic_fetch_add(&open_streams, 1);
-    atomic_store_explicit(&c->state, EG_CHILD_UNREAPED, memory_order_release);
-    if (off)
-        eg_list_push(&eg_region->children, &c->next, (uint32_t)off);
+    if (c->parent != eg_pid) { /* new: on the list now, skipped until UNREAPED */
+        c->parent = eg_pid;
+        eg_list_push(&eg_region->children, &c->next,
+                     (uint32_t)((char *)c - (char *)eg_region));
+    }
     return c;
 }
 
+void eg_child_started(struct eg_child *c, pid_t pid)
+{
+    for (struct eg_child *o = eg_child_newest(); o; o = eg_child_older(o)) {
+        if (atomic_load_explicit(&o->state, memory_order_acquire) != EG_CHILD_UNREAPED)
+            continue;
+        if (o->pid == pid)
+            mark_reaped(o); /* see the top */
+    }
+    atomic_store_explicit(&c->pid, pid, memory_order_relaxed);
+    atomic_store_explicit(&c->state, EG_CHILD_UNREAPED, memory_order_release);
+}
+
+void eg_child_not_started(struct eg_child *c)
+{
+    eg_child_stream_done(c);
+    atomic_store_explicit(&c->state, EG_CHILD_REAPED, memory_order_release);
+    keep_spare(c);
+}
+
+struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
+                                 const void *stream, enum eg_unchecked unchecked)
+{
+    struct eg_child *c = eg_child_prepare(via, argv, stream, unchecked);
+    if (c)
+        eg_child_started(c, pid);
+    return c;
+}
 
 void eg_child_reaped(pid_t pid, int status)
 {

@@ -20,6 +20,17 @@
 struct eg_child *eg_child_record(pid_t pid, enum eg_via via, char *const argv[],
                                  const void *stream, enum eg_unchecked unchecked);
 
+/* eg_child_record in two halves, for a fork: the record taken and filled
+ * before it (NULL when none could be), published with the pid after it.
+ * After a fork every page the parent writes is a copy-on-write fault: the
+ * second half writes only the record and the region's header page (for a
+ * shell's one child at a time, the same page) and needs no reentrancy
+ * guard.  A fork that failed gives the record back. */
+struct eg_child *eg_child_prepare(enum eg_via via, char *const argv[], const void *stream,
+                                  enum eg_unchecked unchecked);
+void eg_child_started(struct eg_child *c, pid_t pid);
+void eg_child_not_started(struct eg_child *c);
+
 /* A wait call collected pid with wait `status`.  Async-signal-safe (a
  * SIGCHLD handler reaps): a walk and a store, nothing else. */
 void eg_child_reaped(pid_t pid, int status);

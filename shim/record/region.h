@@ -13,7 +13,7 @@
 
 enum {
     EG_REGION_MAGIC = 0x52474745, /* "EGGR" little-endian */
-    EG_REGION_VERSION = 7,
+    EG_REGION_VERSION = 8,
     EG_REGION_SIZE = 128 << 20, /* reserved, touched lazily */
     EG_FD_CHUNK_BITS = 12,
     EG_FD_CHUNK = 1 << EG_FD_CHUNK_BITS,
@@ -25,6 +25,7 @@ enum {
     EG_ARGV_MAX = 4096,
     EG_FIN_BUCKETS = 1 << 14,
     EG_CHILD_ARGV = 512,
+    EG_CHILD_SPARES = 16,
 };
 
 enum eg_via {
@@ -295,6 +296,12 @@ struct eg_region {
     _Alignas(64) _Atomic uint64_t seq;
     /* by this process; their records are reused (children.c) */
     _Atomic uint32_t children_reaped;
+    /* offsets of this process's reaped child records, ready for reuse (0:
+     * none), and whether the record at EG_REGION_FIRST_CHILD is taken: on
+     * the page of seq too (version 8), so that a fork and the wait that
+     * reaps it write that one page of ours in the parent */
+    _Atomic uint32_t child_spares[EG_CHILD_SPARES];
+    _Atomic uint32_t first_child_taken;
 };
 
 /* The offset of the child record kept right after the header, on its last
