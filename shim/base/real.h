@@ -54,22 +54,27 @@ static inline int eg_sys_open(const char *path, int flags, int mode)
 }
 static inline int eg_sys_close(int fd) { return (int)syscall(SYS_close, fd); }
 
-/* What the exec checks ask, through syscall() rather than each libc
- * wrapper: a forked child's first call of a wrapper its parent never
- * called binds it lazily (symbol lookups through every object's tables:
- * some 10 page faults a child), and syscall() is bound already. */
+/* What the exec checks ask, made in place (raw_syscall.h): a forked
+ * child's first call of a libc wrapper its parent never called binds it
+ * lazily (symbol lookups through every object's tables: some 10 page
+ * faults a child).  errno is left alone; a failure is negative. */
+#include "raw_syscall.h"
 struct stat;
 static inline int eg_sys_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
-    return (int)syscall(SYS_newfstatat, dirfd, path, st, flags);
+    return (int)eg_raw_syscall(SYS_newfstatat, dirfd, (long)path, (long)st, flags);
+}
+static inline int eg_sys_fstat(int fd, struct stat *st)
+{
+    return (int)eg_raw_syscall(SYS_fstat, fd, (long)st, 0, 0);
 }
 static inline long eg_sys_pread(int fd, void *buf, size_t len, long off)
 {
-    return syscall(SYS_pread64, fd, buf, len, off);
+    return eg_raw_syscall(SYS_pread64, fd, (long)buf, (long)len, off);
 }
 static inline long eg_sys_fgetxattr(int fd, const char *name, void *value, size_t size)
 {
-    return syscall(SYS_fgetxattr, fd, name, value, size);
+    return eg_raw_syscall(SYS_fgetxattr, fd, (long)name, (long)value, (long)size);
 }
 
 #endif

@@ -320,33 +320,36 @@ static void report_call(void *arg)
     enum eg_unchecked unchecked = eg_exec_unchecked_keep(c->dirfd, c->path, c->at_flags, c->file);
     int readable = eg_registry_readable();
     if (unchecked == EG_UNCHECKED_NO && !worth_a_report())
-        return;
-    if (!runnable(c->dirfd, c->path, c->at_flags, c->file->known ? &c->file->st : 0))
-        return;
-    if (readable || (!eg_in_vfork_child && eg_ensure_init()))
+        return; /* errno untouched: the look makes raw calls (raw_syscall.h) */
+    int saved = errno;
+    if (runnable(c->dirfd, c->path, c->at_flags, c->file->known ? &c->file->st : 0) &&
+        (readable || (!eg_in_vfork_child && eg_ensure_init())))
         eg_report_exec(c->shown, c->argv, c->envp, unchecked);
+    errno = saved;
 }
 
 static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
                                char *const argv[], char *const envp[], struct eg_exec_file *file)
 {
-    int saved = errno;
+    /* `known` is set by the look, which always runs when report_call
+     * does; with both stored here the compiler loads the pair from
+     * .rodata, a page a forked child touched for this alone */
     file->fd = -1;
-    file->known = 0;
     struct exec_call call = {dirfd, path, at_flags, shown, argv, envp, file};
     /* a vfork child runs with the flag raised (vfork.c) and reports from
      * its parent's registry as it is, on a stack of its own (a small
      * thread's may not hold the report) */
     if (eg_in_vfork_child) {
+        int saved = errno;
         if (eg_thread_started_by_us())
             on_own_stack(report_call, &call);
         else
             report_call(&call);
+        errno = saved;
     } else if (eg_enter()) {
         report_call(&call);
         eg_leave();
     }
-    errno = saved;
 }
 
 /* The file execvp would run, found as glibc 2.36 searches: a name with a

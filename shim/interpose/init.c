@@ -59,7 +59,7 @@ void eg_after_fork_in_child(void)
      * could run in the parent's registry file. */
     if (eg_region_forked())
         atomic_store(&eg_init_state, EG_BORROWED); /* the parent's: not a byte written */
-    eg_pid = (int)syscall(SYS_getpid);
+    eg_pid = (int)eg_raw_syscall(SYS_getpid, 0, 0, 0, 0); /* raw_syscall.h: no libc page */
     eg_exit_forked();
 }
 

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "fork_state.h"
 #include "real.h"
 
 enum { PHDRS_MAX = 64 };
@@ -68,24 +69,31 @@ static int is_static_elf(int fd)
     return 1;
 }
 
+/* Not a literal: .rodata is a page a shell's forked child touches for
+ * nothing else before it execs (the kernel reading the name faulted it
+ * in); the fork-state page it has written already (fork_state.h). */
+EG_FORK_STATE static char capability_xattr[] = "security.capability";
+
 static int is_privileged(int fd, const struct stat *st)
 {
     int changes_ids = ((st->st_mode & S_ISUID) && st->st_uid != getuid()) ||
                       ((st->st_mode & S_ISGID) && st->st_gid != getgid());
     if (changes_ids) {
+        int saved = errno; /* the rest of the look leaves it alone */
         struct statvfs vfs;
         if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 ||
             (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOSUID)))
             changes_ids = 0; /* the bits are ignored */
+        errno = saved;
     }
-    return changes_ids || eg_sys_fgetxattr(fd, "security.capability", 0, 0) > 0;
+    return changes_ids || eg_sys_fgetxattr(fd, capability_xattr, 0, 0) > 0;
 }
 
 /* Our own fds, opened and closed with raw syscalls: no interposer of ours
- * may take them for the program's. */
+ * may take them for the program's, and errno stays as it was. */
 static int open_at(int dirfd, const char *path, int flags)
 {
-    return (int)syscall(SYS_openat, dirfd, path, flags);
+    return (int)eg_raw_syscall(SYS_openat, dirfd, (long)path, flags, 0);
 }
 
 enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
@@ -99,9 +107,7 @@ enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags)
 void eg_exec_file_close(struct eg_exec_file *f)
 {
     if (f->fd >= 0) {
-        int saved = errno;
-        syscall(SYS_close, f->fd);
-        errno = saved;
+        eg_raw_syscall(SYS_close, f->fd, 0, 0, 0);
         f->fd = -1;
     }
 }
@@ -109,7 +115,6 @@ void eg_exec_file_close(struct eg_exec_file *f)
 enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
                                          struct eg_exec_file *f)
 {
-    int saved = errno;
     enum eg_unchecked verdict = EG_UNCHECKED_NO;
     /* O_NONBLOCK: the path may name a FIFO (the real exec fails at once
      * with EACCES; a plain open would block for ever) or a device */
@@ -130,13 +135,12 @@ enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_fla
         fd = open_at(dirfd, path, flags);
     }
     f->fd = fd;
-    f->known = fd >= 0 && eg_sys_fstatat(fd, "", &f->st, AT_EMPTY_PATH) == 0;
+    f->known = fd >= 0 && eg_sys_fstat(fd, &f->st) == 0;
     if (f->known && S_ISREG(f->st.st_mode)) {
         if (is_privileged(fd, &f->st))
             verdict = EG_UNCHECKED_SETUID;
         else if (is_static_elf(fd))
             verdict = EG_UNCHECKED_STATIC;
     }
-    errno = saved;
     return verdict;
 }
