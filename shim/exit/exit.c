@@ -71,17 +71,35 @@ static _Noreturn void wait_for_the_end(void)
  * it must neither report as us nor mark us as ended. */
 static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
 
+/* The record lines of a process that holds nothing, each in a frame of
+ * its own: the argv buffer in end_now's frame made every forked child that
+ * exits (a shell's subshell) write one more page of stack, a fault. */
+static __attribute__((noinline)) void record_vfork_child_end(enum eg_end_how how, int code)
+{
+    struct eg_end end = {how, code, 0, 0, 0, 0};
+    char argv[EG_ARGV_MAX];
+    eg_report_record_line(&end, argv, eg_pack_start_argv(argv, sizeof argv));
+}
+
+static __attribute__((noinline)) void record_unmaterialised_end(enum eg_end_how how, int code)
+{
+    int outer = eg_enter();
+    struct eg_end end = {how, code, 0, 0, 0, 0};
+    char argv[EG_ARGV_MAX];
+    uint32_t len = eg_pack_start_argv(argv, sizeof argv);
+    eg_report_record_unmaterialised(&end, argv, len);
+    if (outer)
+        eg_leave();
+}
+
 static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
     if (eg_in_vfork_child) {
         /* the parent's memory: nothing of ours to end here -- but a child
          * whose exec report was written, and whose exec failed, says how
          * it ended (its record, under its own pid) */
-        if (eg_vfork_reported && eg_report_wants_record() && how != EG_END_SIGNAL) {
-            struct eg_end end = {how, code, 0, 0, 0, 0};
-            char argv[EG_ARGV_MAX];
-            eg_report_record_line(&end, argv, eg_pack_start_argv(argv, sizeof argv));
-        }
+        if (eg_vfork_reported && eg_report_wants_record() && how != EG_END_SIGNAL)
+            record_vfork_child_end(how, code);
         return;
     }
     if (eg_region_borrowed && eg_finalizers_for_children())
@@ -90,15 +108,8 @@ static void end_now(enum eg_end_how how, int code, int in_signal_handler)
         /* never materialised: nothing held; under the command, counted
          * (a signal reaches a borrowing child's handlers, not one that
          * never installed them) */
-        if (eg_report_wants_record() && (how != EG_END_SIGNAL || eg_region)) {
-            int outer = eg_enter();
-            struct eg_end end = {how, code, 0, 0, 0, 0};
-            char argv[EG_ARGV_MAX];
-            uint32_t len = eg_pack_start_argv(argv, sizeof argv);
-            eg_report_record_unmaterialised(&end, argv, len);
-            if (outer)
-                eg_leave();
-        }
+        if (eg_report_wants_record() && (how != EG_END_SIGNAL || eg_region))
+            record_unmaterialised_end(how, code);
         return;
     }
     if (!is_us())
