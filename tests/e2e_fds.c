@@ -285,6 +285,16 @@ static void early_open(const char *order, int first_is_exitguard)
 Test(fds, fd_opened_in_another_librarys_constructor_exitguard_first) { early_open("exitguard first", 1); }
 Test(fds, fd_opened_in_another_librarys_constructor_exitguard_second) { early_open("exitguard second", 0); }
 
+Test(fds, a_vfork_child_and_its_parent_keep_the_signal_mask_they_had)
+{
+    struct run r;
+    char *argv[] = {(char *)build_path("tests/programs/vforks"), "masks", NULL};
+    run_preloaded(&r, "", argv, NULL);
+    cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "%s", r.err);
+    cr_assert(strstr(r.out, "some 1 1 all 1 1"), "%s", r.out);
+    run_free(&r);
+}
+
 Test(fds, a_vfork_child_cannot_erase_or_speak_for_its_parent)
 {
     struct run r;

@@ -21,6 +21,7 @@
 
 #include "guard.h"
 #include "region.h"
+#include "verdicts.h"
 
 #define TLS __attribute__((tls_model("initial-exec")))
 __thread int eg_in_vfork_child TLS;
@@ -29,6 +30,10 @@ __thread uint64_t eg_vfork_seq TLS;
 __thread int eg_vfork_reported TLS;
 static __thread int busy_before TLS;
 static __thread sigset_t mask_before TLS;
+/* The block changed the mask: a shell blocks every signal itself around
+ * vfork (dash), and then neither side has a mask to give back -- two
+ * system calls a command fewer. */
+static __thread int mask_changed TLS;
 static __thread int passed[EG_VFORK_PASSED] TLS;
 static __thread unsigned npassed TLS;
 enum { MAPPED = 4 }; /* an exec maps its argv and its environment at most */
@@ -49,6 +54,11 @@ void eg_vfork_child_begin(void)
     sigset_t all;
     sigfillset(&all);
     syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &mask_before, _NSIG / 8);
+    mask_changed = 0;
+    for (int sig = 1; sig < _NSIG && !mask_changed; sig++)
+        mask_changed = sig != SIGKILL && sig != SIGSTOP && sigismember(&all, sig) == 1 &&
+                       sigismember(&mask_before, sig) == 0;
+    eg_verdicts_prepare(); /* for the child's exec look to keep what it finds */
     busy_before = eg_busy;
     eg_busy = 1;
     npassed = 0;
@@ -60,7 +70,8 @@ void eg_vfork_child_begin(void)
 
 void eg_vfork_child_runs(void)
 {
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
+    if (mask_changed)
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
 }
 
 void eg_vfork_child_end(void)
@@ -68,7 +79,8 @@ void eg_vfork_child_end(void)
     eg_in_vfork_child = 0;
     eg_busy = busy_before;
     unmap_all();
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
+    if (mask_changed)
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
 }
 
 void eg_vfork_child_passed(int fd)

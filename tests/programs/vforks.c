@@ -26,7 +26,11 @@
  *
  * "exec": the parent holds two fds without O_CLOEXEC; its vfork child
  * dup2s a third onto the second for the new program and execs /bin/true.
- * Prints "child <pid> leak <fd> passed <fd> status <n>". */
+ * Prints "child <pid> leak <fd> passed <fd> status <n>".
+ *
+ * "masks": vfork with SIGUSR1 blocked, then with every signal blocked (as
+ * dash does): child and parent each run with the mask they had.  Prints
+ * "some <child ok> <parent ok> all <child ok> <parent ok>". */
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -179,8 +183,49 @@ static int exec_report(void)
     return 0;
 }
 
+/* The mask now is `want` (for the signals a mask can hold). */
+static int mask_is(const sigset_t *want)
+{
+    sigset_t now;
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    for (int sig = 1; sig < 32; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP && sigismember(&now, sig) != sigismember(want, sig))
+            return 0;
+    return 1;
+}
+
+static void vfork_under(const sigset_t *mask, const char *name)
+{
+    sigset_t before;
+    sigprocmask(SIG_SETMASK, mask, &before);
+    volatile int child_ok = 0;
+    pid_t pid = vfork();
+    if (pid == 0) {
+        child_ok = mask_is(mask);
+        _exit(0);
+    }
+    int parent_ok = mask_is(mask);
+    waitpid(pid, NULL, 0);
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    printf("%s %d %d ", name, child_ok, parent_ok);
+}
+
+static int masks(void)
+{
+    sigset_t some, all;
+    sigemptyset(&some);
+    sigaddset(&some, SIGUSR1);
+    sigfillset(&all);
+    vfork_under(&some, "some");
+    vfork_under(&all, "all");
+    printf("\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "masks"))
+        return masks();
     if (argc > 1 && !strcmp(argv[1], "shares"))
         return shares();
     if (argc > 1 && !strcmp(argv[1], "exec"))
