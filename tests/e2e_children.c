@@ -402,6 +402,19 @@ Test(children, a_posix_spawned_static_program_is_marked_unchecked)
     run_free(&r);
 }
 
+Test(children, what_a_look_found_is_remembered_until_the_file_changes)
+{
+    struct run r;
+    run_mode(&r, "spawn_changed_program", "log_dir={dir}");
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    json_t *rep, *first = entry_of(&r, printed(r.out, "first"), &rep);
+    cr_assert_str_eq(field(first, "unchecked"), "static");
+    cr_assert_str_eq(field(entry_of(&r, printed(r.out, "again"), &rep), "unchecked"), "static");
+    json_t *changed = entry_of(&r, printed(r.out, "changed"), &rep);
+    cr_assert_null(json_object_get(changed, "unchecked"), "%s", json_dumps(changed, 0));
+    run_free(&r);
+}
+
 Test(children, a_clone_child_reports_as_itself_and_is_recorded)
 {
     struct run r;

@@ -331,10 +331,8 @@ static void report_call(void *arg)
 static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
                                char *const argv[], char *const envp[], struct eg_exec_file *file)
 {
-    /* `known` is set by the look, which always runs when report_call
-     * does; with both stored here the compiler loads the pair from
-     * .rodata, a page a forked child touched for this alone */
     file->fd = -1;
+    file->known = 0;
     struct exec_call call = {dirfd, path, at_flags, shown, argv, envp, file};
     /* a vfork child runs with the flag raised (vfork.c) and reports from
      * its parent's registry as it is, on a stack of its own (a small
@@ -420,7 +418,7 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
     int saved = errno;
     const char *path = eg_exec_search(file, found, sizeof found);
     errno = saved;
-    struct eg_exec_file kept = {-1, 0, {0}};
+    struct eg_exec_file kept = {.fd = -1};
     if (path)
         report_if_runnable(AT_FDCWD, path, 0, path, argv, envp, &kept);
     struct eg_scratch s;

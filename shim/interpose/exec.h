@@ -49,8 +49,11 @@ enum eg_unchecked eg_exec_unchecked(int dirfd, const char *path, int at_flags);
  * eg_exec_file_close after an exec that failed.  Leaves errno alone. */
 struct eg_exec_file {
     int fd;    /* -1: none */
-    int known; /* st is the file's */
     struct stat st;
+    /* st is the file's.  Not beside fd: the two stored together are a
+     * constant the compiler loads from .rodata, a page a forked child
+     * touches for nothing else */
+    int known;
 };
 enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
                                          struct eg_exec_file *f);

@@ -33,6 +33,7 @@
 #include "thread_records.h"
 #include "stack.h"
 #include "tempfile_records.h"
+#include "verdicts.h"
 #include "track.h"
 #include "writer.h"
 
@@ -72,6 +73,7 @@ static void fork_prepare(void)
         sched_yield();
     eg_region_fork_prepare();
     eg_real_resolve_for_children();
+    eg_verdicts_prepare();
 }
 
 /* Once, however early the first call comes (another preloaded library's

@@ -18,6 +18,7 @@
 #include "guard.h"
 #include "real.h"
 #include "track.h"
+#include "verdicts.h"
 
 int eg_spawn(enum eg_via via, pid_t *pid, const char *file, const posix_spawn_file_actions_t *actions,
              const posix_spawnattr_t *attr, char *const argv[], char *const envp[],
@@ -32,6 +33,7 @@ int eg_spawn(enum eg_via via, pid_t *pid, const char *file, const posix_spawn_fi
         int saved = errno;
         char found[PATH_MAX + NAME_MAX + 2];
         const char *path = search ? eg_exec_search(file, found, sizeof found) : file;
+        eg_verdicts_prepare(); /* the next spawn of the same program: one stat */
         if (path && eg_ensure_init())
             unchecked = eg_exec_unchecked(AT_FDCWD, path, 0);
         errno = saved;

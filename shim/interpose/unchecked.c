@@ -12,7 +12,9 @@
  *
  * Called in every exec and posix_spawn wrapper: one open, one fstat, one
  * pread of the headers (never a mapping of the file), one getxattr; and
- * for an exec, no close unless the exec fails (the fd is close-on-exec). */
+ * for an exec, no close unless the exec fails (the fd is close-on-exec).
+ * A program the process tree has looked at before: one stat
+ * (verdicts.h). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -27,6 +29,7 @@
 
 #include "exec.h"
 #include "fork_state.h"
+#include "verdicts.h"
 #include "real.h"
 
 enum { PHDRS_MAX = 64 };
@@ -44,6 +47,8 @@ static int is_static_elf(int fd)
     } u;
     ssize_t got = eg_sys_pread(fd, &u, sizeof u, 0);
     Elf64_Ehdr eh = u.eh;
+    if (got < 0)
+        return -1; /* not known */
     if (got < (ssize_t)sizeof eh || eh.e_ident[EI_MAG0] != ELFMAG0 ||
         eh.e_ident[EI_MAG1] != ELFMAG1 || eh.e_ident[EI_MAG2] != ELFMAG2 ||
         eh.e_ident[EI_MAG3] != ELFMAG3)
@@ -74,7 +79,13 @@ static int is_static_elf(int fd)
  * in); the fork-state page it has written already (fork_state.h). */
 EG_FORK_STATE static char capability_xattr[] = "security.capability";
 
-static int is_privileged(int fd, const struct stat *st)
+static int has_capabilities(int fd)
+{
+    return eg_sys_fgetxattr(fd, capability_xattr, 0, 0) > 0;
+}
+
+/* Whether the exec changes the effective ids. */
+static int changes_ids(int fd, const struct stat *st)
 {
     int changes_ids = ((st->st_mode & S_ISUID) && st->st_uid != getuid()) ||
                       ((st->st_mode & S_ISGID) && st->st_gid != getgid());
@@ -86,7 +97,7 @@ static int is_privileged(int fd, const struct stat *st)
             changes_ids = 0; /* the bits are ignored */
         errno = saved;
     }
-    return changes_ids || eg_sys_fgetxattr(fd, capability_xattr, 0, 0) > 0;
+    return changes_ids;
 }
 
 /* Our own fds, opened and closed with raw syscalls: no interposer of ours
@@ -112,8 +123,7 @@ void eg_exec_file_close(struct eg_exec_file *f)
     }
 }
 
-enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
-                                         struct eg_exec_file *f)
+static enum eg_unchecked look(int dirfd, const char *path, int at_flags, struct eg_exec_file *f)
 {
     enum eg_unchecked verdict = EG_UNCHECKED_NO;
     /* O_NONBLOCK: the path may name a FIFO (the real exec fails at once
@@ -137,10 +147,42 @@ enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_fla
     f->fd = fd;
     f->known = fd >= 0 && eg_sys_fstat(fd, &f->st) == 0;
     if (f->known && S_ISREG(f->st.st_mode)) {
-        if (is_privileged(fd, &f->st))
-            verdict = EG_UNCHECKED_SETUID;
-        else if (is_static_elf(fd))
-            verdict = EG_UNCHECKED_STATIC;
+        if (changes_ids(fd, &f->st))
+            return EG_UNCHECKED_SETUID;
+        int caps = has_capabilities(fd), elf = caps ? 0 : is_static_elf(fd);
+        if (elf >= 0)
+            eg_verdicts_put(&f->st, (caps ? EG_FILE_CAPABILITIES : 0) | (elf ? EG_FILE_STATIC : 0));
+        verdict = caps ? EG_UNCHECKED_SETUID : elf > 0 ? EG_UNCHECKED_STATIC : EG_UNCHECKED_NO;
     }
     return verdict;
+}
+
+/* A program its tree has looked at already (verdicts.h): one stat for the
+ * look, no fd.  Not a set-user-ID or set-group-ID one: its verdict is
+ * also who runs it.  1 with the verdict when known. */
+static int known_before(int dirfd, const char *path, int at_flags, struct eg_exec_file *f,
+                        enum eg_unchecked *verdict)
+{
+    if (!eg_verdicts_ready() || ((at_flags & AT_EMPTY_PATH) && !*path) ||
+        eg_sys_fstatat(dirfd, path, &f->st, at_flags & AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(f->st.st_mode) || (f->st.st_mode & (S_ISUID | S_ISGID)))
+        return 0;
+    int facts = eg_verdicts_get(&f->st);
+    if (facts < 0)
+        return 0;
+    f->fd = -1;
+    f->known = 1;
+    *verdict = facts & EG_FILE_CAPABILITIES ? EG_UNCHECKED_SETUID
+               : facts & EG_FILE_STATIC     ? EG_UNCHECKED_STATIC
+                                            : EG_UNCHECKED_NO;
+    return 1;
+}
+
+enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
+                                         struct eg_exec_file *f)
+{
+    enum eg_unchecked verdict;
+    if (known_before(dirfd, path, at_flags, f, &verdict))
+        return verdict;
+    return look(dirfd, path, at_flags, f);
 }

@@ -422,6 +422,55 @@ static int spawn_static(void)
     return 0;
 }
 
+/* `to` made a copy of `from`, in place when it exists (same inode). */
+static int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    char buf[1 << 16];
+    ssize_t n;
+    while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n)
+            return -1;
+    close(in);
+    return out >= 0 ? close(out) : -1;
+}
+
+static pid_t spawn_zombie(char *path)
+{
+    char *argv[] = {path, "--version", NULL};
+    pid_t pid;
+    int devnull = open("/dev/null", O_WRONLY);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, devnull, 1);
+    if (posix_spawn(&pid, path, &fa, NULL, argv, environ))
+        return -1;
+    close(devnull);
+    siginfo_t si;
+    waitid(P_PID, pid, &si, WEXITED | WNOWAIT); /* a zombie: still listed */
+    return pid;
+}
+
+/* A static program spawned twice (the second look is the first one's,
+ * remembered), then the same file rewritten as a dynamic one. */
+static int spawn_changed_program(void)
+{
+    char dir[] = "/tmp/eg-changed-XXXXXX", path[64];
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(path, sizeof path, "%s/prog", dir);
+    if (copy_file("/sbin/ldconfig", path))
+        return 1;
+    say("first", spawn_zombie(path));
+    say("again", spawn_zombie(path));
+    if (copy_file("/bin/true", path))
+        return 1;
+    say("changed", spawn_zombie(path));
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     self = argv[0];
@@ -446,6 +495,7 @@ int main(int argc, char **argv)
         {"double_fork", double_fork}, {"segv", segv},
         {"threads_fork", threads_fork}, {"pid_reuse", pid_reuse},
         {"exec_static", exec_static}, {"spawn_static", spawn_static},
+        {"spawn_changed_program", spawn_changed_program},
         {"cloned", cloned},
     };
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
