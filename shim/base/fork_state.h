@@ -15,4 +15,12 @@
 
 #define EG_FORK_STATE __attribute__((section("eg_fork_state")))
 
+/* The same for text: what a shell's forked child runs before it execs or
+ * exits (the atfork handler, the exec look and exec, exit, the signal
+ * dispositions it resets).  Fork copies no page table entries of a file
+ * mapping, and the kernel maps text around a fault only within an aligned
+ * 64 KiB window: spread over our text, these took a shell's child two or
+ * three faults; side by side (the linker puts .text.hot first), one. */
+#define EG_FORKED_CHILD_TEXT __attribute__((section(".text.hot.eg_forked_child")))
+
 #endif

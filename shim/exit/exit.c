@@ -48,7 +48,7 @@ static _Atomic int finalizers_hooked;
 static int my_tid(void) { return (int)syscall(SYS_gettid); }
 
 /* 1: this thread runs the sequence now. */
-static int claim(int may_take_over)
+EG_FORKED_CHILD_TEXT static int claim(int may_take_over)
 {
     int me = my_tid(), cur = 0;
     if (atomic_compare_exchange_strong(&owner, &cur, me) || cur == me)
@@ -69,7 +69,7 @@ static _Noreturn void wait_for_the_end(void)
 
 /* A clone(CLONE_VM) child that never went through fork shares our memory:
  * it must neither report as us nor mark us as ended. */
-static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
+EG_FORKED_CHILD_TEXT static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
 
 /* The record lines of a process that holds nothing, each in a frame of
  * its own: the argv buffer in end_now's frame made every forked child that
@@ -92,7 +92,7 @@ static __attribute__((noinline)) void record_unmaterialised_end(enum eg_end_how 
         eg_leave();
 }
 
-static void end_now(enum eg_end_how how, int code, int in_signal_handler)
+EG_FORKED_CHILD_TEXT static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
     if (eg_in_vfork_child) {
         /* the parent's memory: nothing of ours to end here -- but a child
@@ -206,14 +206,14 @@ void eg_exit_arm(void)
     eg_at_quick_exit(on_quick_exit);
 }
 
-void eg_exit_forked(void)
+EG_FORKED_CHILD_TEXT void eg_exit_forked(void)
 {
     atomic_store(&owner, 0);
     atomic_store(&phase, OUTSIDE);
     atomic_store(&pending, 0);
 }
 
-EG_EXPORT void exit(int status)
+EG_FORKED_CHILD_TEXT EG_EXPORT void exit(int status)
 {
     eg_sequence_exit_called(status); /* from a finalizer: abandon it */
     if (is_us() && !claim(0))
@@ -222,7 +222,7 @@ EG_EXPORT void exit(int status)
     __builtin_unreachable();
 }
 
-EG_EXPORT void _exit(int status)
+EG_FORKED_CHILD_TEXT EG_EXPORT void _exit(int status)
 {
     eg_sequence_exit_called(status);
     end_now(EG_END__EXIT, status, 0);

@@ -11,6 +11,7 @@
  * buffer) no longer matters, only that the rest still runs. */
 #define _GNU_SOURCE
 #include "sequence.h"
+#include "fork_state.h"
 
 #include <setjmp.h>
 #include <signal.h>
@@ -215,7 +216,7 @@ void eg_sequence_pause(void)
     release_signals();
 }
 
-void eg_sequence_exit_called(int status)
+EG_FORKED_CHILD_TEXT void eg_sequence_exit_called(int status)
 {
     if (escape) {
         escape_why = EG_FIN_EXITED;

@@ -400,7 +400,7 @@ void eg_region_fork_prepare(void)
     seq_at_fork = eg_region_seq_now();
 }
 
-int eg_region_forked(void)
+EG_FORKED_CHILD_TEXT int eg_region_forked(void)
 {
     eg_fork_seq = seq_at_fork;
     if (eg_region)
@@ -525,7 +525,7 @@ static void note_module(uint64_t pc)
     eg_list_push(&eg_region->modules, &m->next, (uint32_t)off);
 }
 
-int eg_region_is_file(void)
+EG_FORKED_CHILD_TEXT int eg_region_is_file(void)
 {
     return file_path[0] != 0;
 }

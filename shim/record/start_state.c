@@ -87,7 +87,7 @@ int eg_own_borrowed(void)
     return 1;
 }
 
-int eg_registry_readable(void)
+EG_FORKED_CHILD_TEXT int eg_registry_readable(void)
 {
     int s = atomic_load_explicit(&eg_init_state, memory_order_acquire);
     return s == EG_READY || s == EG_BORROWED;

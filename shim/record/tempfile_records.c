@@ -3,6 +3,7 @@
  * tell whether it was left on disk (tempfiles_settle.c). */
 #define _GNU_SOURCE
 #include "tempfile_records.h"
+#include "fork_state.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -63,7 +64,7 @@ void eg_tempfiles_wait_for_creations(void)
     }
 }
 
-void eg_tempfile_creations_forked(void)
+EG_FORKED_CHILD_TEXT void eg_tempfile_creations_forked(void)
 {
     /* stored only when it differs: a write would cost every forked child
      * a copy of this page */

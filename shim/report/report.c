@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "report.h"
+#include "fork_state.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -81,7 +82,7 @@ int eg_report_pid(void)
     return eg_in_vfork_child ? (int)syscall(SYS_getpid) : eg_pid;
 }
 
-int eg_report_borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
+EG_FORKED_CHILD_TEXT int eg_report_borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
 
 /* Why the report could not be filed, for a reader of the registry file
  * left behind (tools/collect/postmortem.c). */
@@ -137,7 +138,7 @@ static int held_at_exec(int fd, struct eg_fd_slot *s, void *ctx)
     return is_held_as(fd, s, 1);
 }
 
-int eg_report_exec_may_find(void)
+EG_FORKED_CHILD_TEXT int eg_report_exec_may_find(void)
 {
     return eg_report_count_errors() || eg_fd_walk(0, EG_FD_LIMIT - 1, held_at_exec, 0);
 }

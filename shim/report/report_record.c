@@ -11,6 +11,7 @@
  * own, after the newline every record begins with). */
 #define _GNU_SOURCE
 #include "report_parts.h"
+#include "fork_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +34,7 @@ enum { ARG_MAX_SHOWN = 256, ARGV_BUDGET = 2600 };
 
 static _Atomic int recorded;
 
-int eg_report_wants_record(void)
+EG_FORKED_CHILD_TEXT int eg_report_wants_record(void)
 {
     return eg_options.log_dir[0] &&
            (eg_options.report == EG_REPORT_AUTO || eg_options.report == EG_REPORT_JSON);
