@@ -15,12 +15,14 @@
 
 #define EG_FORK_STATE __attribute__((section("eg_fork_state")))
 
-/* The same for text: what a shell's forked child runs before it execs or
- * exits (the atfork handler, the exec look and exec, exit, the signal
- * dispositions it resets).  Fork copies no page table entries of a file
- * mapping, and the kernel maps text around a fault only within an aligned
- * 64 KiB window: spread over our text, these took a shell's child two or
- * three faults; side by side (the linker puts .text.hot first), one. */
-#define EG_FORKED_CHILD_TEXT __attribute__((section(".text.hot.eg_forked_child")))
+/* The same for text: what nearly every process runs -- a shell's forked
+ * child before it execs or exits (the atfork handler, the exec look and
+ * exec, exit, the signal dispositions it resets) and the end of a process
+ * that holds nothing (its record line under the command).  Fork copies no
+ * page table entries of a file mapping, and the kernel maps text around a
+ * fault only within an aligned 64 KiB window: spread over our text, these
+ * took two or three faults a process; side by side (the linker puts
+ * .text.hot first, after the constructor), one. */
+#define EG_HOT_TEXT __attribute__((section(".text.hot.eg_forked_child")))
 
 #endif

@@ -1,9 +1,10 @@
 #define _GNU_SOURCE
 #include "self_exe.h"
+#include "fork_state.h"
 
 #include <unistd.h>
 
-const char *eg_self_exe(void)
+EG_HOT_TEXT const char *eg_self_exe(void)
 {
     static char path[1024];
     if (!path[0]) {

@@ -1,10 +1,11 @@
 #include "writer.h"
+#include "fork_state.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
-void eg_w_init(struct eg_writer *w, int fd)
+EG_HOT_TEXT void eg_w_init(struct eg_writer *w, int fd)
 {
     w->fd = fd;
     w->failed = 0;
@@ -27,7 +28,7 @@ void eg_w_flush(struct eg_writer *w)
     w->n = 0;
 }
 
-void eg_w_mem(struct eg_writer *w, const void *p, size_t n)
+EG_HOT_TEXT void eg_w_mem(struct eg_writer *w, const void *p, size_t n)
 {
     const char *s = p;
     while (n) {
@@ -43,10 +44,10 @@ void eg_w_mem(struct eg_writer *w, const void *p, size_t n)
     }
 }
 
-void eg_w_str(struct eg_writer *w, const char *s) { eg_w_mem(w, s, strlen(s)); }
-void eg_w_char(struct eg_writer *w, char c) { eg_w_mem(w, &c, 1); }
+EG_HOT_TEXT void eg_w_str(struct eg_writer *w, const char *s) { eg_w_mem(w, s, strlen(s)); }
+EG_HOT_TEXT void eg_w_char(struct eg_writer *w, char c) { eg_w_mem(w, &c, 1); }
 
-void eg_w_i64(struct eg_writer *w, int64_t v)
+EG_HOT_TEXT void eg_w_i64(struct eg_writer *w, int64_t v)
 {
     char tmp[24];
     int i = sizeof tmp;
@@ -93,7 +94,7 @@ static size_t utf8_length(const unsigned char *p)
     return k;
 }
 
-void eg_w_json_str(struct eg_writer *w, const char *s)
+EG_HOT_TEXT void eg_w_json_str(struct eg_writer *w, const char *s)
 {
     eg_w_char(w, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

@@ -48,7 +48,7 @@ static _Atomic int finalizers_hooked;
 static int my_tid(void) { return (int)syscall(SYS_gettid); }
 
 /* 1: this thread runs the sequence now. */
-EG_FORKED_CHILD_TEXT static int claim(int may_take_over)
+EG_HOT_TEXT static int claim(int may_take_over)
 {
     int me = my_tid(), cur = 0;
     if (atomic_compare_exchange_strong(&owner, &cur, me) || cur == me)
@@ -69,37 +69,16 @@ static _Noreturn void wait_for_the_end(void)
 
 /* A clone(CLONE_VM) child that never went through fork shares our memory:
  * it must neither report as us nor mark us as ended. */
-EG_FORKED_CHILD_TEXT static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
+EG_HOT_TEXT static int is_us(void) { return !eg_region || syscall(SYS_getpid) == eg_pid; }
 
-/* The record lines of a process that holds nothing, each in a frame of
- * its own: the argv buffer in end_now's frame made every forked child that
- * exits (a shell's subshell) write one more page of stack, a fault. */
-static __attribute__((noinline)) void record_vfork_child_end(enum eg_end_how how, int code)
-{
-    struct eg_end end = {how, code, 0, 0, 0, 0};
-    char argv[EG_ARGV_MAX];
-    eg_report_record_line(&end, argv, eg_pack_start_argv(argv, sizeof argv));
-}
-
-static __attribute__((noinline)) void record_unmaterialised_end(enum eg_end_how how, int code)
-{
-    int outer = eg_enter();
-    struct eg_end end = {how, code, 0, 0, 0, 0};
-    char argv[EG_ARGV_MAX];
-    uint32_t len = eg_pack_start_argv(argv, sizeof argv);
-    eg_report_record_unmaterialised(&end, argv, len);
-    if (outer)
-        eg_leave();
-}
-
-EG_FORKED_CHILD_TEXT static void end_now(enum eg_end_how how, int code, int in_signal_handler)
+EG_HOT_TEXT static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
     if (eg_in_vfork_child) {
         /* the parent's memory: nothing of ours to end here -- but a child
          * whose exec report was written, and whose exec failed, says how
          * it ended (its record, under its own pid) */
         if (eg_vfork_reported && eg_report_wants_record() && how != EG_END_SIGNAL)
-            record_vfork_child_end(how, code);
+            eg_report_record_line(&(struct eg_end){how, code, 0, 0, 0, 0});
         return;
     }
     if (eg_region_borrowed && eg_finalizers_for_children())
@@ -108,8 +87,12 @@ EG_FORKED_CHILD_TEXT static void end_now(enum eg_end_how how, int code, int in_s
         /* never materialised: nothing held; under the command, counted
          * (a signal reaches a borrowing child's handlers, not one that
          * never installed them) */
-        if (eg_report_wants_record() && (how != EG_END_SIGNAL || eg_region))
-            record_unmaterialised_end(how, code);
+        if (eg_report_wants_record() && (how != EG_END_SIGNAL || eg_region)) {
+            int outer = eg_enter();
+            eg_report_record_unmaterialised(&(struct eg_end){how, code, 0, 0, 0, 0});
+            if (outer)
+                eg_leave();
+        }
         return;
     }
     if (!is_us())
@@ -189,7 +172,7 @@ void eg_exit_hook_finalizers(void)
         atexit(finalizers_at_exit);
 }
 
-static void on_normal_exit(int status, void *arg)
+EG_HOT_TEXT static void on_normal_exit(int status, void *arg)
 {
     (void)arg;
     end_now(EG_END_EXIT, status, 0);
@@ -206,14 +189,14 @@ void eg_exit_arm(void)
     eg_at_quick_exit(on_quick_exit);
 }
 
-EG_FORKED_CHILD_TEXT void eg_exit_forked(void)
+EG_HOT_TEXT void eg_exit_forked(void)
 {
     atomic_store(&owner, 0);
     atomic_store(&phase, OUTSIDE);
     atomic_store(&pending, 0);
 }
 
-EG_FORKED_CHILD_TEXT EG_EXPORT void exit(int status)
+EG_HOT_TEXT EG_EXPORT void exit(int status)
 {
     eg_sequence_exit_called(status); /* from a finalizer: abandon it */
     if (is_us() && !claim(0))
@@ -222,7 +205,7 @@ EG_FORKED_CHILD_TEXT EG_EXPORT void exit(int status)
     __builtin_unreachable();
 }
 
-EG_FORKED_CHILD_TEXT EG_EXPORT void _exit(int status)
+EG_HOT_TEXT EG_EXPORT void _exit(int status)
 {
     eg_sequence_exit_called(status);
     end_now(EG_END__EXIT, status, 0);

@@ -216,7 +216,7 @@ void eg_sequence_pause(void)
     release_signals();
 }
 
-EG_FORKED_CHILD_TEXT void eg_sequence_exit_called(int status)
+EG_HOT_TEXT void eg_sequence_exit_called(int status)
 {
     if (escape) {
         escape_why = EG_FIN_EXITED;

@@ -87,12 +87,12 @@ EG_FORK_STATE static _Atomic unsigned used;
 static struct disposition pool_far[POOL - POOL_NEAR];
 static _Atomic int ready_far[POOL - POOL_NEAR];
 
-EG_FORKED_CHILD_TEXT static struct disposition *pool(unsigned i)
+EG_HOT_TEXT static struct disposition *pool(unsigned i)
 {
     return i < POOL_NEAR ? &pool_near[i] : &pool_far[i - POOL_NEAR];
 }
 
-EG_FORKED_CHILD_TEXT static _Atomic int *ready(unsigned i)
+EG_HOT_TEXT static _Atomic int *ready(unsigned i)
 {
     return i < POOL_NEAR ? &ready_near[i] : &ready_far[i - POOL_NEAR];
 }
@@ -104,13 +104,13 @@ EG_FORK_STATE static _Atomic unsigned record[65];
 static unsigned plain_default; /* SIG_DFL as after exec */
 static void (*glibc_restorer)(void);
 
-EG_FORKED_CHILD_TEXT static int same(const struct disposition *a, const struct disposition *b)
+EG_HOT_TEXT static int same(const struct disposition *a, const struct disposition *b)
 {
     return a->handler == b->handler && a->mask == b->mask && a->flags == b->flags &&
            a->restorer == b->restorer;
 }
 
-EG_FORKED_CHILD_TEXT static unsigned intern(const struct disposition *d)
+EG_HOT_TEXT static unsigned intern(const struct disposition *d)
 {
     unsigned n = atomic_load_explicit(&used, memory_order_acquire);
     for (unsigned i = 0; i < n && i < POOL; i++)
@@ -126,13 +126,13 @@ EG_FORKED_CHILD_TEXT static unsigned intern(const struct disposition *d)
     return i + 1;
 }
 
-EG_FORKED_CHILD_TEXT static int tracked(int sig)
+EG_HOT_TEXT static int tracked(int sig)
 {
     return eg_signal_is_ours(sig) && atomic_load_explicit(&record[sig], memory_order_relaxed);
 }
 
 /* The program's action as a query will report it. */
-EG_FORKED_CHILD_TEXT static struct disposition as_kernel_keeps(const struct sigaction *act)
+EG_HOT_TEXT static struct disposition as_kernel_keeps(const struct sigaction *act)
 {
     struct disposition d = {act->sa_handler, 0, (act->sa_flags | EG_SA_RESTORER) & KERNEL_FLAGS,
                             glibc_restorer};
@@ -141,7 +141,7 @@ EG_FORKED_CHILD_TEXT static struct disposition as_kernel_keeps(const struct siga
     return d;
 }
 
-EG_FORKED_CHILD_TEXT static void report_as(struct sigaction *old, const struct disposition *d)
+EG_HOT_TEXT static void report_as(struct sigaction *old, const struct disposition *d)
 {
     memset(old, 0, sizeof *old);
     old->sa_handler = d->handler;
@@ -152,7 +152,7 @@ EG_FORKED_CHILD_TEXT static void report_as(struct sigaction *old, const struct d
 
 static void on_signal(int sig, siginfo_t *info, void *ucontext);
 
-EG_FORKED_CHILD_TEXT static void install_real(int sig, const struct disposition *d)
+EG_HOT_TEXT static void install_real(int sig, const struct disposition *d)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -178,7 +178,7 @@ EG_FORKED_CHILD_TEXT static void install_real(int sig, const struct disposition 
  * may change the record while we install: whoever installs last checks
  * that what it installed is still the record, so the last word is the
  * record's. */
-EG_FORKED_CHILD_TEXT static void apply(int sig)
+EG_HOT_TEXT static void apply(int sig)
 {
     unsigned id;
     do {
@@ -275,7 +275,7 @@ void eg_signals_init(void)
 
 /* ---- the program's calls, for a signal of the list ---- */
 
-EG_FORKED_CHILD_TEXT static int track(int sig, const struct sigaction *act, struct sigaction *old)
+EG_HOT_TEXT static int track(int sig, const struct sigaction *act, struct sigaction *old)
 {
     unsigned was;
     if (act) {
@@ -300,7 +300,7 @@ EG_FORKED_CHILD_TEXT static int track(int sig, const struct sigaction *act, stru
     return 0;
 }
 
-EG_FORKED_CHILD_TEXT EG_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+EG_HOT_TEXT EG_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
     if (!tracked(sig))
         return REAL(sigaction)(sig, act, old);

@@ -206,7 +206,7 @@ void eg_scratch_put(struct eg_scratch *s)
  * missing (or LD_PRELOAD lacks us: we go first, as the exitguard command
  * puts us); everything else, order included, as the program passed it.
  * Returns envp itself when nothing is missing, or when no memory. */
-EG_FORKED_CHILD_TEXT char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
+EG_HOT_TEXT char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
 {
     s->map = 0; /* nothing to unmap unless scratch_get maps */
     int n = 0, preload_at = -1, has_options = 0;
@@ -305,13 +305,13 @@ struct exec_call {
  * that may cross, misuse) or the exec must note (the start of a new image
  * in a registry file of this process's own).  A shell's forked child
  * holds none of that: it then pays for the look at the file alone. */
-EG_FORKED_CHILD_TEXT static int worth_a_report(void)
+EG_HOT_TEXT static int worth_a_report(void)
 {
     return eg_registry_readable() && /* a borrowed one is read as is */
            (eg_report_exec_may_find() || (!eg_report_borrowed() && eg_region_is_file()));
 }
 
-EG_FORKED_CHILD_TEXT static void report_call(void *arg)
+EG_HOT_TEXT static void report_call(void *arg)
 {
     const struct exec_call *c = arg;
     /* a process that acquired nothing hands nothing on by accident; a
@@ -328,7 +328,7 @@ EG_FORKED_CHILD_TEXT static void report_call(void *arg)
     errno = saved;
 }
 
-EG_FORKED_CHILD_TEXT static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
+EG_HOT_TEXT static void report_if_runnable(int dirfd, const char *path, int at_flags, const char *shown,
                                char *const argv[], char *const envp[], struct eg_exec_file *file)
 {
     file->fd = -1;
@@ -396,7 +396,7 @@ static int exec_failed(int ret, struct eg_exec_file *file)
 /* The scratch for the environment in a frame of its own, entered after
  * the look at the file: in the caller's frame it pushed the look 2 KB
  * deeper, onto a page of stack a shell's forked child faulted in for it. */
-EG_FORKED_CHILD_TEXT __attribute__((noinline)) static int execve_restoring_env(const char *path, char *const argv[],
+EG_HOT_TEXT __attribute__((noinline)) static int execve_restoring_env(const char *path, char *const argv[],
                                                           char *const envp[])
 {
     struct eg_scratch s;
@@ -405,7 +405,7 @@ EG_FORKED_CHILD_TEXT __attribute__((noinline)) static int execve_restoring_env(c
     return ret;
 }
 
-EG_FORKED_CHILD_TEXT static int exec_path(const char *path, char *const argv[], char *const envp[])
+EG_HOT_TEXT static int exec_path(const char *path, char *const argv[], char *const envp[])
 {
     struct eg_exec_file file;
     report_if_runnable(AT_FDCWD, path, 0, path, argv, envp, &file);
@@ -427,12 +427,12 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
     return exec_failed(ret, &kept);
 }
 
-EG_FORKED_CHILD_TEXT EG_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+EG_HOT_TEXT EG_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
     return exec_path(path, argv, envp);
 }
 
-EG_FORKED_CHILD_TEXT EG_EXPORT int execv(const char *path, char *const argv[])
+EG_HOT_TEXT EG_EXPORT int execv(const char *path, char *const argv[])
 {
     return exec_path(path, argv, environ);
 }

@@ -45,7 +45,7 @@ static void save_argv(void)
     eg_region->argv_len = eg_pack_start_argv(eg_region->argv, EG_ARGV_MAX);
 }
 
-EG_FORKED_CHILD_TEXT void eg_after_fork_in_child(void)
+EG_HOT_TEXT void eg_after_fork_in_child(void)
 {
     /* forked while another thread was materialising: that thread is not
      * here to finish, and what it made is the parent's */

@@ -20,7 +20,7 @@
 
 /* The child's record is made before the fork: after it, the parent's
  * writes to our memory are copy-on-write faults (track.h). */
-EG_FORKED_CHILD_TEXT EG_EXPORT pid_t fork(void)
+EG_HOT_TEXT EG_EXPORT pid_t fork(void)
 {
     struct eg_child *c = eg_track_child_before(EG_VIA_fork);
     pid_t pid = REAL(fork)();

@@ -37,7 +37,7 @@ struct eg_child *eg_track_child_before(enum eg_via via)
     return c;
 }
 
-EG_FORKED_CHILD_TEXT void eg_track_child_after(struct eg_child *c, pid_t pid)
+EG_HOT_TEXT void eg_track_child_after(struct eg_child *c, pid_t pid)
 {
     if (c && pid > 0)
         eg_child_started(c, pid);

@@ -160,7 +160,7 @@ static enum eg_unchecked look(int dirfd, const char *path, int at_flags, struct 
 /* A program its tree has looked at already (verdicts.h): one stat for the
  * look, no fd.  Not a set-user-ID or set-group-ID one: its verdict is
  * also who runs it.  1 with the verdict when known. */
-EG_FORKED_CHILD_TEXT static int known_before(int dirfd, const char *path, int at_flags, struct eg_exec_file *f,
+EG_HOT_TEXT static int known_before(int dirfd, const char *path, int at_flags, struct eg_exec_file *f,
                         enum eg_unchecked *verdict)
 {
     if (!eg_verdicts_ready() || ((at_flags & AT_EMPTY_PATH) && !*path) ||
@@ -178,7 +178,7 @@ EG_FORKED_CHILD_TEXT static int known_before(int dirfd, const char *path, int at
     return 1;
 }
 
-EG_FORKED_CHILD_TEXT enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
+EG_HOT_TEXT enum eg_unchecked eg_exec_unchecked_keep(int dirfd, const char *path, int at_flags,
                                          struct eg_exec_file *f)
 {
     enum eg_unchecked verdict;

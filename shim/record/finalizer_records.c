@@ -53,7 +53,7 @@ void eg_finalizer_done(struct eg_finalizer *f, enum eg_fin_outcome outcome, int 
 
 /* Asked by a forked child that still borrows its parent's registry: as
  * it was at the fork (eg_finalizers_forked). */
-EG_FORKED_CHILD_TEXT int eg_finalizers_for_children(void)
+EG_HOT_TEXT int eg_finalizers_for_children(void)
 {
     for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f))
         if ((f->flags & EXITGUARD_IN_CHILDREN) && f->seq <= eg_fork_seq &&

@@ -126,7 +126,7 @@ static void name_file(int pid, int n)
 /* This process's start time in clock ticks since boot (/proc/self/stat
  * field 22): with the pid, it names a process across its execs; 0 if
  * unknown. */
-uint64_t eg_start_time(void)
+EG_HOT_TEXT uint64_t eg_start_time(void)
 {
     char buf[1024];
     int fd = sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
@@ -175,6 +175,11 @@ static int is_old_image(const char *path, int pid)
 }
 
 static int predecessor = -1;
+/* The look at the start found no file of an image before this one: the
+ * end need not look again (each look a getpid and an openat, in every
+ * process under the command).  Inherited by a forked child, which had no
+ * image before it either. */
+EG_FORK_STATE static int no_predecessor;
 
 int eg_region_take_predecessor(void)
 {
@@ -190,16 +195,20 @@ int eg_region_open_predecessor(int pid)
         (eg_options.report != EG_REPORT_AUTO && eg_options.report != EG_REPORT_JSON) ||
         !set_dir())
         return -1;
+    int ours = !pid;
     if (!pid)
         pid = (int)syscall(SYS_getpid);
+    int old = 0;
     for (int n = 0; n < NAME_TRIES && fd < 0; n++) {
         name_file(pid, n);
         errno = 0;
-        if (is_old_image(file_path, pid))
+        if ((old = is_old_image(file_path, pid)))
             fd = sys_open(file_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         else if (errno == ENOENT)
             break; /* names are taken in order: none further */
     }
+    if (ours && !old)
+        no_predecessor = 1;
     file_path[0] = 0;
     return fd;
 }
@@ -400,7 +409,7 @@ void eg_region_fork_prepare(void)
     seq_at_fork = eg_region_seq_now();
 }
 
-EG_FORKED_CHILD_TEXT int eg_region_forked(void)
+EG_HOT_TEXT int eg_region_forked(void)
 {
     eg_fork_seq = seq_at_fork;
     if (eg_region)
@@ -472,9 +481,9 @@ void eg_region_exec_failed(void)
         atomic_store(&eg_region->exec_start, 0);
 }
 
-void eg_region_drop_predecessor(int pid)
+EG_HOT_TEXT void eg_region_drop_predecessor(int pid)
 {
-    if (!set_dir())
+    if (no_predecessor || !set_dir())
         return;
     for (int n = 0; n < NAME_TRIES; n++) {
         name_file(pid, n);
@@ -525,7 +534,7 @@ static void note_module(uint64_t pc)
     eg_list_push(&eg_region->modules, &m->next, (uint32_t)off);
 }
 
-EG_FORKED_CHILD_TEXT int eg_region_is_file(void)
+EG_HOT_TEXT int eg_region_is_file(void)
 {
     return file_path[0] != 0;
 }

@@ -30,6 +30,12 @@ void eg_note_start_argv(int argc, char **argv)
     start_argv = argv;
 }
 
+char **eg_start_argv(int *argc)
+{
+    *argc = start_argc;
+    return start_argv;
+}
+
 uint32_t eg_pack_start_argv(char *to, uint32_t max)
 {
     uint32_t n = 0;
@@ -87,7 +93,7 @@ int eg_own_borrowed(void)
     return 1;
 }
 
-EG_FORKED_CHILD_TEXT int eg_registry_readable(void)
+EG_HOT_TEXT int eg_registry_readable(void)
 {
     int s = atomic_load_explicit(&eg_init_state, memory_order_acquire);
     return s == EG_READY || s == EG_BORROWED;

@@ -33,5 +33,7 @@ int eg_wait_for_start(void);
  * strings cut to fit `max` bytes; returns the length used. */
 void eg_note_start_argv(int argc, char **argv);
 uint32_t eg_pack_start_argv(char *to, uint32_t max);
+/* The same, as given (NULL before the constructor). */
+char **eg_start_argv(int *argc);
 
 #endif

@@ -64,7 +64,7 @@ void eg_tempfiles_wait_for_creations(void)
     }
 }
 
-EG_FORKED_CHILD_TEXT void eg_tempfile_creations_forked(void)
+EG_HOT_TEXT void eg_tempfile_creations_forked(void)
 {
     /* stored only when it differs: a write would cost every forked child
      * a copy of this page */

@@ -34,17 +34,17 @@ void eg_verdicts_prepare(void)
         entries = p;
 }
 
-EG_FORKED_CHILD_TEXT int eg_verdicts_ready(void)
+EG_HOT_TEXT int eg_verdicts_ready(void)
 {
     return entries != 0;
 }
 
-EG_FORKED_CHILD_TEXT static uint64_t ns(struct timespec t)
+EG_HOT_TEXT static uint64_t ns(struct timespec t)
 {
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-EG_FORKED_CHILD_TEXT static struct entry *entry_of(const struct stat *st)
+EG_HOT_TEXT static struct entry *entry_of(const struct stat *st)
 {
     uint64_t h = ((uint64_t)st->st_ino * 0x9e3779b97f4a7c15u) ^ (uint64_t)st->st_dev;
     return &entries[(h >> 32) % ENTRIES];
@@ -53,7 +53,7 @@ EG_FORKED_CHILD_TEXT static struct entry *entry_of(const struct stat *st)
 #define GET(field) atomic_load_explicit(&(field), memory_order_relaxed)
 #define SET(field, v) atomic_store_explicit(&(field), (v), memory_order_relaxed)
 
-EG_FORKED_CHILD_TEXT int eg_verdicts_get(const struct stat *st)
+EG_HOT_TEXT int eg_verdicts_get(const struct stat *st)
 {
     if (!entries)
         return -1;

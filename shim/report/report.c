@@ -82,7 +82,7 @@ int eg_report_pid(void)
     return eg_in_vfork_child ? (int)syscall(SYS_getpid) : eg_pid;
 }
 
-EG_FORKED_CHILD_TEXT int eg_report_borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
+EG_HOT_TEXT int eg_report_borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
 
 /* Why the report could not be filed, for a reader of the registry file
  * left behind (tools/collect/postmortem.c). */
@@ -138,7 +138,7 @@ static int held_at_exec(int fd, struct eg_fd_slot *s, void *ctx)
     return is_held_as(fd, s, 1);
 }
 
-EG_FORKED_CHILD_TEXT int eg_report_exec_may_find(void)
+EG_HOT_TEXT int eg_report_exec_may_find(void)
 {
     return eg_report_count_errors() || eg_fd_walk(0, EG_FD_LIMIT - 1, held_at_exec, 0);
 }
@@ -425,7 +425,7 @@ static const char *error_name(uint32_t kind)
     }
 }
 
-void eg_json_head(struct eg_writer *w, int pid, int ppid)
+EG_HOT_TEXT void eg_json_head(struct eg_writer *w, int pid, int ppid)
 {
     eg_w_str(w, "{\"exitguard_report\":");
     eg_w_i64(w, EG_REPORT_SCHEMA);
@@ -457,6 +457,10 @@ void eg_json_head(struct eg_writer *w, int pid, int ppid)
  * statics are its parent's. */
 static char exec_doc[EG_PATH_MAX + 64];
 static char exec_starting[EG_PATH_MAX];
+/* exec_doc and exec_starting hold something: asked first, because the
+ * mere read of their page of bss was a fault in every process that ends
+ * (a record line under the command) */
+EG_FORK_STATE static int exec_pending;
 
 static void note_exec_doc(const struct eg_end *end, const char *final)
 {
@@ -467,24 +471,27 @@ static void note_exec_doc(const struct eg_end *end, const char *final)
     size_t len = strnlen(path, sizeof exec_starting - 1);
     memcpy(exec_starting, path, len);
     exec_starting[len] = 0;
+    exec_pending = 1;
 }
 
-const char *eg_report_exec_doc(void)
+EG_HOT_TEXT const char *eg_report_exec_doc(void)
 {
-    return exec_doc[0] && !eg_in_vfork_child ? exec_doc : 0;
+    return exec_pending && exec_doc[0] && !eg_in_vfork_child ? exec_doc : 0;
 }
 
 void eg_report_exec_failed(void)
 {
     if (eg_in_vfork_child)
         return;
-    if (exec_doc[0])
+    if (exec_pending && exec_doc[0])
         unlink(exec_doc);
-    exec_doc[0] = exec_starting[0] = 0;
+    if (exec_pending)
+        exec_doc[0] = exec_starting[0] = 0;
+    exec_pending = 0;
     eg_region_exec_failed();
 }
 
-void eg_json_end(struct eg_writer *w, const struct eg_end *end)
+EG_HOT_TEXT void eg_json_end(struct eg_writer *w, const struct eg_end *end)
 {
     static const char *const how[] = {"exit", "_exit", "quick_exit", "signal", "exec"};
     eg_w_str(w, "{\"how\":\"");
@@ -513,7 +520,7 @@ void eg_json_end(struct eg_writer *w, const struct eg_end *end)
         eg_w_str(w, ",\"status\":");
         eg_w_i64(w, end->code);
     }
-    if (end->how != EG_END_EXEC && exec_starting[0] && !eg_in_vfork_child) {
+    if (end->how != EG_END_EXEC && exec_pending && exec_starting[0] && !eg_in_vfork_child) {
         eg_w_str(w, ",\"starting\":"); /* the exec it ended in: see exec_doc */
         eg_w_json_str(w, exec_starting);
     }
@@ -741,7 +748,7 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     case EG_END__EXIT: eg_w_str(w, "called _exit("); break;
     case EG_END_QUICK_EXIT: eg_w_str(w, "called quick_exit("); break;
     case EG_END_SIGNAL:
-        eg_w_str(w, exec_starting[0] ? "was ended by " : "was killed by ");
+        eg_w_str(w, exec_pending && exec_starting[0] ? "was ended by " : "was killed by ");
         eg_w_str(w, eg_signal_name(end->code, name));
         goto starting;
     case EG_END_EXEC:
@@ -757,7 +764,7 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     if (end->how != EG_END_EXIT)
         eg_w_char(w, ')');
 starting:
-    if (exec_starting[0] && !eg_in_vfork_child) {
+    if (exec_pending && exec_starting[0] && !eg_in_vfork_child) {
         eg_w_str(w, " while starting ");
         eg_w_str(w, exec_starting);
     }

@@ -73,11 +73,10 @@ void eg_report_vfork_gone(void);
 /* 0: it did not fit in one line (write a document instead) */
 int eg_report_record(const struct eg_end *end);
 /* The same for a process that never made a registry: its identity from
- * the system, argv as it started (NUL-separated). */
-void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
-                                     uint32_t argv_len);
+ * the system, argv as it started (eg_start_argv). */
+void eg_report_record_unmaterialised(const struct eg_end *end);
 /* The same line, written whether or not one was (a vfork child: the
  * once-flag is its parent's). */
-void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t argv_len);
+void eg_report_record_line(const struct eg_end *end);
 
 #endif

@@ -11,6 +11,7 @@
  * own, after the newline every record begins with). */
 #define _GNU_SOURCE
 #include "report_parts.h"
+#include "start_state.h"
 #include "fork_state.h"
 
 #include <errno.h>
@@ -34,7 +35,7 @@ enum { ARG_MAX_SHOWN = 256, ARGV_BUDGET = 2600 };
 
 static _Atomic int recorded;
 
-EG_FORKED_CHILD_TEXT int eg_report_wants_record(void)
+EG_HOT_TEXT int eg_report_wants_record(void)
 {
     return eg_options.log_dir[0] &&
            (eg_options.report == EG_REPORT_AUTO || eg_options.report == EG_REPORT_JSON);
@@ -42,25 +43,37 @@ EG_FORKED_CHILD_TEXT int eg_report_wants_record(void)
 
 /* argv last, each string cut to ARG_MAX_SHOWN bytes and the list cut at
  * ARGV_BUDGET, so that the line fits in one write of the writer's buffer. */
-static void json_argv(struct eg_writer *w, const char *argv, uint32_t len)
+EG_HOT_TEXT static void json_arg(struct eg_writer *w, const char *s, size_t n, int first)
 {
+    char arg[ARG_MAX_SHOWN + 1];
+    memcpy(arg, s, n < ARG_MAX_SHOWN ? n : ARG_MAX_SHOWN);
+    arg[n < ARG_MAX_SHOWN ? n : ARG_MAX_SHOWN] = 0;
+    if (!first)
+        eg_w_char(w, ',');
+    eg_w_json_str(w, arg);
+}
+
+/* The argv the process started with, as the region keeps it (whole words
+ * within EG_ARGV_MAX bytes), read in place: a copy took a page of stack,
+ * a fault in every process that ends holding nothing. */
+EG_HOT_TEXT static void json_start_argv(struct eg_writer *w)
+{
+    int argc;
+    char **argv = eg_start_argv(&argc);
     eg_w_str(w, ",\"argv\":[");
-    for (uint32_t off = 0; off < len && w->n < ARGV_BUDGET;) {
-        char arg[ARG_MAX_SHOWN + 1];
-        size_t n = strnlen(argv + off, len - off);
-        memcpy(arg, argv + off, n < ARG_MAX_SHOWN ? n : ARG_MAX_SHOWN);
-        arg[n < ARG_MAX_SHOWN ? n : ARG_MAX_SHOWN] = 0;
-        if (off)
-            eg_w_char(w, ',');
-        eg_w_json_str(w, arg);
-        off += (uint32_t)n + 1;
+    size_t used = 0;
+    for (int i = 0; argv && i < argc && argv[i] && w->n < ARGV_BUDGET; i++) {
+        size_t n = strlen(argv[i]);
+        if ((used += n + 1) > EG_ARGV_MAX)
+            break;
+        json_arg(w, argv[i], n, i == 0);
     }
     eg_w_char(w, ']');
 }
 
 /* Appends the record in w (one document, '\n' first and last, none
  * inside: the writer escapes newlines within strings). */
-static int append(struct eg_writer *w)
+EG_HOT_TEXT static int append(struct eg_writer *w)
 {
     char path[EG_PATH_MAX + 32];
     size_t dir = strlen(eg_options.log_dir);
@@ -79,13 +92,13 @@ static int append(struct eg_writer *w)
                           0600);
     if (fd < 0 && (errno == EACCES || errno == EPERM))
         return 0; /* another uid's (this process changed uid): a document instead */
-    struct stat st;
-    int regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-    if (fd >= 0 && !regular)
-        syscall(SYS_close, fd);
-    if (!regular) {
+    /* No fstat to see it is a regular file (a system call in every process
+     * under the command): a FIFO without a reader fails the open (ENXIO), a
+     * directory fails it (EISDIR), and a FIFO that is read takes the line
+     * or, full, fails the write (O_NONBLOCK): none can hang the exit. */
+    if (fd < 0) {
         eg_warn("cannot write its record in log_dir '", eg_options.log_dir, "': ",
-                fd >= 0 || errno == ENXIO ? "not a regular file" : strerrordesc_np(errno));
+                errno == ENXIO ? "not a regular file" : strerrordesc_np(errno));
         return 0;
     }
     ssize_t n;
@@ -160,14 +173,13 @@ static void file_it(const struct eg_writer *w, int pid, const char *replace)
 
 /* Once per process: an exit handler may end it again (_exit from an
  * atexit handler). */
-void eg_report_record_unmaterialised(const struct eg_end *end, const char *argv,
-                                     uint32_t argv_len)
+EG_HOT_TEXT void eg_report_record_unmaterialised(const struct eg_end *end)
 {
     if (!atomic_exchange(&recorded, 1))
-        eg_report_record_line(end, argv, argv_len);
+        eg_report_record_line(end);
 }
 
-void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t argv_len)
+EG_HOT_TEXT void eg_report_record_line(const struct eg_end *end)
 {
     int pid = (int)syscall(SYS_getpid);
     if (!eg_region)
@@ -183,7 +195,7 @@ void eg_report_record_line(const struct eg_end *end, const char *argv, uint32_t 
     eg_w_str(&w, ",\"leaks\":[],\"closed_unseen\":[],\"tempfiles\":[],\"finalizers\":[],"
                  "\"children\":[],\"children_reaped\":0,\"threads\":[],\"errors\":[],"
                  "\"errors_dropped\":0");
-    json_argv(&w, argv, argv_len);
+    json_start_argv(&w);
     eg_w_str(&w, "}\n");
     const char *exec_doc = eg_report_exec_doc();
     if (exec_doc)

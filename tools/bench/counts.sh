@@ -10,6 +10,8 @@
 # runs under `setarch -R`: with address randomization a run's faults moved
 # by +-2 an iteration (where the stacks and mappings fell across pages).
 #
+# The last column: under the exitguard command beside LIB, if there is one.
+#
 # Usage: counts.sh LIB EMPTY_SO [ITERATIONS]
 set -euo pipefail
 export LC_ALL=C
@@ -23,13 +25,23 @@ WORK=(
     "bash fork+exec|bash -c 'for i in \$(seq @N); do /bin/true; done'"
     "bash subshell ( : )|bash -c 'for i in \$(seq @N); do ( : ); done'"
 )
-faults() { # command [preload]
-    "${NORAND[@]}" env ${2:+LD_PRELOAD=$2} /usr/bin/time -f %R bash -c "$1" 2>&1 >/dev/null |
-        tail -n 1
+# How a run is made: "" native, a path to preload, or "--" under the
+# exitguard command beside LIB (its own library: --quiet, log_dir and the
+# record line of every process, as a test suite runs).
+COMMAND=$(dirname "$LIB")/exitguard
+how() {
+    case $1 in
+    "") echo env ;;
+    --) echo "$COMMAND --quiet --" ;;
+    *) echo "env LD_PRELOAD=$1" ;;
+    esac
+}
+faults() { # command how
+    "${NORAND[@]}" /usr/bin/time -f %R $(how "$2") bash -c "$1" 2>&1 >/dev/null | tail -n 1
 }
 syscalls() {
     have strace || { echo 0; return; }
-    "${NORAND[@]}" strace -f -c -o /dev/stdout env ${2:+LD_PRELOAD=$2} bash -c "$1" 2>/dev/null |
+    "${NORAND[@]}" strace -f -c -o /dev/stdout $(how "$2") bash -c "$1" 2>/dev/null |
         awk '$NF == "total" { print $4 }' | tail -n 1
 }
 # per-iteration FN CMD [PRELOAD]: (FN with N iterations - FN with 0) / N
@@ -40,14 +52,20 @@ per() {
 }
 delta() { awk -v a="$1" -v b="$2" -v f="${3:-%+.1f}" 'BEGIN { printf f, a - b }'; }
 echo "per iteration, (N=$N run - 0 run) / N, setarch -R:"
-printf '%-20s | %-34s | %s\n' "" "minor faults: native  empty  exitguard (vs empty)" \
-    "syscalls: native  empty  exitguard (vs empty)"
+[ -x "$COMMAND" ] || COMMAND=
+printf '%-20s | %-50s | %s\n' "" "minor faults: native  empty  exitguard (vs empty)  --" \
+    "syscalls: native  empty  exitguard (vs empty)  --"
 for w in "${WORK[@]}"; do
     label=${w%%|*} cmd=${w#*|}
     fn=$(per faults "$cmd") fe=$(per faults "$cmd" "$EMPTY") fx=$(per faults "$cmd" "$LIB")
     sn=$(per syscalls "$cmd") se=$(per syscalls "$cmd" "$EMPTY") sx=$(per syscalls "$cmd" "$LIB")
-    printf '%-20s | %19s %6s %6s (%s) | %14s %6s %6s (%s)\n' "$label" "$fn" "$fe" "$fx" \
-        "$(delta "$fx" "$fe")" "$sn" "$se" "$sx" "$(delta "$sx" "$se")"
+    fc=- sc=-
+    if [ -n "$COMMAND" ]; then
+        fc=$(per faults "$cmd" --) sc=$(per syscalls "$cmd" --)
+        fc="$fc ($(delta "$fc" "$fe"))" sc="$sc ($(delta "$sc" "$se"))"
+    fi
+    printf '%-20s | %19s %6s %6s (%s) %13s | %14s %6s %6s (%s) %13s\n' "$label" "$fn" "$fe" \
+        "$fx" "$(delta "$fx" "$fe")" "$fc" "$sn" "$se" "$sx" "$(delta "$sx" "$se")" "$sc"
 done
 
 # One spawned /bin/true: its minor faults alone (spawnbench takes the
