@@ -1,13 +1,16 @@
 /* Signal dispositions: exitguard's handler sits only where the program left
  * a signal of the exit list at SIG_DFL, and the program never sees it.
  *
- * For each signal of the list we keep the disposition the program set (or
- * the one the process started with), exactly as the kernel would report
- * it, and install for real:
+ * For each signal of the list, what the program set (or the process
+ * started with) goes to the kernel as:
  *   SIG_DFL                  exitguard's handler (the exit sequence);
  *   SIG_IGN, a handler       the program's action, as given;
  *   a handler + SA_RESETHAND exitguard's handler as a dispatcher, because
  *                            the kernel's reset would happen behind our back.
+ * Where the kernel holds our handler, the record keeps the program's
+ * disposition, exactly as the kernel would report it; where it holds the
+ * program's own action, a query asks the kernel, and the record is not
+ * rewritten (it is what our handler would act on, and it is not there).
  *
  * Lock-free, because sigaction is async-signal-safe and our handler reads
  * the record: dispositions live in a pool of immutable entries, and each
@@ -152,7 +155,9 @@ EG_HOT_TEXT static void report_as(struct sigaction *old, const struct dispositio
 
 static void on_signal(int sig, siginfo_t *info, void *ucontext);
 
-EG_HOT_TEXT static void install_real(int sig, const struct disposition *d)
+/* `before`: what the kernel held until now (NULL: not asked). */
+EG_HOT_TEXT static void install_real(int sig, const struct disposition *d,
+                                     struct sigaction *before)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -171,19 +176,20 @@ EG_HOT_TEXT static void install_real(int sig, const struct disposition *d)
         sa.sa_flags = d->flags;
     }
     memcpy(&sa.sa_mask, &mask, sizeof mask);
-    REAL(sigaction)(sig, &sa, 0);
+    REAL(sigaction)(sig, &sa, before);
 }
 
 /* Makes the kernel agree with the record.  Another thread (or a handler)
  * may change the record while we install: whoever installs last checks
  * that what it installed is still the record, so the last word is the
  * record's. */
-EG_HOT_TEXT static void apply(int sig)
+EG_HOT_TEXT static void apply(int sig, struct sigaction *before)
 {
     unsigned id;
     do {
         id = atomic_load_explicit(&record[sig], memory_order_acquire);
-        install_real(sig, pool(id - 1));
+        install_real(sig, pool(id - 1), before);
+        before = 0; /* the first install's answer is the one */
     } while (atomic_load_explicit(&record[sig], memory_order_acquire) != id);
 }
 
@@ -195,7 +201,7 @@ static void reset_to_default(int sig, unsigned id, const struct disposition *d)
     dfl.handler = SIG_DFL;
     unsigned to = intern(&dfl);
     if (atomic_compare_exchange_strong(&record[sig], &id, to ? to : plain_default))
-        apply(sig);
+        apply(sig, 0);
 }
 
 static void on_signal(int sig, siginfo_t *info, void *ucontext)
@@ -255,7 +261,7 @@ void eg_signals_init(void)
          * library) stays too, through our dispatcher if the kernel would
          * reset it unseen. */
         if (d.handler != SIG_DFL)
-            apply(sig);
+            apply(sig, 0);
         if (!glibc_restorer && d.handler == SIG_DFL) {
             /* glibc installs its own restorer with every action: a query
              * after the program sets one shows it. */
@@ -275,28 +281,55 @@ void eg_signals_init(void)
 
 /* ---- the program's calls, for a signal of the list ---- */
 
+/* Whether the kernel must hold our handler for it: SIG_DFL (the exit
+ * sequence), or a handler the kernel would reset unseen (SA_RESETHAND). */
+EG_HOT_TEXT static int needs_us(const struct disposition *d)
+{
+    return d->handler == SIG_DFL || (d->handler != SIG_IGN && (d->flags & SA_RESETHAND));
+}
+
+/* What the program is told it had: the record's disposition where the
+ * kernel held our handler, and what the kernel held otherwise -- the
+ * program's own action, as a query without us reports it. */
+EG_HOT_TEXT static void answer(struct sigaction *old, unsigned was, const struct sigaction *kernel)
+{
+    if (was && kernel->sa_sigaction == on_signal)
+        report_as(old, pool(was - 1));
+    else
+        *old = *kernel;
+}
+
 EG_HOT_TEXT static int track(int sig, const struct sigaction *act, struct sigaction *old)
 {
-    unsigned was;
-    if (act) {
-        struct disposition d = as_kernel_keeps(act); /* act may be old */
-        unsigned id = intern(&d);
-        /* unchanged (a shell sets the same actions around every fork): no
-         * write, so the page stays shared with the children */
-        was = atomic_load_explicit(&record[sig], memory_order_acquire);
-        if (was != id)
-            was = atomic_exchange(&record[sig], id);
-        if (id)
-            apply(sig);
-        else /* the pool is full: this signal is the program's alone */
-            REAL(sigaction)(sig, act, 0);
+    struct sigaction kernel;
+    unsigned was = atomic_load_explicit(&record[sig], memory_order_acquire);
+    if (!act) {
+        REAL(sigaction)(sig, 0, &kernel);
     } else {
-        was = atomic_load_explicit(&record[sig], memory_order_acquire);
+        struct disposition d = as_kernel_keeps(act);
+        struct sigaction given = *act; /* act may be old */
+        unsigned id = needs_us(&d) ? intern(&d) : 0;
+        if (!needs_us(&d)) {
+            /* The program's action goes to the kernel as given, and the
+             * record (what our handler acts on) stays: a shell switching
+             * SIGINT between its handler and SIG_DFL around every command
+             * writes no page of ours, which after each fork was a fault.
+             * But a dispatcher's entry goes, so that a signal already on
+             * its way cannot reinstall our handler over this action. */
+            if (was && pool(was - 1)->handler != SIG_DFL)
+                was = atomic_exchange(&record[sig], plain_default);
+            REAL(sigaction)(sig, &given, &kernel);
+        } else if (id) {
+            if (was != id) /* unchanged: no write (see above) */
+                was = atomic_exchange(&record[sig], id);
+            apply(sig, &kernel);
+        } else { /* the pool is full: this signal is the program's alone */
+            was = atomic_exchange(&record[sig], 0);
+            REAL(sigaction)(sig, &given, &kernel);
+        }
     }
-    if (old && was)
-        report_as(old, pool(was - 1));
-    else if (old) /* lost a race with the pool running out */
-        REAL(sigaction)(sig, 0, old);
+    if (old)
+        answer(old, was, &kernel);
     return 0;
 }
 
