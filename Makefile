@@ -52,9 +52,11 @@ $(B)/default.supp: share/default.supp | $(B)
 	cp $< $@
 
 # Frame pointers: the stack cache (stack.c) finds the program's call site
-# by walking exitguard's own frames.
+# by walking exitguard's own frames.  No loop turned into a libc call
+# (strlen, memcpy, memset): the start's own loops are there to spare every
+# process a lazy binding, and a forked child a page of libc's text.
 SHIM_CFLAGS = $(BASE_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec \
-              -fno-omit-frame-pointer
+              -fno-omit-frame-pointer -fno-tree-loop-distribute-patterns
 $(B)/shim/%.o: shim/%.c $(SHIM_HDR) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) -c $< -o $@
@@ -72,13 +74,17 @@ $(B)/shim/%.o: shim/%.S Makefile
 # would go to __open_2 and friends, names it interposes itself.  The SONAME
 # is the name a program linked with -lexitguard recorded anyway; a library
 # in a linker directory without one is an error to lintian.
-# No DT_FINI: it named crti's empty _fini, alone at the end of our text,
-# and calling it faulted that page into every process as it ended (our
-# destructors run from .fini_array, as any library's).
+# No start files (crti, crtbeginS, crtendS): their _init and _fini are
+# empty, their transactional-memory clones and __cxa_finalize call are
+# nothing a preloaded library needs, and their weak references were four
+# symbols the loader looked up in every process (three found nowhere);
+# the one thing of theirs we use, __dso_handle, is init.c's.  Our
+# constructor and destructors run from .init_array and .fini_array, and the
+# unwinder finds our frames through .eh_frame_hdr.
 SHIM_UNWINDER = -static-libgcc -Wl,--exclude-libs,libgcc_eh.a:libgcc.a
 $(B)/libexitguard.so: $(SHIM_OBJ)
-	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -Wl,--no-undefined -Wl,-soname,libexitguard.so -o $@ $^ -ldl \
-	    $(SHIM_UNWINDER) -Wl,-fini=eg_no_dt_fini
+	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -nostartfiles -Wl,--no-undefined \
+	    -Wl,-soname,libexitguard.so -o $@ $^ -ldl $(SHIM_UNWINDER)
 
 # The command finds the library at LIBDIR taken relative to PREFIX (from
 # PREFIX/bin/..), then at LIBDIR itself (tools/run/library_path.c).  That part

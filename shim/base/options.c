@@ -54,6 +54,35 @@ static const struct option_info options[] = {
 enum { N_OPTIONS = sizeof options / sizeof options[0] };
 static char path_own[N_OPTIONS][EG_PATH_MAX]; /* a path when kept bytes are full */
 
+/* Loops, not libc's string calls: every process parses its defaults and
+ * (under the command) its EXITGUARD_OPTIONS at start, and each libc call
+ * was one more lazy binding in every one of them (some 700 instructions,
+ * callgrind). */
+static size_t len_of(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+/* The first of `c` in the n bytes at s (n: -1 for up to the NUL), or NULL. */
+static const char *find(const char *s, size_t n, char c)
+{
+    for (size_t i = 0; i < n && s[i]; i++)
+        if (s[i] == c)
+            return s + i;
+    return 0;
+}
+
+static int same(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* Levenshtein distance, bounded to short names, for "did you mean". */
 static unsigned distance(const char *a, size_t la, const char *b)
 {
@@ -120,9 +149,9 @@ static int choice_index(const char *choices, const char *v, size_t vlen)
 {
     int i = 0;
     for (const char *p = choices;; i++) {
-        const char *bar = strchr(p, '|');
-        size_t n = bar ? (size_t)(bar - p) : strlen(p);
-        if (n == vlen && memcmp(p, v, n) == 0)
+        const char *bar = find(p, (size_t)-1, '|');
+        size_t n = bar ? (size_t)(bar - p) : len_of(p);
+        if (n == vlen && same(p, v, n))
             return i;
         if (!bar)
             return -1;
@@ -193,8 +222,8 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
 static void set_defaults(void)
 {
     for (int i = 0; i < N_OPTIONS; i++)
-        set_value(&options[i], options[i].def, strlen(options[i].def),
-                  options[i].name, strlen(options[i].name));
+        set_value(&options[i], options[i].def, len_of(options[i].def),
+                  options[i].name, len_of(options[i].name));
 }
 
 int eg_options_parse(const char *text)
@@ -202,9 +231,9 @@ int eg_options_parse(const char *text)
     set_defaults();
     int bad = 0;
     for (const char *p = text; p && *p;) {
-        const char *end = strchr(p, ':');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', len);
+        const char *end = find(p, (size_t)-1, ':');
+        size_t len = end ? (size_t)(end - p) : len_of(p);
+        const char *eq = find(p, len, '=');
         if (len == 0) {
             /* an empty item ("a=1::b=2") is harmless */
         } else if (!eq) {
@@ -215,7 +244,7 @@ int eg_options_parse(const char *text)
             const struct option_info *o = NULL, *near = NULL;
             unsigned best = 3;
             for (int i = 0; i < N_OPTIONS && !o; i++)
-                if (strlen(options[i].name) == klen && memcmp(options[i].name, p, klen) == 0)
+                if (len_of(options[i].name) == klen && same(options[i].name, p, klen))
                     o = &options[i];
             for (int i = 0; i < N_OPTIONS && !o; i++) {
                 unsigned d = distance(p, klen, options[i].name);

@@ -54,6 +54,39 @@ static inline int eg_sys_open(const char *path, int flags, int mode)
 }
 static inline int eg_sys_close(int fd) { return (int)syscall(SYS_close, fd); }
 
+/* The calls libc has only under versions newer than GLIBC_2.2.5 (stat
+ * and its kin 2.33, gettid 2.30, renameat2 2.28, clock_gettime 2.17):
+ * each version a library needs is one more check by the loader in every
+ * process it is preloaded into (some 300 instructions each, callgrind).
+ * These set errno as libc's do. */
+#include <sys/stat.h>
+#include <time.h>
+static inline int eg_fstat(int fd, struct stat *st) { return (int)syscall(SYS_fstat, fd, st); }
+static inline int eg_stat(const char *path, struct stat *st)
+{
+    return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, 0);
+}
+static inline int eg_lstat(const char *path, struct stat *st)
+{
+    return (int)syscall(SYS_newfstatat, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+static inline int eg_gettid(void) { return (int)syscall(SYS_gettid); }
+static inline int eg_rename_noreplace(const char *from, const char *to)
+{
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */);
+}
+static inline struct timespec eg_monotonic(void)
+{
+    struct timespec ts = {0, 0};
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+    return ts;
+}
+static inline long eg_monotonic_ms(void)
+{
+    struct timespec ts = eg_monotonic();
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* What the exec checks ask, made in place (raw_syscall.h): a forked
  * child's first call of a libc wrapper its parent never called binds it
  * lazily (symbol lookups through every object's tables: some 10 page

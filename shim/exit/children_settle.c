@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "children.h"
+#include "real.h"
 #include "settle.h"
 #include "options.h"
 #include "registry.h"
@@ -22,12 +23,6 @@
 enum { NOT_OURS, RUNNING, EXITED };
 enum { POLL_MS = 2, KILL_WAIT_MIN_MS = 100 };
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(long ms)
 {
@@ -146,7 +141,7 @@ static void await_ends(long until, uint32_t outcome)
                 atomic_store(&c->status, status);
             atomic_store(&c->outcome, outcome); /* NOT_OURS: auto-reaped */
         }
-        if (!running || now_ms() >= until)
+        if (!running || eg_monotonic_ms() >= until)
             return;
         sleep_ms(POLL_MS);
     }
@@ -154,7 +149,7 @@ static void await_ends(long until, uint32_t outcome)
 
 static long until(long from_now, long deadline)
 {
-    long t = now_ms() + from_now;
+    long t = eg_monotonic_ms() + from_now;
     return t < deadline ? t : deadline;
 }
 
@@ -166,7 +161,7 @@ static void settle(long budget_ms)
     int policy = eg_options.children;
     int group = policy == EG_CHILDREN_GROUP;
     int first = policy == EG_CHILDREN_KILL ? SIGKILL : SIGTERM;
-    long deadline = now_ms() + (budget_ms > 0 ? budget_ms : 0);
+    long deadline = eg_monotonic_ms() + (budget_ms > 0 ? budget_ms : 0);
     unsigned signalled = 0, zombies = 0;
     for (struct eg_child *c = eg_child_newest(); c; c = eg_child_older(c)) {
         if (atomic_load(&c->state) != EG_CHILD_UNREAPED)

@@ -54,14 +54,8 @@ enum { REPORT_RESERVE_MS = 1000 };
 
 static int timer_signal(void) { return SIGRTMAX; }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
-static long ms_left(void) { return budget_left_ms - (now_ms() - begun_ms); }
+static long ms_left(void) { return budget_left_ms - (eg_monotonic_ms() - begun_ms); }
 
 static void set_timer(long sec, long nsec)
 {
@@ -177,7 +171,7 @@ void eg_sequence_begin(const struct eg_end *end)
     ending = end;
     if (budget_left_ms < 0)
         budget_left_ms = eg_options.exit_timeout;
-    begun_ms = now_ms();
+    begun_ms = eg_monotonic_ms();
 }
 
 /* The budget's timer and handlers, for work that could block: made on
@@ -262,9 +256,9 @@ static void await_other_threads(void)
     long until = ms_left();
     if (until > eg_options.finalizer_timeout)
         until = eg_options.finalizer_timeout;
-    until += now_ms();
+    until += eg_monotonic_ms();
     for (struct eg_finalizer *f = eg_finalizer_newest(); f; f = eg_finalizer_older(f)) {
-        while (atomic_load(&f->state) == EG_FIN_RUNNING && f->detail != me && now_ms() < until) {
+        while (atomic_load(&f->state) == EG_FIN_RUNNING && f->detail != me && eg_monotonic_ms() < until) {
             struct timespec ms = {0, 1000000};
             syscall(SYS_nanosleep, &ms, 0);
         }

@@ -46,13 +46,16 @@ enum { START_ENTRY_MAX = 8192 };
  * with: the program may change or scrub environ later, and a
  * setproctitle may overwrite the original strings, so they are copied
  * (kept.h).  Longer ones go to buffers of their own. */
-EG_FORK_STATE static const char *start_preload; /* "LD_PRELOAD=...", if it named us */
+EG_FORK_STATE static const char *start_preload; /* "LD_PRELOAD=..." */
 EG_FORK_STATE static const char *start_options; /* "EXITGUARD_OPTIONS=..." */
 EG_FORK_STATE static int start_env_noted, start_secure;
 /* this library, absolute: the loader's own name for it when that is
- * absolute (it lives as long as the library), else self_real */
+ * absolute (it lives as long as the library), else self_real; found
+ * before the first child is made, not at start (eg_exec_prepare_children) */
 EG_FORK_STATE static const char *self_path;
 EG_FORK_STATE static const char *self_base; /* its name as the loader found it */
+/* start_preload names us: 1, 0, or -1 not asked yet */
+EG_FORK_STATE static int start_preload_ours = -1;
 static char preload_long[START_ENTRY_MAX], options_long[START_ENTRY_MAX];
 static char self_real[PATH_MAX];
 static struct stat self_stat;
@@ -91,9 +94,9 @@ __attribute__((noinline)) static int same_file_as_us(const char *e, size_t len)
     name[len] = 0;
     static int self_known; /* stat'ed only when a name needs comparing */
     if (!self_known)
-        self_known = stat(self_path, &self_stat) == 0 ? 1 : -1;
+        self_known = eg_stat(self_path, &self_stat) == 0 ? 1 : -1;
     struct stat st;
-    return self_known > 0 && stat(name, &st) == 0 && st.st_dev == self_stat.st_dev &&
+    return self_known > 0 && eg_stat(name, &st) == 0 && st.st_dev == self_stat.st_dev &&
            st.st_ino == self_stat.st_ino;
 }
 
@@ -128,22 +131,22 @@ static int preload_names_us(const char *list)
     return 0;
 }
 
+static size_t text_len(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+/* At start only what may be gone later: the program may change or scrub
+ * its environment, and overwrite the strings.  Which library we are, and
+ * whether LD_PRELOAD names us, waits for the first child (a process that
+ * starts none never asks); the loops are ours, not libc's string calls:
+ * each was one more lazy binding in every process (some 700 instructions,
+ * callgrind). */
 void eg_exec_note_start_env(char **envp)
 {
-    int saved = errno;
-    /* _dl_find_object, not dladdr: a tenth of the cost, paid by every
-     * process.  An absolute name is the loader's own: no realpath
-     * (syscalls in every process of a spawn-heavy suite) */
-    struct dl_find_object obj;
-    const char *name = _dl_find_object((void *)eg_exec_note_start_env, &obj) == 0 &&
-                               obj.dlfo_link_map
-                           ? obj.dlfo_link_map->l_name
-                           : 0;
-    if (name && name[0] &&
-        (self_path = name[0] == '/' && strlen(name) < PATH_MAX ? name : realpath(name, self_real))) {
-        const char *slash = strrchr(name, '/');
-        self_base = slash ? slash + 1 : name;
-    }
     const char *preload = 0, *options = 0;
     for (char **e = envp; e && *e; e++) {
         if (starts_with(*e, PRELOAD))
@@ -151,14 +154,39 @@ void eg_exec_note_start_env(char **envp)
         else if (!options && starts_with(*e, OPTIONS))
             options = *e; /* the first one: the one getenv reads */
     }
-    /* Without us in it (exitguard linked, or preloaded another way), the
-     * program's LD_PRELOAD is none of our business. */
-    if (preload && self_path && preload_names_us(preload + (sizeof PRELOAD - 1)))
-        start_preload = eg_keep(preload, strlen(preload), preload_long, sizeof preload_long);
+    if (preload)
+        start_preload = eg_keep(preload, text_len(preload), preload_long, sizeof preload_long);
     if (options)
-        start_options = eg_keep(options, strlen(options), options_long, sizeof options_long);
+        start_options = eg_keep(options, text_len(options), options_long, sizeof options_long);
     start_secure = getauxval(AT_SECURE) != 0;
     start_env_noted = 1;
+}
+
+/* _dl_find_object, not dladdr: a tenth of the cost.  An absolute name is
+ * the loader's own: no realpath. */
+static void find_self(void)
+{
+    struct dl_find_object obj;
+    const char *name = _dl_find_object((void *)find_self, &obj) == 0 && obj.dlfo_link_map
+                           ? obj.dlfo_link_map->l_name
+                           : 0;
+    if (name && name[0] &&
+        (self_path = name[0] == '/' && strlen(name) < PATH_MAX ? name : realpath(name, self_real))) {
+        const char *slash = strrchr(name, '/');
+        self_base = slash ? slash + 1 : name;
+    }
+}
+
+EG_HOT_TEXT void eg_exec_prepare_children(void)
+{
+    if (start_preload_ours >= 0)
+        return;
+    int saved = errno; /* a child of ours asks once, a no-op after */
+    find_self();
+    /* Without us in it (exitguard linked, or preloaded another way), the
+     * program's LD_PRELOAD is none of our business. */
+    start_preload_ours =
+        start_preload && self_path && preload_names_us(start_preload + (sizeof PRELOAD - 1));
     errno = saved;
 }
 
@@ -216,8 +244,10 @@ EG_HOT_TEXT char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
         else if (starts_with(envp[n], OPTIONS))
             has_options = 1;
     }
-    int add_preload = start_preload && preload_at < 0;
-    int extend_preload = start_preload && preload_at >= 0 &&
+    eg_exec_prepare_children(); /* done already, unless no child was made before */
+    int ours = start_preload_ours > 0;
+    int add_preload = ours && preload_at < 0;
+    int extend_preload = ours && preload_at >= 0 &&
                          !preload_names_us(envp[preload_at] + (sizeof PRELOAD - 1));
     int add_options = start_options && !has_options;
     if (!add_preload && !extend_preload && !add_options)
@@ -262,8 +292,11 @@ static int runnable(int dirfd, const char *path, int at_flags, const struct stat
     if (!known || !S_ISREG(known->st_mode))
         return 0;
     long ok = syscall(SYS_faccessat2, dirfd, path, X_OK, at_flags | AT_EACCESS);
-    return ok == 0 || (ok < 0 && errno == ENOSYS && /* before Linux 5.8: glibc's emulation */
-                       faccessat(dirfd, path, X_OK, at_flags | AT_EACCESS) == 0);
+    /* before Linux 5.8, with the real ids, not the effective: only a
+     * set-user-ID caller can tell (glibc's emulation is GLIBC_2.4, one
+     * version more for the loader to check in every process) */
+    return ok == 0 ||
+           (ok < 0 && errno == ENOSYS && syscall(SYS_faccessat, dirfd, path, X_OK) == 0);
 }
 
 /* Reports the fds crossing into `shown` if `path` (relative to dirfd) can

@@ -27,6 +27,10 @@ void eg_scratch_put(struct eg_scratch *s); /* leaves errno alone */
 /* At start, in the constructor (init.c): what exec needs of the
  * environment the process started with, kept from envp. */
 void eg_exec_note_start_env(char **envp);
+/* What a child's exec needs that the start did not look up (which library
+ * we are): in the parent, before the first fork, vfork or spawn, so that
+ * no child pays a lazy binding; once. */
+void eg_exec_prepare_children(void);
 /* The EXITGUARD_OPTIONS value noted at start (NULL: none, or a
  * set-user-ID process, as secure_getenv says); 0 before the constructor. */
 int eg_exec_start_options(const char **text);

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -73,6 +74,7 @@ static void fork_prepare(void)
         sched_yield();
     eg_region_fork_prepare();
     eg_real_resolve_for_children();
+    eg_exec_prepare_children();
     eg_verdicts_prepare();
 }
 
@@ -86,11 +88,17 @@ static void load_options(void)
     /* from the environment the constructor noted (exec.c); before it (another
      * preloaded library's constructor acquiring something), from environ */
     const char *text;
-    if (!eg_exec_start_options(&text))
-        text = secure_getenv("EXITGUARD_OPTIONS");
+    if (!eg_exec_start_options(&text)) /* as secure_getenv (GLIBC_2.17) would */
+        text = getauxval(AT_SECURE) ? 0 : getenv("EXITGUARD_OPTIONS");
+    if (!text) { /* the defaults: nothing to warn about, errno not read */
+        eg_options_parse(0);
+        return;
+    }
+    int saved = errno; /* a warning's write may fail */
     eg_options_parse(text);
     if (eg_options.help)
         eg_options_print_help(2);
+    errno = saved;
 }
 
 static int materialise(void)
@@ -144,10 +152,18 @@ int eg_ensure_init_slow(void)
     return eg_wait_for_start(); /* another thread is materialising: a rare race */
 }
 
+/* What crtbeginS.o would define (the library is linked without start
+ * files, Makefile): the handle glibc files our atfork and quick_exit
+ * handlers under (libc_entries.h). */
+void *__dso_handle __attribute__((visibility("hidden"))) = &__dso_handle;
+
 /* glibc passes argc, argv and envp to ELF constructors. */
+/* errno is not saved around the whole: it is a lazy binding
+ * (__errno_location) in every process, and nothing here sets it but the
+ * look for an earlier image's registry, under log_dir, and the options'
+ * warnings (load_options). */
 __attribute__((constructor)) static void eg_start(int argc, char **argv, char **envp)
 {
-    int saved = errno;
     int outer = eg_enter();
     eg_exec_note_start_env(envp);
     eg_note_start_argv(argc, argv);
@@ -158,17 +174,20 @@ __attribute__((constructor)) static void eg_start(int argc, char **argv, char **
         /* An image before an exec left temp files: the process ends here,
          * in this image, which must report them (and remove them, with
          * tempfiles=unlink) even if it never acquires anything. */
-        int before = eg_region_open_predecessor(0); /* 0: ours, asked only with log_dir */
-        if (before >= 0) {
-            int left = eg_tempfiles_adopt(before, (int)syscall(SYS_getpid), 0);
-            eg_region_close(before);
-            if (left)
-                eg_ensure_init();
+        if (eg_options.log_dir[0]) {
+            int saved = errno;
+            int before = eg_region_open_predecessor(0); /* 0: ours */
+            if (before >= 0) {
+                int left = eg_tempfiles_adopt(before, (int)syscall(SYS_getpid), 0);
+                eg_region_close(before);
+                if (left)
+                    eg_ensure_init();
+            }
+            errno = saved;
         }
     }
     eg_atfork(fork_prepare, 0, eg_after_fork_in_child);
     eg_exit_arm();
     if (outer)
         eg_leave();
-    errno = saved;
 }

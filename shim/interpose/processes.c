@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "children.h"
+#include "exec.h"
 #include "fork_state.h"
 #include "guard.h"
 #include "real.h"
@@ -63,6 +64,7 @@ EG_EXPORT pid_t _Fork(void)
 {
     struct eg_child *c = eg_track_child_before(EG_VIA__Fork);
     eg_region_fork_prepare();
+    eg_exec_prepare_children();
     pid_t pid = REAL(_Fork)();
     if (pid == 0)
         eg_after_fork_in_child();
@@ -123,8 +125,10 @@ EG_EXPORT int clone(int (*fn)(void *), void *stack, int flags, void *arg, ...)
     int shared = (flags & CLONE_VM) && (flags & CLONE_VFORK) && !(flags & CLONE_THREAD) &&
                  !(flags & CLONE_SETTLS);
     int quiet = shared && eg_enter();
-    if (copy)
+    if (copy) {
         eg_region_fork_prepare();
+        eg_exec_prepare_children();
+    }
     int pid = copy ? REAL(clone)(clone_child, stack, flags, &s, parent_tid, tls, child_tid)
                    : REAL(clone)(fn, stack, flags, arg, parent_tid, tls, child_tid);
     if (quiet)

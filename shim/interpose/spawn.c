@@ -34,6 +34,7 @@ int eg_spawn(enum eg_via via, pid_t *pid, const char *file, const posix_spawn_fi
         char found[PATH_MAX + NAME_MAX + 2];
         const char *path = search ? eg_exec_search(file, found, sizeof found) : file;
         eg_verdicts_prepare(); /* the next spawn of the same program: one stat */
+        eg_exec_prepare_children();
         if (path && eg_ensure_init())
             unchecked = eg_exec_unchecked(AT_FDCWD, path, 0);
         errno = saved;

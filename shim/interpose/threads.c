@@ -40,7 +40,7 @@ static void *trampoline(void *arg)
     struct eg_thread *t = arg;
     void *(*start)(void *) = (void *(*)(void *))(uintptr_t)EG_GET(t->start);
     void *start_arg = (void *)(uintptr_t)EG_GET(t->arg);
-    EG_SET(t->tid, (int32_t)gettid());
+    EG_SET(t->tid, (int32_t)eg_gettid());
     eg_thread_self = t;
     atomic_store_explicit(&t->state, EG_THREAD_RUNNING, memory_order_release);
 

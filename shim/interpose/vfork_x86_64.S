@@ -27,6 +27,7 @@ vfork:
     jne .Lnested
     subq $8, %rsp /* a call needs the stack 16-aligned */
     .cfi_adjust_cfa_offset 8
+    call eg_exec_prepare_children /* in the parent, before the child shares it */
     call eg_vfork_child_begin
     addq $8, %rsp
     .cfi_adjust_cfa_offset -8

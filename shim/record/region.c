@@ -22,6 +22,7 @@
  * post-mortem: the new process takes <pid>.<n>.registry instead. */
 #define _GNU_SOURCE
 #include "region.h"
+#include "real.h"
 #include "region_file.h"
 
 #include <dlfcn.h>
@@ -164,7 +165,7 @@ static int is_old_image(const char *path, int pid)
     uint32_t magic = 0, version = 0;
     int32_t owner = 0;
     uint64_t started = 0;
-    int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+    int ok = eg_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
              read_at(fd, &magic, sizeof magic, offsetof(struct eg_region, magic)) &&
              read_at(fd, &version, sizeof version, offsetof(struct eg_region, version)) &&
              read_at(fd, &owner, sizeof owner, offsetof(struct eg_region, pid)) &&
@@ -225,7 +226,7 @@ static int create_file(int pid)
         int fd = sys_open(file_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC);
         if (fd >= 0) {
             struct stat st;
-            if (ftruncate(fd, EG_REGION_SIZE) == 0 && fstat(fd, &st) == 0) {
+            if (ftruncate(fd, EG_REGION_SIZE) == 0 && eg_fstat(fd, &st) == 0) {
                 file_dev = st.st_dev;
                 file_ino = st.st_ino;
                 return fd;
@@ -344,7 +345,7 @@ static int copy_used(int to, const char *parent, dev_t dev, ino_t ino, uint64_t 
 {
     int from = sys_open(parent, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     struct stat st;
-    if (from >= 0 && fstat(from, &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
+    if (from >= 0 && eg_fstat(from, &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
         int ok = 1;
         for (off_t at = 0; ok && (uint64_t)at < used;) {
             off_t data = lseek(from, at, SEEK_DATA);

@@ -3,6 +3,7 @@
  * tell whether it was left on disk (tempfiles_settle.c). */
 #define _GNU_SOURCE
 #include "tempfile_records.h"
+#include "real.h"
 #include "fork_state.h"
 
 #include <errno.h>
@@ -118,7 +119,7 @@ void eg_tempfile_record(int fd, const char *name)
     char path[PATH_MAX];
     size_t len = absolute(name, path, sizeof path);
     struct stat st;
-    if (!len || fstat(fd, &st) != 0)
+    if (!len || eg_fstat(fd, &st) != 0)
         return;
     /* the fd was recorded just before: same creation seq, same stack */
     struct eg_fd_slot *s = eg_fd_slot(fd, 0);
@@ -131,7 +132,7 @@ void eg_tempfile_record(int fd, const char *name)
 int eg_tempfile_still_there(const char *path, uint64_t dev, uint64_t ino, struct stat *st)
 {
     /* lstat: a symlink planted at the path is not our file */
-    return lstat(path, st) == 0 && st->st_dev == dev && st->st_ino == ino;
+    return eg_lstat(path, st) == 0 && st->st_dev == dev && st->st_ino == ino;
 }
 
 int eg_tempfiles_adopt(int from, int pid, int adopt)

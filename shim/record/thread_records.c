@@ -4,6 +4,7 @@
  * list is as long as the most threads ever alive at once. */
 #define _GNU_SOURCE
 #include "thread_records.h"
+#include "real.h"
 
 #include <unistd.h>
 
@@ -62,7 +63,7 @@ void eg_threads_forked(void)
     for (struct eg_thread *t = first_record(); t; t = next_record(t)) {
         if (t == eg_thread_self) {
             EG_SET(t->pid, eg_pid);
-            EG_SET(t->tid, (int32_t)gettid());
+            EG_SET(t->tid, (int32_t)eg_gettid());
         } else if (atomic_load_explicit(&t->state, memory_order_relaxed) == EG_THREAD_RUNNING) {
             /* its thread stayed in the parent; a CLAIMED one is left as
              * is: the forking thread may be inside pthread_create (in a

@@ -155,7 +155,7 @@ static int is_other_end(int other, struct eg_fd_slot *s, void *ctx)
     if (other == p->fd || EG_WORD_STATE(atomic_load(&s->word)) != EG_FD_OPEN)
         return 0;
     struct stat ost;
-    if (fstat(other, &ost) == 0 && ost.st_ino == p->st->st_ino && ost.st_dev == p->st->st_dev &&
+    if (eg_fstat(other, &ost) == 0 && ost.st_ino == p->st->st_ino && ost.st_dev == p->st->st_dev &&
         (eg_sys_fcntl(other, F_GETFL, 0) & O_ACCMODE) != p->accmode)
         return other + 1; /* nonzero, so that fd 0 can be found too */
     return 0;
@@ -178,7 +178,7 @@ int eg_describe_fd(int fd, struct eg_fd_info *info)
     info->cloexec = fdflags < 0 ? -1 : !!(fdflags & FD_CLOEXEC);
     eg_fd_target(fd, info->target, sizeof info->target);
     struct stat st;
-    if (fstat(fd, &st) != 0) {
+    if (eg_fstat(fd, &st) != 0) {
         info->kind = "unknown";
         return 1;
     }

@@ -878,8 +878,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     const char *dir = eg_options.log_dir;
     const char *ext = json ? ".json" : ".txt";
     char tmp[EG_PATH_MAX + 64], final[EG_PATH_MAX + 64];
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    struct timespec ts = eg_monotonic();
     strcpy(tmp, dir);
     strcat(tmp, "/.");
     append_num(tmp + strlen(tmp), eg_report_pid());
@@ -920,7 +919,7 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
             append_num(final + strlen(final), n);
         }
         strcat(final, ext);
-        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) == 0) {
+        if (eg_rename_noreplace(tmp, final) == 0) {
             note_exec_doc(end, final);
             if (eg_options.verbosity >= 1)
                 eg_warn("report written to ", final, 0, 0);

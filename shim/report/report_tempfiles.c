@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "real.h"
 #include "registry.h"
 #include "report_parts.h"
 
@@ -102,7 +103,7 @@ int eg_tempfiles_on_disk(void)
                              : 0;
     for (struct eg_tempfile *t = off ? eg_at(off) : 0; t; t = t->next ? eg_at(t->next) : 0) {
         struct stat st;
-        if (t->pid == eg_pid && lstat(t->path, &st) == 0 && st.st_dev == t->dev &&
+        if (t->pid == eg_pid && eg_lstat(t->path, &st) == 0 && st.st_dev == t->dev &&
             st.st_ino == t->ino)
             return 1;
     }

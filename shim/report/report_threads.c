@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "real.h"
 #include "report_parts.h"
 #include "thread_records.h"
 
@@ -23,7 +24,7 @@ static unsigned each_running(void (*fn)(const struct eg_thread *t, struct listin
 {
     if (!eg_region)
         return 0;
-    int me = gettid();
+    int me = eg_gettid();
     unsigned n = 0;
     uint32_t off = atomic_load_explicit(&eg_region->threads, memory_order_acquire);
     while (off) {
