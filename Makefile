@@ -78,7 +78,7 @@ $(B)/shim/%.o: shim/%.S Makefile
 # empty, their transactional-memory clones and __cxa_finalize call are
 # nothing a preloaded library needs, and their weak references were four
 # symbols the loader looked up in every process (three found nowhere);
-# the one thing of theirs we use, __dso_handle, is init.c's.  Our
+# the one thing of theirs we use, __dso_handle, is exit.c's.  Our
 # constructor and destructors run from .init_array and .fini_array, and the
 # unwinder finds our frames through .eh_frame_hdr.
 SHIM_UNWINDER = -static-libgcc -Wl,--exclude-libs,libgcc_eh.a:libgcc.a

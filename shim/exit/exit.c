@@ -38,6 +38,12 @@
 #include "start_state.h"
 #include "vfork.h"
 
+/* What crtbeginS.o would define (the library is linked without start
+ * files, Makefile): the handle glibc files our atfork and quick_exit
+ * handlers under (libc_entries.h).  Here, not in the core the unit tests
+ * link, whose programs have crtbeginS's. */
+void *__dso_handle __attribute__((visibility("hidden"))) = &__dso_handle;
+
 enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
 EG_FORK_STATE static _Atomic int owner;   /* tid running the sequence, 0 before */
 EG_FORK_STATE static _Atomic int phase;   /* where the owner is */

@@ -152,11 +152,6 @@ int eg_ensure_init_slow(void)
     return eg_wait_for_start(); /* another thread is materialising: a rare race */
 }
 
-/* What crtbeginS.o would define (the library is linked without start
- * files, Makefile): the handle glibc files our atfork and quick_exit
- * handlers under (libc_entries.h). */
-void *__dso_handle __attribute__((visibility("hidden"))) = &__dso_handle;
-
 /* glibc passes argc, argv and envp to ELF constructors. */
 /* errno is not saved around the whole: it is a lazy binding
  * (__errno_location) in every process, and nothing here sets it but the
