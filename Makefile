@@ -82,8 +82,9 @@ $(B)/shim/%.o: shim/%.S Makefile
 # constructor and destructors run from .init_array and .fini_array, and the
 # unwinder finds our frames through .eh_frame_hdr.
 SHIM_UNWINDER = -static-libgcc -Wl,--exclude-libs,libgcc_eh.a:libgcc.a
+SHIM_LINK = -shared -nostartfiles
 $(B)/libexitguard.so: $(SHIM_OBJ)
-	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) -shared -nostartfiles -Wl,--no-undefined \
+	$(CC) $(SHIM_CFLAGS) $(LDFLAGS) $(SHIM_LINK) -Wl,--no-undefined \
 	    -Wl,-soname,libexitguard.so -o $@ $^ -ldl $(SHIM_UNWINDER)
 
 # The command finds the library at LIBDIR taken relative to PREFIX (from

@@ -13,7 +13,7 @@ $(TSAN)/shim/%.o: shim/%.S mk/tsan.mk
 	@mkdir -p $(@D)
 	$(CC) $(SHIM_CFLAGS) $(TSAN_FLAGS) -c $< -o $@
 $(TSAN)/libexitguard.so: $(TSAN_SHIM_OBJ)
-	$(CC) $(SHIM_CFLAGS) $(TSAN_FLAGS) -shared -o $@ $^ -ldl $(SHIM_UNWINDER)
+	$(CC) $(SHIM_CFLAGS) $(TSAN_FLAGS) $(SHIM_LINK) -o $@ $^ -ldl $(SHIM_UNWINDER)
 $(TSAN)/%: tests/programs/%.c include/exitguard.h mk/tsan.mk
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror $(TSAN_FLAGS) -pthread -Iinclude -o $@ $<

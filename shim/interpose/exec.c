@@ -13,6 +13,9 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <sched.h>
 #include <limits.h>
 #include <link.h>
 #include <stdarg.h>
@@ -54,8 +57,9 @@ EG_FORK_STATE static int start_env_noted, start_secure;
  * before the first child is made, not at start (eg_exec_prepare_children) */
 EG_FORK_STATE static const char *self_path;
 EG_FORK_STATE static const char *self_base; /* its name as the loader found it */
-/* start_preload names us: 1, 0, or -1 not asked yet */
-EG_FORK_STATE static int start_preload_ours = -1;
+/* Whether start_preload names us, found once: threads may fork at once */
+enum { SELF_UNKNOWN, SELF_FINDING, SELF_NOT_OURS, SELF_OURS };
+EG_FORK_STATE static _Atomic int self_state;
 static char preload_long[START_ENTRY_MAX], options_long[START_ENTRY_MAX];
 static char self_real[PATH_MAX];
 static struct stat self_stat;
@@ -179,15 +183,25 @@ static void find_self(void)
 
 EG_HOT_TEXT void eg_exec_prepare_children(void)
 {
-    if (start_preload_ours >= 0)
+    int expected = SELF_UNKNOWN;
+    if (atomic_load_explicit(&self_state, memory_order_acquire) >= SELF_NOT_OURS)
         return;
-    int saved = errno; /* a child of ours asks once, a no-op after */
-    find_self();
-    /* Without us in it (exitguard linked, or preloaded another way), the
-     * program's LD_PRELOAD is none of our business. */
-    start_preload_ours =
-        start_preload && self_path && preload_names_us(start_preload + (sizeof PRELOAD - 1));
-    errno = saved;
+    if (atomic_compare_exchange_strong(&self_state, &expected, SELF_FINDING)) {
+        int saved = errno; /* a child of ours asks once, a no-op after */
+        find_self();
+        /* Without us in it (exitguard linked, or preloaded another way),
+         * the program's LD_PRELOAD is none of our business. */
+        int ours = start_preload && self_path &&
+                   preload_names_us(start_preload + (sizeof PRELOAD - 1));
+        atomic_store_explicit(&self_state, ours ? SELF_OURS : SELF_NOT_OURS,
+                              memory_order_release);
+        errno = saved;
+        return;
+    }
+    /* another thread is finding it (or was, when a fork no handler of ours
+     * saw copied it here half way: then not for long) */
+    for (int spins = 0; spins < 1000 && atomic_load(&self_state) == SELF_FINDING; spins++)
+        sched_yield();
 }
 
 int eg_exec_start_options(const char **text)
@@ -245,7 +259,7 @@ EG_HOT_TEXT char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
             has_options = 1;
     }
     eg_exec_prepare_children(); /* done already, unless no child was made before */
-    int ours = start_preload_ours > 0;
+    int ours = atomic_load_explicit(&self_state, memory_order_acquire) == SELF_OURS;
     int add_preload = ours && preload_at < 0;
     int extend_preload = ours && preload_at >= 0 &&
                          !preload_names_us(envp[preload_at] + (sizeof PRELOAD - 1));

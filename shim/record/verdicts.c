@@ -22,16 +22,20 @@ struct entry {
 _Static_assert(sizeof(struct entry) == 64, "a cache line each");
 
 /* read by every forked child's exec look: fork_state.h */
-EG_FORK_STATE static struct entry *entries;
+EG_FORK_STATE static struct entry *_Atomic entries_at;
+#define entries atomic_load_explicit(&entries_at, memory_order_acquire)
 
+/* Threads may fork at once: one page is kept, a second one made is given
+ * back. */
 void eg_verdicts_prepare(void)
 {
     if (entries)
         return;
     void *p = mmap(0, ENTRIES * sizeof(struct entry), PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (p != MAP_FAILED)
-        entries = p;
+    struct entry *none = 0;
+    if (p != MAP_FAILED && !atomic_compare_exchange_strong(&entries_at, &none, p))
+        munmap(p, ENTRIES * sizeof(struct entry));
 }
 
 EG_HOT_TEXT int eg_verdicts_ready(void)
