@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "duration.h"
@@ -16,13 +17,13 @@ EG_FORK_STATE static char unset[1];
 
 enum kind { INT, CHOICE, PATH, DURATION };
 
+/* Offsets into one block of words, not pointers: a table of pointers was
+ * 52 relocations for the loader in every process. */
 struct option_info {
-    const char *name;
+    uint16_t name, def, choices; /* in option_words (choices: CHOICE only) */
+    uint16_t desc;               /* in option_descs */
     enum kind kind;
-    const char *def;
-    const char *choices; /* CHOICE only */
-    int max;             /* INT only */
-    const char *desc;
+    int max;                     /* INT only */
     size_t offset;
 };
 
@@ -39,18 +40,40 @@ struct option_info {
  * given, matched): beside the statics written then (fork_state.h), not in
  * .rodata, a page fault of its own in every process. */
 #define EG_OPTION(kind, name, def, limit, desc)                                \
-    EG_FORK_STATE static char name_##name[] = #name, def_##name[] = def,       \
-                              choices_##name[] = CHOICES_##kind(limit);
+    char name_##name[sizeof #name], def_##name[sizeof def],                  \
+        choices_##name[sizeof CHOICES_##kind(limit)];
+EG_FORK_STATE static struct {
+#include "options.def"
+} option_words = {
+#undef EG_OPTION
+#define EG_OPTION(kind, name, def, limit, desc) #name, def, CHOICES_##kind(limit),
+#include "options.def"
+};
+#undef EG_OPTION
+/* read by help=1 alone */
+static const struct {
+#define EG_OPTION(kind, name, def, limit, desc) char desc_##name[sizeof desc];
 #include "options.def"
 #undef EG_OPTION
-
-static const struct option_info options[] = {
-#define EG_OPTION(kind, name, def, limit, desc)                                \
-    {name_##name, kind, def_##name, choices_##name, INT_LIMIT_##kind(limit), desc, \
-     offsetof(struct eg_options, name)},
+} option_descs = {
+#define EG_OPTION(kind, name, def, limit, desc) desc,
 #include "options.def"
 #undef EG_OPTION
 };
+
+#define WORD_AT(field) ((uint16_t)offsetof(__typeof__(option_words), field))
+static const struct option_info options[] = {
+#define EG_OPTION(kind, name, def, limit, desc)                                \
+    {WORD_AT(name_##name), WORD_AT(def_##name), WORD_AT(choices_##name),      \
+     (uint16_t)offsetof(__typeof__(option_descs), desc_##name), kind,         \
+     INT_LIMIT_##kind(limit), offsetof(struct eg_options, name)},
+#include "options.def"
+#undef EG_OPTION
+};
+#define NAME(o) ((const char *)&option_words + (o)->name)
+#define DEF(o) ((const char *)&option_words + (o)->def)
+#define CHOICES(o) ((const char *)&option_words + (o)->choices)
+#define DESC(o) ((const char *)&option_descs + (o)->desc)
 enum { N_OPTIONS = sizeof options / sizeof options[0] };
 static char path_own[N_OPTIONS][EG_PATH_MAX]; /* a path when kept bytes are full */
 
@@ -188,10 +211,10 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
         return 0;
     }
     case CHOICE: {
-        int idx = choice_index(o->choices, v, vlen);
+        int idx = choice_index(CHOICES(o), v, vlen);
         if (idx < 0) {
             char hint[80] = "expected one of ";
-            strncat(hint, o->choices, sizeof hint - strlen(hint) - 1);
+            strncat(hint, CHOICES(o), sizeof hint - strlen(hint) - 1);
             complain("bad value", key, klen, v, vlen, hint);
             return 1;
         }
@@ -222,8 +245,8 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
 static void set_defaults(void)
 {
     for (int i = 0; i < N_OPTIONS; i++)
-        set_value(&options[i], options[i].def, len_of(options[i].def),
-                  options[i].name, len_of(options[i].name));
+        set_value(&options[i], DEF(&options[i]), len_of(DEF(&options[i])),
+                  NAME(&options[i]), len_of(NAME(&options[i])));
 }
 
 int eg_options_parse(const char *text)
@@ -244,10 +267,10 @@ int eg_options_parse(const char *text)
             const struct option_info *o = NULL, *near = NULL;
             unsigned best = 3;
             for (int i = 0; i < N_OPTIONS && !o; i++)
-                if (len_of(options[i].name) == klen && same(options[i].name, p, klen))
+                if (len_of(NAME(&options[i])) == klen && same(NAME(&options[i]), p, klen))
                     o = &options[i];
             for (int i = 0; i < N_OPTIONS && !o; i++) {
-                unsigned d = distance(p, klen, options[i].name);
+                unsigned d = distance(p, klen, NAME(&options[i]));
                 if (d < best) {
                     best = d;
                     near = &options[i];
@@ -259,7 +282,7 @@ int eg_options_parse(const char *text)
                 char hint[80] = "";
                 if (near) {
                     strcpy(hint, "did you mean '");
-                    strncat(hint, near->name, 60);
+                    strncat(hint, NAME(near), 60);
                     strcat(hint, "'?");
                 }
                 complain("unknown option", p, klen, NULL, 0,
@@ -279,16 +302,16 @@ void eg_options_print_help(int fd)
     eg_w_str(&w, "exitguard: EXITGUARD_OPTIONS=key=value:key=value; keys:\n");
     for (int i = 0; i < N_OPTIONS; i++) {
         eg_w_str(&w, "  ");
-        eg_w_str(&w, options[i].name);
+        eg_w_str(&w, NAME(&options[i]));
         eg_w_str(&w, "=");
-        eg_w_str(&w, options[i].kind == CHOICE ? options[i].choices
+        eg_w_str(&w, options[i].kind == CHOICE ? CHOICES(&options[i])
                      : options[i].kind == INT      ? "N"
                      : options[i].kind == DURATION ? "SECONDS"
                                                    : "DIR");
         eg_w_str(&w, " (default '");
-        eg_w_str(&w, options[i].def);
+        eg_w_str(&w, DEF(&options[i]));
         eg_w_str(&w, "'): ");
-        eg_w_str(&w, options[i].desc);
+        eg_w_str(&w, DESC(&options[i]));
         eg_w_char(&w, '\n');
     }
     eg_w_flush(&w);

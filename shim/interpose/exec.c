@@ -12,6 +12,7 @@
  * async-signal-safe work here -- no malloc, no stdio, no locks. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <elf.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <stdatomic.h>
@@ -61,7 +62,7 @@ EG_FORK_STATE static const char *self_base; /* its name as the loader found it *
 enum { SELF_UNKNOWN, SELF_FINDING, SELF_NOT_OURS, SELF_OURS };
 EG_FORK_STATE static _Atomic int self_state;
 static char preload_long[START_ENTRY_MAX], options_long[START_ENTRY_MAX];
-static char self_real[PATH_MAX];
+static char self_real[2 * PATH_MAX], start_dir[PATH_MAX];
 static struct stat self_stat;
 
 /* A loop, not strncmp: every process runs this on each variable of its
@@ -149,36 +150,89 @@ static size_t text_len(const char *s)
  * starts none never asks); the loops are ours, not libc's string calls:
  * each was one more lazy binding in every process (some 700 instructions,
  * callgrind). */
-void eg_exec_note_start_env(char **envp)
+/* AT_SECURE from the auxiliary vector, which follows envp on the stack the
+ * kernel built (as it does when envp is argv's continuation: not when we
+ * were dlopen'ed after a setenv): getauxval is one lazy binding less. */
+static int secure_from(int argc, char **argv, char **envp)
+{
+    if (!argv || envp != argv + argc + 1)
+        return getauxval(AT_SECURE) != 0;
+    char **e = envp;
+    while (*e)
+        e++;
+    for (const Elf64_auxv_t *a = (const Elf64_auxv_t *)(e + 1); a->a_type != AT_NULL; a++)
+        if (a->a_type == AT_SECURE)
+            return a->a_un.a_val != 0;
+    return 0;
+}
+
+/* An LD_PRELOAD entry relative to the directory the process started in
+ * ("./lib.so"): the loader's name for us is relative to it, and the
+ * program may chdir before we look (find_self). */
+static int has_relative_entry(const char *list)
+{
+    for (const char *p = list; *p;) {
+        const char *entry = p;
+        int slash = 0;
+        while (*p && *p != ' ' && *p != ':')
+            slash |= *p++ == '/';
+        if (slash && entry[0] != '/')
+            return 1;
+        p += *p != 0;
+    }
+    return 0;
+}
+
+/* At start only what may be gone later: the program may change or scrub
+ * its environment, overwrite the strings, and chdir.  Which library we
+ * are, and whether LD_PRELOAD names us, waits for the first child (a
+ * process that starts none never asks); the loops are ours, not libc's
+ * string calls: each was one more lazy binding in every process (some
+ * 700 instructions, callgrind). */
+void eg_exec_note_start_env(int argc, char **argv, char **envp)
 {
     const char *preload = 0, *options = 0;
     for (char **e = envp; e && *e; e++) {
-        if (starts_with(*e, PRELOAD))
+        if (**e == 'L' && starts_with(*e, PRELOAD))
             preload = *e; /* the last one: the one ld.so used */
-        else if (!options && starts_with(*e, OPTIONS))
+        else if (**e == 'E' && !options && starts_with(*e, OPTIONS))
             options = *e; /* the first one: the one getenv reads */
     }
     if (preload)
         start_preload = eg_keep(preload, text_len(preload), preload_long, sizeof preload_long);
     if (options)
         start_options = eg_keep(options, text_len(options), options_long, sizeof options_long);
-    start_secure = getauxval(AT_SECURE) != 0;
+    if (preload && has_relative_entry(preload + (sizeof PRELOAD - 1)) &&
+        !getcwd(start_dir, sizeof start_dir))
+        start_dir[0] = 0;
+    start_secure = secure_from(argc, argv, envp);
     start_env_noted = 1;
 }
 
 /* _dl_find_object, not dladdr: a tenth of the cost.  An absolute name is
- * the loader's own: no realpath. */
+ * the loader's own; a relative one is joined to the start's directory
+ * (not realpath: the name need not be canonical, only absolute, and
+ * realpath was one more GLIBC version for the loader to check). */
 static void find_self(void)
 {
     struct dl_find_object obj;
     const char *name = _dl_find_object((void *)find_self, &obj) == 0 && obj.dlfo_link_map
                            ? obj.dlfo_link_map->l_name
                            : 0;
-    if (name && name[0] &&
-        (self_path = name[0] == '/' && strlen(name) < PATH_MAX ? name : realpath(name, self_real))) {
-        const char *slash = strrchr(name, '/');
-        self_base = slash ? slash + 1 : name;
+    if (!name || !name[0] || strlen(name) >= PATH_MAX)
+        return;
+    if (name[0] == '/') {
+        self_path = name;
+    } else if (start_dir[0] && strlen(start_dir) + strlen(name) + 2 <= sizeof self_real) {
+        strcpy(self_real, start_dir);
+        strcat(self_real, "/");
+        strcat(self_real, name);
+        self_path = self_real;
+    } else {
+        return;
     }
+    const char *slash = strrchr(name, '/');
+    self_base = slash ? slash + 1 : name;
 }
 
 EG_HOT_TEXT void eg_exec_prepare_children(void)

@@ -26,7 +26,7 @@ void eg_scratch_put(struct eg_scratch *s); /* leaves errno alone */
 
 /* At start, in the constructor (init.c): what exec needs of the
  * environment the process started with, kept from envp. */
-void eg_exec_note_start_env(char **envp);
+void eg_exec_note_start_env(int argc, char **argv, char **envp);
 /* What a child's exec needs that the start did not look up (which library
  * we are): in the parent, before the first fork, vfork or spawn, so that
  * no child pays a lazy binding; once. */

@@ -160,7 +160,7 @@ int eg_ensure_init_slow(void)
 __attribute__((constructor)) static void eg_start(int argc, char **argv, char **envp)
 {
     int outer = eg_enter();
-    eg_exec_note_start_env(envp);
+    eg_exec_note_start_env(argc, argv, envp);
     eg_note_start_argv(argc, argv);
     load_options();
     if (eg_materialised()) {

@@ -46,11 +46,27 @@
 /* read by every process as it ends, written by a forked child: fork_state.h */
 EG_FORK_STATE struct eg_region *eg_region;
 
-const char *const eg_via_names[EG_VIA_COUNT] = {
+/* The names in one block, found by offset: an array of pointers was 69
+ * relocations for the loader in every process. */
+static const struct {
+#define EG_VIA(name) char name[sizeof #name];
+#include "vias.def"
+#undef EG_VIA
+} via_text = {
 #define EG_VIA(name) #name,
 #include "vias.def"
 #undef EG_VIA
 };
+static const uint16_t via_at[EG_VIA_COUNT] = {
+#define EG_VIA(name) offsetof(__typeof__(via_text), name),
+#include "vias.def"
+#undef EG_VIA
+};
+
+const char *eg_via_name(unsigned via)
+{
+    return (const char *)&via_text + via_at[via < EG_VIA_COUNT ? via : 0];
+}
 
 /* The registry file while the region is one ("" otherwise): its absolute
  * path, where its directory ends in it, and its identity (a forked child

@@ -34,7 +34,8 @@ enum eg_via {
 #undef EG_VIA
     EG_VIA_COUNT
 };
-extern const char *const eg_via_names[EG_VIA_COUNT];
+/* The call's name ("open", "fork"); an unknown one reads as the first. */
+const char *eg_via_name(unsigned via);
 
 /* An fd slot's state word: generation (bits 32-63) so that every change is a
  * distinct value for compare-and-swap, flags, the acquiring call, state. */

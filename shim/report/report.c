@@ -348,7 +348,7 @@ static void json_leak(int fd, struct eg_fd_slot *s, void *ctx)
     eg_w_str(w, ",\"seq\":");
     eg_w_i64(w, (int64_t)EG_GET(s->seq));
     eg_w_str(w, ",\"via\":");
-    eg_w_json_str(w, eg_via_names[EG_WORD_VIA(atomic_load(&s->word))]);
+    eg_w_json_str(w, eg_via_name(EG_WORD_VIA(atomic_load(&s->word))));
     if (open_now) {
         struct eg_writer line; /* the one-line description, reused */
         eg_w_init(&line, -1);
@@ -568,7 +568,7 @@ void eg_report_json(struct eg_writer *w, const struct eg_end *end)
         eg_w_str(w, "\",\"fd\":");
         eg_w_i64(w, e->fd);
         eg_w_str(w, ",\"via\":");
-        eg_w_json_str(w, eg_via_names[e->via < EG_VIA_COUNT ? e->via : 0]);
+        eg_w_json_str(w, eg_via_name(e->via));
         if (e->kind == EG_ERR_STREAM_FD)
             eg_w_str(w, e->other_flags & EG_FD_DIR ? ",\"stream\":\"DIR*\"" : ",\"stream\":\"FILE*\"");
         eg_w_str(w, ",\"stack\":");
@@ -605,7 +605,7 @@ static void text_leak_body(struct text_ctx *ctx, int fd, struct eg_fd_slot *s)
     eg_w_str(w, info.cloexec > 0 ? ", O_CLOEXEC)" : ", no O_CLOEXEC)");
     eg_w_str(w, ", opened by ");
     uint64_t word = atomic_load(&s->word);
-    eg_w_str(w, eg_via_names[EG_WORD_VIA(word)]);
+    eg_w_str(w, eg_via_name(EG_WORD_VIA(word)));
     const char *fate = leak_fate(EG_WORD_FLAGS(word), ctx->end);
     if (fate && fate[0] == 'c')
         eg_w_str(w, "; closed by exitguard (fds=close)");
@@ -784,7 +784,7 @@ static void text_error(struct eg_writer *w, const struct eg_error *e, int symbol
         eg_w_str(w, "close of fd that was never opened: fd ");
         break;
     case EG_ERR_STREAM_FD:
-        eg_w_str(w, eg_via_names[e->via < EG_VIA_COUNT ? e->via : 0]);
+        eg_w_str(w, eg_via_name(e->via));
         eg_w_str(w, e->other_flags & EG_FD_DIR ? " of the fd of an open DIR*: fd "
                                                : " of the fd of an open FILE*: fd ");
         other = "the stream was opened at:";

@@ -79,7 +79,7 @@ static const char *unchecked(const struct eg_child *c)
 
 static const char *via(const struct eg_child *c)
 {
-    return eg_via_names[c->via < EG_VIA_COUNT ? c->via : 0];
+    return eg_via_name(c->via);
 }
 
 unsigned eg_report_children_json(struct eg_writer *w)
