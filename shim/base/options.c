@@ -62,7 +62,9 @@ static const struct {
 };
 
 #define WORD_AT(field) ((uint16_t)offsetof(__typeof__(option_words), field))
-static const struct option_info options[] = {
+/* read by every process at start, as the words: beside them, not on a
+ * page of .rodata of its own (a fault in every process) */
+EG_FORK_STATE static struct option_info options[] = {
 #define EG_OPTION(kind, name, def, limit, desc)                                \
     {WORD_AT(name_##name), WORD_AT(def_##name), WORD_AT(choices_##name),      \
      (uint16_t)offsetof(__typeof__(option_descs), desc_##name), kind,         \
