@@ -32,7 +32,7 @@ struct eg_fd_slot *eg_fd_slot_create(int fd)
     return (struct eg_fd_slot *)eg_at(off) + (fd & (EG_FD_CHUNK - 1));
 }
 
-int eg_fd_walk(int first, int last, int (*fn)(int fd, struct eg_fd_slot *s, void *ctx),
+EG_HOT_TEXT int eg_fd_walk(int first, int last, int (*fn)(int fd, struct eg_fd_slot *s, void *ctx),
                void *ctx)
 {
     int high = atomic_load_explicit(&eg_region->fd_high, memory_order_acquire);

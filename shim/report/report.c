@@ -102,7 +102,7 @@ static int report_ppid(void)
  * child got a copy of it.  The parent may have closed it since (the
  * record then says closed, and still where it was opened); a record
  * rewritten after the fork no longer tells, and is left out. */
-static int held_at_fork(struct eg_fd_slot *s)
+EG_HOT_TEXT static int held_at_fork(struct eg_fd_slot *s)
 {
     for (int tries = 0; tries < 4; tries++) {
         uint64_t w = atomic_load_explicit(&s->word, memory_order_acquire);
@@ -119,7 +119,7 @@ static int held_at_fork(struct eg_fd_slot *s)
     return 0;
 }
 
-static int is_held_as(int fd, struct eg_fd_slot *s, int at_exec)
+EG_HOT_TEXT static int is_held_as(int fd, struct eg_fd_slot *s, int at_exec)
 {
     if (fd <= 2)
         return 0;
@@ -132,7 +132,7 @@ static int is_held_as(int fd, struct eg_fd_slot *s, int at_exec)
 
 static int is_held(int fd, struct eg_fd_slot *s) { return is_held_as(fd, s, stock_at_exec); }
 
-static int held_at_exec(int fd, struct eg_fd_slot *s, void *ctx)
+EG_HOT_TEXT static int held_at_exec(int fd, struct eg_fd_slot *s, void *ctx)
 {
     (void)ctx;
     return is_held_as(fd, s, 1);
@@ -302,7 +302,7 @@ static unsigned errors_end(void)
     return n < EG_MAX_ERRORS ? n : EG_MAX_ERRORS;
 }
 
-unsigned eg_report_count_errors(void)
+EG_HOT_TEXT unsigned eg_report_count_errors(void)
 {
     if (eg_report_borrowed())
         return 0; /* its misuse is not recorded; the rest is its parent's */
