@@ -7,6 +7,7 @@
 #include "duration.h"
 #include "fork_state.h"
 #include "kept.h"
+#include "text.h"
 #include "writer.h"
 
 /* Every process sets them at start: in the page written then anyway
@@ -83,14 +84,6 @@ static char path_own[N_OPTIONS][EG_PATH_MAX]; /* a path when kept bytes are full
  * (under the command) its EXITGUARD_OPTIONS at start, and each libc call
  * was one more lazy binding in every one of them (some 700 instructions,
  * callgrind). */
-static size_t len_of(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
 /* The first of `c` in the n bytes at s (n: -1 for up to the NUL), or NULL. */
 static const char *find(const char *s, size_t n, char c)
 {
@@ -175,7 +168,7 @@ static int choice_index(const char *choices, const char *v, size_t vlen)
     int i = 0;
     for (const char *p = choices;; i++) {
         const char *bar = find(p, (size_t)-1, '|');
-        size_t n = bar ? (size_t)(bar - p) : len_of(p);
+        size_t n = bar ? (size_t)(bar - p) : eg_text_len(p);
         if (n == vlen && same(p, v, n))
             return i;
         if (!bar)
@@ -247,8 +240,8 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
 static void set_defaults(void)
 {
     for (int i = 0; i < N_OPTIONS; i++)
-        set_value(&options[i], DEF(&options[i]), len_of(DEF(&options[i])),
-                  NAME(&options[i]), len_of(NAME(&options[i])));
+        set_value(&options[i], DEF(&options[i]), eg_text_len(DEF(&options[i])),
+                  NAME(&options[i]), eg_text_len(NAME(&options[i])));
 }
 
 int eg_options_parse(const char *text)
@@ -257,7 +250,7 @@ int eg_options_parse(const char *text)
     int bad = 0;
     for (const char *p = text; p && *p;) {
         const char *end = find(p, (size_t)-1, ':');
-        size_t len = end ? (size_t)(end - p) : len_of(p);
+        size_t len = end ? (size_t)(end - p) : eg_text_len(p);
         const char *eq = find(p, len, '=');
         if (len == 0) {
             /* an empty item ("a=1::b=2") is harmless */
@@ -269,7 +262,7 @@ int eg_options_parse(const char *text)
             const struct option_info *o = NULL, *near = NULL;
             unsigned best = 3;
             for (int i = 0; i < N_OPTIONS && !o; i++)
-                if (len_of(NAME(&options[i])) == klen && same(NAME(&options[i]), p, klen))
+                if (eg_text_len(NAME(&options[i])) == klen && same(NAME(&options[i]), p, klen))
                     o = &options[i];
             for (int i = 0; i < N_OPTIONS && !o; i++) {
                 unsigned d = distance(p, klen, NAME(&options[i]));

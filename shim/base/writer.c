@@ -1,4 +1,5 @@
 #include "writer.h"
+#include "text.h"
 #include "fork_state.h"
 
 #include <errno.h>
@@ -44,15 +45,7 @@ EG_HOT_TEXT void eg_w_mem(struct eg_writer *w, const void *p, size_t n)
     }
 }
 
-/* A loop, not strlen: libc's is a page of text a process that ends holding
- * nothing touches for this alone (its record line). */
-EG_HOT_TEXT void eg_w_str(struct eg_writer *w, const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    eg_w_mem(w, s, n);
-}
+EG_HOT_TEXT void eg_w_str(struct eg_writer *w, const char *s) { eg_w_mem(w, s, eg_text_len(s)); }
 EG_HOT_TEXT void eg_w_char(struct eg_writer *w, char c) { eg_w_mem(w, &c, 1); }
 
 EG_HOT_TEXT void eg_w_i64(struct eg_writer *w, int64_t v)

@@ -308,7 +308,7 @@ EG_HOT_TEXT static int track(int sig, const struct sigaction *act, struct sigact
     } else {
         struct disposition d = as_kernel_keeps(act);
         struct sigaction given = *act; /* act may be old */
-        unsigned id = needs_us(&d) ? intern(&d) : 0;
+        unsigned id;
         if (!needs_us(&d)) {
             /* The program's action goes to the kernel as given, and the
              * record (what our handler acts on) stays: a shell switching
@@ -319,7 +319,7 @@ EG_HOT_TEXT static int track(int sig, const struct sigaction *act, struct sigact
             if (was && pool(was - 1)->handler != SIG_DFL)
                 was = atomic_exchange(&record[sig], plain_default);
             REAL(sigaction)(sig, &given, &kernel);
-        } else if (id) {
+        } else if ((id = intern(&d))) {
             if (was != id) /* unchanged: no write (see above) */
                 was = atomic_exchange(&record[sig], id);
             apply(sig, &kernel);

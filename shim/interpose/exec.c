@@ -32,6 +32,7 @@
 #include "fork_state.h"
 #include "guard.h"
 #include "kept.h"
+#include "text.h"
 #include "real.h"
 #include "report.h"
 #include "region_file.h"
@@ -136,20 +137,6 @@ static int preload_names_us(const char *list)
     return 0;
 }
 
-static size_t text_len(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
-
-/* At start only what may be gone later: the program may change or scrub
- * its environment, and overwrite the strings.  Which library we are, and
- * whether LD_PRELOAD names us, waits for the first child (a process that
- * starts none never asks); the loops are ours, not libc's string calls:
- * each was one more lazy binding in every process (some 700 instructions,
- * callgrind). */
 /* AT_SECURE from the auxiliary vector, which follows envp on the stack the
  * kernel built (as it does when envp is argv's continuation: not when we
  * were dlopen'ed after a setenv): getauxval is one lazy binding less. */
@@ -160,7 +147,7 @@ static int secure_from(int argc, char **argv, char **envp)
     char **e = envp;
     while (*e)
         e++;
-    for (const Elf64_auxv_t *a = (const Elf64_auxv_t *)(e + 1); a->a_type != AT_NULL; a++)
+    for (const ElfW(auxv_t) *a = (const ElfW(auxv_t) *)(e + 1); a->a_type != AT_NULL; a++)
         if (a->a_type == AT_SECURE)
             return a->a_un.a_val != 0;
     return 0;
@@ -199,9 +186,9 @@ void eg_exec_note_start_env(int argc, char **argv, char **envp)
             options = *e; /* the first one: the one getenv reads */
     }
     if (preload)
-        start_preload = eg_keep(preload, text_len(preload), preload_long, sizeof preload_long);
+        start_preload = eg_keep(preload, eg_text_len(preload), preload_long, sizeof preload_long);
     if (options)
-        start_options = eg_keep(options, text_len(options), options_long, sizeof options_long);
+        start_options = eg_keep(options, eg_text_len(options), options_long, sizeof options_long);
     if (preload && has_relative_entry(preload + (sizeof PRELOAD - 1)) &&
         !getcwd(start_dir, sizeof start_dir))
         start_dir[0] = 0;

@@ -123,6 +123,14 @@ void eg_exec_file_close(struct eg_exec_file *f)
     }
 }
 
+/* File capabilities make the loader run in secure mode, as set-user-ID does. */
+EG_HOT_TEXT static enum eg_unchecked verdict_of(int facts)
+{
+    return facts & EG_FILE_CAPABILITIES ? EG_UNCHECKED_SETUID
+           : facts & EG_FILE_STATIC     ? EG_UNCHECKED_STATIC
+                                        : EG_UNCHECKED_NO;
+}
+
 static enum eg_unchecked look(int dirfd, const char *path, int at_flags, struct eg_exec_file *f)
 {
     enum eg_unchecked verdict = EG_UNCHECKED_NO;
@@ -150,9 +158,10 @@ static enum eg_unchecked look(int dirfd, const char *path, int at_flags, struct 
         if (changes_ids(fd, &f->st))
             return EG_UNCHECKED_SETUID;
         int caps = has_capabilities(fd), elf = caps ? 0 : is_static_elf(fd);
+        int facts = (caps ? EG_FILE_CAPABILITIES : 0) | (elf > 0 ? EG_FILE_STATIC : 0);
         if (elf >= 0)
-            eg_verdicts_put(&f->st, (caps ? EG_FILE_CAPABILITIES : 0) | (elf ? EG_FILE_STATIC : 0));
-        verdict = caps ? EG_UNCHECKED_SETUID : elf > 0 ? EG_UNCHECKED_STATIC : EG_UNCHECKED_NO;
+            eg_verdicts_put(&f->st, facts);
+        verdict = verdict_of(facts);
     }
     return verdict;
 }
@@ -172,9 +181,7 @@ EG_HOT_TEXT static int known_before(int dirfd, const char *path, int at_flags, s
         return 0;
     f->fd = -1;
     f->known = 1;
-    *verdict = facts & EG_FILE_CAPABILITIES ? EG_UNCHECKED_SETUID
-               : facts & EG_FILE_STATIC     ? EG_UNCHECKED_STATIC
-                                            : EG_UNCHECKED_NO;
+    *verdict = verdict_of(facts);
     return 1;
 }
 
