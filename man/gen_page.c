@@ -37,7 +37,7 @@ struct key {
 #define CHOICES_PATH(l) NULL
 static const struct key keys[] = {
 #define EG_OPTION(kind, name, def, limit, desc) \
-    {kind, #name, def, LIMIT_##kind(limit), CHOICES_##kind(limit), desc},
+    {kind, #name, #def, LIMIT_##kind(limit), CHOICES_##kind(limit), desc},
 #include "options.def"
 #undef EG_OPTION
 };

@@ -35,6 +35,22 @@ Test(options, defaults)
     cr_assert_eq(eg_options.verbosity, 0);
 }
 
+/* Every process starts with the defaults as values (options.c): they must
+ * be what the defaults' text, as help=1 shows it, parses to. */
+Test(options, the_defaults_are_what_their_text_says)
+{
+    static const char every_default[] =
+#define EG_OPTION(kind, name, def, limit, desc) #name "=" #def ":"
+#include "options.def"
+#undef EG_OPTION
+        ;
+    eg_options_parse(NULL);
+    struct eg_options values = eg_options;
+    cr_assert_str_empty(capture_stderr(parse, (void *)every_default), "%s", every_default);
+    cr_assert_eq(bad, 0);
+    cr_assert_eq(memcmp(&values, &eg_options, sizeof values), 0, "%s", every_default);
+}
+
 Test(options, every_key_and_last_one_wins)
 {
     const char *text = "stack_depth=5:report=json:log_dir=/var/tmp/x:verbosity=1:stack_depth=0";

@@ -19,8 +19,11 @@ const char *eg_keep(const char *s, size_t len, char *own, size_t own_size)
         kept_used += len + 1;
     /* a loop, not memcpy: at start, libc's would be one more symbol for
      * the loader to bind in every process (a lazy binding is some 700
-     * instructions) */
-    for (size_t i = 0; i < len; i++)
+     * instructions); a word at a time, as moves GCC makes in place */
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8)
+        __builtin_memcpy(to + i, s + i, 8);
+    for (; i < len; i++)
         to[i] = s[i];
     to[len] = 0;
     return to;

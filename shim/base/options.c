@@ -13,8 +13,25 @@
 /* Every process sets them at start: in the page written then anyway
  * (fork_state.h), the paths in kept bytes (kept.h), not in 3 KB of their
  * own that cost every process a page fault or two. */
-EG_FORK_STATE struct eg_options eg_options;
 EG_FORK_STATE static char unset[1];
+
+/* The defaults as values, not parsed from their text in every process (a
+ * tenth of a preloaded /bin/true's instructions beyond loading us);
+ * tests/unit_options.c checks them against the text. */
+#define DEFAULT_INT(d) d
+#define DEFAULT_DURATION(d) (int)((d) * 1000)
+#define DEFAULT_CHOICE(d) 0 /* the first of the words (options.def) */
+#define DEFAULT_PATH(d) unset
+#define EG_OPTION(kind, name, def, limit, desc) DEFAULT_##kind(def),
+EG_FORK_STATE struct eg_options eg_options = {
+#include "options.def"
+};
+/* read again only when the options are parsed again (the tests, fuzzing) */
+static const struct eg_options defaults = {
+#include "options.def"
+};
+#undef EG_OPTION
+EG_FORK_STATE static int parsed;
 
 enum kind { INT, CHOICE, PATH, DURATION };
 
@@ -41,13 +58,13 @@ struct option_info {
  * given, matched): beside the statics written then (fork_state.h), not in
  * .rodata, a page fault of its own in every process. */
 #define EG_OPTION(kind, name, def, limit, desc)                                \
-    char name_##name[sizeof #name], def_##name[sizeof def],                  \
+    char name_##name[sizeof #name], def_##name[sizeof #def],                 \
         choices_##name[sizeof CHOICES_##kind(limit)];
 EG_FORK_STATE static struct {
 #include "options.def"
 } option_words = {
 #undef EG_OPTION
-#define EG_OPTION(kind, name, def, limit, desc) #name, def, CHOICES_##kind(limit),
+#define EG_OPTION(kind, name, def, limit, desc) #name, #def, CHOICES_##kind(limit),
 #include "options.def"
 };
 #undef EG_OPTION
@@ -237,16 +254,11 @@ static int set_value(const struct option_info *o, const char *v, size_t vlen,
     return 1;
 }
 
-static void set_defaults(void)
-{
-    for (int i = 0; i < N_OPTIONS; i++)
-        set_value(&options[i], DEF(&options[i]), eg_text_len(DEF(&options[i])),
-                  NAME(&options[i]), eg_text_len(NAME(&options[i])));
-}
-
 int eg_options_parse(const char *text)
 {
-    set_defaults();
+    if (parsed)
+        eg_options = defaults;
+    parsed = 1;
     int bad = 0;
     for (const char *p = text; p && *p;) {
         const char *end = find(p, (size_t)-1, ':');

@@ -22,7 +22,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +32,7 @@
 #include "guard.h"
 #include "kept.h"
 #include "text.h"
+#include "raw_syscall.h"
 #include "real.h"
 #include "report.h"
 #include "region_file.h"
@@ -137,13 +137,31 @@ static int preload_names_us(const char *list)
     return 0;
 }
 
+/* AT_SECURE from the kernel's copy of the auxiliary vector, where it is
+ * not on the stack after envp (not getauxval: GLIBC_2.16, one version
+ * more for the loader to check in every process); without /proc, a
+ * changed user or group, what AT_SECURE says but for gained capabilities. */
+static int secure_from_proc(void)
+{
+    long fd = eg_raw_syscall(SYS_openat, AT_FDCWD, (long)"/proc/self/auxv", O_RDONLY | O_CLOEXEC, 0);
+    if (fd >= 0) {
+        ElfW(auxv_t) a[64];
+        long n = eg_raw_syscall(SYS_read, fd, (long)a, sizeof a, 0);
+        eg_raw_syscall(SYS_close, fd, 0, 0, 0);
+        for (long i = 0; n > 0 && i < n / (long)sizeof *a && a[i].a_type != AT_NULL; i++)
+            if (a[i].a_type == AT_SECURE)
+                return a[i].a_un.a_val != 0;
+    }
+    return getuid() != geteuid() || getgid() != getegid();
+}
+
 /* AT_SECURE from the auxiliary vector, which follows envp on the stack the
  * kernel built (as it does when envp is argv's continuation: not when we
- * were dlopen'ed after a setenv): getauxval is one lazy binding less. */
+ * were dlopen'ed after a setenv). */
 static int secure_from(int argc, char **argv, char **envp)
 {
     if (!argv || envp != argv + argc + 1)
-        return getauxval(AT_SECURE) != 0;
+        return secure_from_proc();
     char **e = envp;
     while (*e)
         e++;
@@ -153,21 +171,28 @@ static int secure_from(int argc, char **argv, char **envp)
     return 0;
 }
 
-/* An LD_PRELOAD entry relative to the directory the process started in
- * ("./lib.so"): the loader's name for us is relative to it, and the
- * program may chdir before we look (find_self). */
-static int has_relative_entry(const char *list)
+/* The length of an "LD_PRELOAD=..." entry, found in the pass that also
+ * tells whether one of its entries is relative to the directory the
+ * process started in ("./lib.so": the loader's name for us is then
+ * relative to it, and the program may chdir before we look, find_self).
+ * An absolute entry, the common case, is only skipped. */
+static size_t preload_entry_len(const char *entry, int *relative)
 {
-    for (const char *p = list; *p;) {
-        const char *entry = p;
-        int slash = 0;
-        while (*p && *p != ' ' && *p != ':')
-            slash |= *p++ == '/';
-        if (slash && entry[0] != '/')
-            return 1;
+    const char *p = entry + (sizeof PRELOAD - 1);
+    *relative = 0;
+    while (*p) {
+        if (*p == '/') {
+            while (*p && *p != ' ' && *p != ':') /* as ld.so splits it */
+                p++;
+        } else {
+            int slash = 0;
+            for (; *p && *p != ' ' && *p != ':'; p++)
+                slash |= *p == '/';
+            *relative |= slash;
+        }
         p += *p != 0;
     }
-    return 0;
+    return (size_t)(p - entry);
 }
 
 /* At start only what may be gone later: the program may change or scrub
@@ -185,12 +210,13 @@ void eg_exec_note_start_env(int argc, char **argv, char **envp)
         else if (**e == 'E' && !options && starts_with(*e, OPTIONS))
             options = *e; /* the first one: the one getenv reads */
     }
+    int relative = 0;
     if (preload)
-        start_preload = eg_keep(preload, eg_text_len(preload), preload_long, sizeof preload_long);
+        start_preload = eg_keep(preload, preload_entry_len(preload, &relative), preload_long,
+                                sizeof preload_long);
     if (options)
         start_options = eg_keep(options, eg_text_len(options), options_long, sizeof options_long);
-    if (preload && has_relative_entry(preload + (sizeof PRELOAD - 1)) &&
-        !getcwd(start_dir, sizeof start_dir))
+    if (relative && !getcwd(start_dir, sizeof start_dir))
         start_dir[0] = 0;
     start_secure = secure_from(argc, argv, envp);
     start_env_noted = 1;
@@ -250,6 +276,11 @@ int eg_exec_start_options(const char **text)
     /* what secure_getenv says: a set-user-ID program ignores them */
     *text = start_options && !start_secure ? start_options + (sizeof OPTIONS - 1) : 0;
     return start_env_noted;
+}
+
+int eg_exec_secure(void)
+{
+    return start_env_noted ? start_secure : secure_from_proc();
 }
 
 /* ---- memory without malloc ---- */

@@ -34,6 +34,9 @@ void eg_exec_prepare_children(void);
 /* The EXITGUARD_OPTIONS value noted at start (NULL: none, or a
  * set-user-ID process, as secure_getenv says); 0 before the constructor. */
 int eg_exec_start_options(const char **text);
+/* Whether the process runs set-user-ID or the like (AT_SECURE): its
+ * environment is not to be trusted. */
+int eg_exec_secure(void);
 
 /* The file execvp would run for `file` (glibc 2.36's search), or NULL. */
 const char *eg_exec_search(const char *file, char *buf, size_t size);

@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -89,7 +88,7 @@ static void load_options(void)
      * preloaded library's constructor acquiring something), from environ */
     const char *text;
     if (!eg_exec_start_options(&text)) /* as secure_getenv (GLIBC_2.17) would */
-        text = getauxval(AT_SECURE) ? 0 : getenv("EXITGUARD_OPTIONS");
+        text = eg_exec_secure() ? 0 : getenv("EXITGUARD_OPTIONS");
     if (!text) { /* the defaults: nothing to warn about, errno not read */
         eg_options_parse(0);
         return;
