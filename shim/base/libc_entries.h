@@ -7,10 +7,15 @@
 #ifndef EXITGUARD_LIBC_ENTRIES_H
 #define EXITGUARD_LIBC_ENTRIES_H
 
+/* Called at start in every process: through the GOT (noplt), bound with
+ * the other relocations at load, not by a lazy binding's trampoline (which
+ * saves and restores the vector registers: some 130 instructions more for
+ * each, callgrind). */
 extern void *__dso_handle __attribute__((visibility("hidden")));
-int __register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void),
-                      void *dso);
-int __cxa_at_quick_exit(void (*fn)(void), void *dso);
+__attribute__((noplt)) int __register_atfork(void (*prepare)(void), void (*parent)(void),
+                                             void (*child)(void), void *dso);
+__attribute__((noplt)) int __cxa_at_quick_exit(void (*fn)(void), void *dso);
+__attribute__((noplt)) int on_exit(void (*fn)(int status, void *arg), void *arg);
 
 #define eg_atfork(prepare, parent, child) __register_atfork(prepare, parent, child, __dso_handle)
 #define eg_at_quick_exit(fn) __cxa_at_quick_exit(fn, __dso_handle)

@@ -79,11 +79,11 @@ EG_HOT_TEXT static int is_us(void) { return !eg_region || syscall(SYS_getpid) ==
 
 EG_HOT_TEXT static void end_now(enum eg_end_how how, int code, int in_signal_handler)
 {
-    if (eg_in_vfork_child) {
+    if (eg_vfork.in_child) {
         /* the parent's memory: nothing of ours to end here -- but a child
          * whose exec report was written, and whose exec failed, says how
          * it ended (its record, under its own pid) */
-        if (eg_vfork_reported && eg_report_wants_record() && how != EG_END_SIGNAL)
+        if (eg_vfork.reported && eg_report_wants_record() && how != EG_END_SIGNAL)
             eg_report_record_line(&(struct eg_end){how, code, 0, 0, 0, 0});
         return;
     }
@@ -150,7 +150,7 @@ void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext)
 
 static void finalizers_at_exit(void)
 {
-    if (!is_us() || eg_in_vfork_child)
+    if (!is_us() || eg_vfork.in_child)
         return;
     /* a forked child that still borrows its parent's registry runs
      * finalizers in a copy of its own, or none */

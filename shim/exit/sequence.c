@@ -36,8 +36,12 @@
 #include "settle.h"
 
 
-static __thread sigjmp_buf *escape;
-static __thread volatile sig_atomic_t escape_why, escape_detail;
+/* A finalizer's way out, and why it took it: one thread-local block (each
+ * thread-local variable is a relocation for the loader in every process). */
+static __thread struct {
+    sigjmp_buf *to;
+    volatile sig_atomic_t why, detail;
+} escape;
 
 static const struct eg_end *ending; /* how the process ends if out of time */
 static long budget_left_ms = -1;    /* of exit_timeout; -1: not started */
@@ -97,10 +101,10 @@ _Noreturn void eg_die(const struct eg_end *end)
 
 static void on_fault(int sig, siginfo_t *info, void *uc)
 {
-    if (escape) {
-        escape_why = EG_FIN_CRASHED;
-        escape_detail = sig;
-        siglongjmp(*escape, 1);
+    if (escape.to) {
+        escape.why = EG_FIN_CRASHED;
+        escape.detail = sig;
+        siglongjmp(*escape.to, 1);
     }
     /* not a finalizer of ours: the program (another thread) or exitguard
      * itself crashed while the sequence ran */
@@ -117,10 +121,10 @@ static void on_timer(int sig, siginfo_t *info, void *uc)
             prog->sa_handler(sig);
         return;
     }
-    if (escape) {
-        escape_why = EG_FIN_HUNG;
-        escape_detail = 0;
-        siglongjmp(*escape, 1);
+    if (escape.to) {
+        escape.why = EG_FIN_HUNG;
+        escape.detail = 0;
+        siglongjmp(*escape.to, 1);
     }
     if (finishing)
         eg_die(ending); /* the report or a policy is stuck: end anyway */
@@ -212,10 +216,10 @@ void eg_sequence_pause(void)
 
 EG_HOT_TEXT void eg_sequence_exit_called(int status)
 {
-    if (escape) {
-        escape_why = EG_FIN_EXITED;
-        escape_detail = status;
-        siglongjmp(*escape, 1);
+    if (escape.to) {
+        escape.why = EG_FIN_EXITED;
+        escape.detail = status;
+        siglongjmp(*escape.to, 1);
     }
 }
 
@@ -233,16 +237,16 @@ static void run_bounded(struct eg_finalizer *f, long ms)
     guard_time();
     arm(ms);
     if (sigsetjmp(jb, 1) == 0) {
-        escape = &jb;
+        escape.to = &jb;
         eg_busy = 0;
         ((void (*)(void *))(uintptr_t)f->fn)((void *)(uintptr_t)f->arg);
-        escape = 0;
+        escape.to = 0;
         eg_busy = was_busy;
         eg_finalizer_done(f, EG_FIN_RAN, 0);
     } else {
-        escape = 0;
+        escape.to = 0;
         eg_busy = was_busy;
-        eg_finalizer_done(f, (enum eg_fin_outcome)escape_why, escape_detail);
+        eg_finalizer_done(f, (enum eg_fin_outcome)escape.why, escape.detail);
     }
     arm(ms_left());
 }

@@ -238,7 +238,7 @@ void eg_signals_init(void)
     for (int sig = 1; sig <= 64; sig++)
         if (eg_signal_is_ours(sig))
             sigaddset(&list, sig);
-    pthread_sigmask(SIG_BLOCK, &list, &before);
+    sigprocmask(SIG_BLOCK, &list, &before);
     struct sigaction ours;
     memset(&ours, 0, sizeof ours);
     ours.sa_sigaction = on_signal;
@@ -275,7 +275,7 @@ void eg_signals_init(void)
      * fork, so that no child writes a page of it */
     if (glibc_restorer)
         intern(&(struct disposition){SIG_DFL, 0, EG_SA_RESTORER & KERNEL_FLAGS, glibc_restorer});
-    pthread_sigmask(SIG_SETMASK, &before, 0);
+    sigprocmask(SIG_SETMASK, &before, 0);
     eg_altstack_give();
 }
 

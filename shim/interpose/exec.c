@@ -295,11 +295,11 @@ static void *scratch_get(struct eg_scratch *s, size_t bytes)
         return 0;
     /* a vfork child maps into its parent, and a successful exec never
      * returns to unmap: the parent does (vfork.c) */
-    if (eg_in_vfork_child && !eg_vfork_child_mapped(p, bytes)) {
+    if (eg_vfork.in_child && !eg_vfork_child_mapped(p, bytes)) {
         munmap(p, bytes);
         return 0;
     }
-    s->map = eg_in_vfork_child ? 0 : p;
+    s->map = eg_vfork.in_child ? 0 : p;
     s->len = bytes;
     return p;
 }
@@ -442,7 +442,7 @@ EG_HOT_TEXT static void report_call(void *arg)
         return; /* errno untouched: the look makes raw calls (raw_syscall.h) */
     int saved = errno;
     if (runnable(c->dirfd, c->path, c->at_flags, c->file->known ? &c->file->st : 0) &&
-        (readable || (!eg_in_vfork_child && eg_ensure_init())))
+        (readable || (!eg_vfork.in_child && eg_ensure_init())))
         eg_report_exec(c->shown, c->argv, c->envp, unchecked);
     errno = saved;
 }
@@ -456,7 +456,7 @@ EG_HOT_TEXT static void report_if_runnable(int dirfd, const char *path, int at_f
     /* a vfork child runs with the flag raised (vfork.c) and reports from
      * its parent's registry as it is, on a stack of its own (a small
      * thread's may not hold the report) */
-    if (eg_in_vfork_child) {
+    if (eg_vfork.in_child) {
         int saved = errno;
         if (eg_thread_started_by_us())
             on_own_stack(report_call, &call);

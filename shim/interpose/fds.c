@@ -151,7 +151,7 @@ static int dup_onto(int (*real)(int, int, int), int is_dup2, int old, int new,
     /* A number chosen by the program, without O_CLOEXEC: the way a child
      * is handed an fd on purpose, so exec does not call it a leak. */
     eg_track_fd(ret, via, flags & O_CLOEXEC ? 0 : EG_FD_PASSED); /* dup2: flags 0 */
-    if (eg_in_vfork_child && ret >= 0 && !(flags & O_CLOEXEC))
+    if (eg_vfork.in_child && ret >= 0 && !(flags & O_CLOEXEC))
         eg_vfork_child_passed(ret);
     return ret;
 }
@@ -171,7 +171,7 @@ EG_EXPORT int dup3(int old, int new, int flags)
  * eg_fd_set_passed), but never for exitguard's own calls. */
 static void cloexec_changed(int fd, int cloexec)
 {
-    if (eg_in_vfork_child && !cloexec)
+    if (eg_vfork.in_child && !cloexec)
         eg_vfork_child_passed(fd); /* the registry is its parent's */
     else if (!eg_busy)
         eg_fd_set_passed(fd, !cloexec);

@@ -142,10 +142,10 @@ int eg_ensure_init_slow(void)
         /* a signal handler's acquisition would wait here forever */
         sigset_t all, before;
         sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &before);
+        sigprocmask(SIG_SETMASK, &all, &before);
         s = materialise() ? EG_READY : EG_BROKEN;
         atomic_store_explicit(&eg_init_state, s, memory_order_release);
-        pthread_sigmask(SIG_SETMASK, &before, 0);
+        sigprocmask(SIG_SETMASK, &before, 0);
         return s == EG_READY;
     }
     return eg_wait_for_start(); /* another thread is materialising: a rare race */

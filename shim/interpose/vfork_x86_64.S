@@ -1,7 +1,7 @@
 /* vfork as vfork: the child borrows the parent's memory and stack until
  * it execs or exits, so nothing of ours may live on the stack across the
  * system call -- the child returns and runs over it.  The return address
- * waits in thread-local storage (eg_vfork_return), which the child only
+ * waits in thread-local storage (eg_vfork.return_address), which the child only
  * reads: its thread's TLS is the parent thread's, and that thread sleeps
  * in vfork until the child is gone.  Signals are blocked from before the
  * address is stored until each side is itself again (as glibc's
@@ -16,14 +16,16 @@
  * A vfork inside a vfork child (POSIX allows only exec and _exit there)
  * must not overwrite the saved address: it is done as glibc does, the
  * return address held in a register the system call keeps. */
+/* offsetof(struct eg_vfork_thread, in_child); return_address is at 0 */
+#define EG_VFORK_IN_CHILD 16
     .text
     .globl vfork
     .type vfork, @function
 vfork:
     .cfi_startproc
     endbr64
-    movq eg_in_vfork_child@gottpoff(%rip), %rcx
-    cmpl $0, %fs:(%rcx)
+    movq eg_vfork@gottpoff(%rip), %rcx /* struct eg_vfork_thread (vfork.h) */
+    cmpl $0, %fs:EG_VFORK_IN_CHILD(%rcx)
     jne .Lnested
     subq $8, %rsp /* a call needs the stack 16-aligned */
     .cfi_adjust_cfa_offset 8
@@ -31,7 +33,7 @@ vfork:
     call eg_vfork_child_begin
     addq $8, %rsp
     .cfi_adjust_cfa_offset -8
-    movq eg_vfork_return@gottpoff(%rip), %rcx
+    movq eg_vfork@gottpoff(%rip), %rcx
     popq %fs:(%rcx)
     .cfi_adjust_cfa_offset -8
     .cfi_undefined rip
@@ -41,7 +43,7 @@ vfork:
     jz .Lchild
     /* the parent (or a failed call): back to an ordinary frame */
     .cfi_remember_state
-    movq eg_vfork_return@gottpoff(%rip), %rcx
+    movq eg_vfork@gottpoff(%rip), %rcx
     pushq %fs:(%rcx)
     .cfi_adjust_cfa_offset 8
     .cfi_offset rip, -8
@@ -59,7 +61,7 @@ vfork:
     .cfi_restore_state
 .Lchild:
     call eg_vfork_child_runs /* its signal mask back */
-    movq eg_vfork_return@gottpoff(%rip), %rcx
+    movq eg_vfork@gottpoff(%rip), %rcx
     xorl %eax, %eax
     jmp *%fs:(%rcx)
 .Lnested:

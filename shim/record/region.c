@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errno_text.h"
 #include "fork_state.h"
 #include "options.h"
 #include "raw_syscall.h"
@@ -104,8 +105,8 @@ static void append_num(char *p, uint64_t v)
 /* One line: the file, why, and what it means for this process. */
 static void warn_file(const char *what, const char *path, int error)
 {
-    char why[160];
-    strcpy(why, strerrordesc_np(error) ? strerrordesc_np(error) : "error");
+    char why[160], b[24];
+    strcpy(why, eg_errno_text(error, b));
     strcat(why, "; no post-mortem if this process dies without its report");
     eg_warn(what, path, "': ", why);
 }

@@ -85,11 +85,11 @@ int eg_own_borrowed(void)
     /* a signal handler's acquisition would wait here forever */
     sigset_t all, before;
     sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &before);
+    sigprocmask(SIG_SETMASK, &all, &before);
     eg_region_own_copy();
     make_ours();
     atomic_store_explicit(&eg_init_state, EG_READY, memory_order_release);
-    pthread_sigmask(SIG_SETMASK, &before, 0);
+    sigprocmask(SIG_SETMASK, &before, 0);
     return 1;
 }
 

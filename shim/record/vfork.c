@@ -25,88 +25,90 @@
 #include "verdicts.h"
 
 #define TLS __attribute__((tls_model("initial-exec")))
-__thread int eg_in_vfork_child TLS;
-__thread void *eg_vfork_return TLS;
-__thread uint64_t eg_vfork_seq TLS;
-__thread int eg_vfork_reported TLS;
-static __thread int busy_before TLS;
-static __thread sigset_t mask_before TLS;
-/* The block changed the mask: a shell blocks every signal itself around
- * vfork (dash), and then neither side has a mask to give back -- two
- * system calls a command fewer. */
-static __thread int mask_changed TLS;
-static __thread int passed[EG_VFORK_PASSED] TLS;
-static __thread unsigned npassed TLS;
+__thread struct eg_vfork_thread eg_vfork TLS;
+_Static_assert(offsetof(struct eg_vfork_thread, return_address) == 0 &&
+                   offsetof(struct eg_vfork_thread, in_child) == 16,
+               "the offsets vfork_x86_64.S reads");
 enum { MAPPED = 4 }; /* an exec maps its argv and its environment at most */
-static __thread void *mapped[MAPPED] TLS;
-static __thread size_t mapped_len[MAPPED] TLS;
-static __thread unsigned nmapped TLS;
+static __thread struct {
+    int busy_before;
+    /* The block changed the mask: a shell blocks every signal itself
+     * around vfork (dash), and then neither side has a mask to give
+     * back -- two system calls a command fewer. */
+    int mask_changed;
+    sigset_t mask_before;
+    int passed[EG_VFORK_PASSED];
+    unsigned npassed;
+    unsigned nmapped;
+    void *mapped[MAPPED];
+    size_t mapped_len[MAPPED];
+} child TLS;
 
 /* The parent's: the child's exec either never returned or gave up. */
 static void unmap_all(void)
 {
-    for (unsigned i = 0; i < nmapped; i++)
-        munmap(mapped[i], mapped_len[i]);
-    nmapped = 0;
+    for (unsigned i = 0; i < child.nmapped; i++)
+        munmap(child.mapped[i], child.mapped_len[i]);
+    child.nmapped = 0;
 }
 
 void eg_vfork_child_begin(void)
 {
     sigset_t all;
     sigfillset(&all);
-    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &mask_before, _NSIG / 8);
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &child.mask_before, _NSIG / 8);
     /* the kernel's 64 signals, as one word each; it blocks neither of
      * these two whatever we ask */
     uint64_t asked, had;
     memcpy(&asked, &all, sizeof asked);
-    memcpy(&had, &mask_before, sizeof had);
+    memcpy(&had, &child.mask_before, sizeof had);
     uint64_t unblockable = 1ull << (SIGKILL - 1) | 1ull << (SIGSTOP - 1);
-    mask_changed = (asked & ~had & ~unblockable) != 0;
+    child.mask_changed = (asked & ~had & ~unblockable) != 0;
     eg_verdicts_prepare(); /* for the child's exec look to keep what it finds */
-    busy_before = eg_busy;
+    child.busy_before = eg_busy;
     eg_busy = 1;
-    npassed = 0;
-    nmapped = 0;
-    eg_vfork_reported = 0;
-    eg_vfork_seq = eg_region_seq_now();
-    eg_in_vfork_child = 1; /* read only by the child: we sleep meanwhile */
+    child.npassed = 0;
+    child.nmapped = 0;
+    eg_vfork.reported = 0;
+    eg_vfork.seq = eg_region_seq_now();
+    eg_vfork.in_child = 1; /* read only by the child: we sleep meanwhile */
 }
 
 void eg_vfork_child_runs(void)
 {
-    if (mask_changed)
-        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
+    if (child.mask_changed)
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &child.mask_before, 0, _NSIG / 8);
 }
 
 void eg_vfork_child_end(void)
 {
-    eg_in_vfork_child = 0;
-    eg_busy = busy_before;
+    eg_vfork.in_child = 0;
+    eg_busy = child.busy_before;
     unmap_all();
-    if (mask_changed)
-        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask_before, 0, _NSIG / 8);
+    if (child.mask_changed)
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &child.mask_before, 0, _NSIG / 8);
 }
 
 void eg_vfork_child_passed(int fd)
 {
-    if (npassed < EG_VFORK_PASSED)
-        passed[npassed++] = fd;
+    if (child.npassed < EG_VFORK_PASSED)
+        child.passed[child.npassed++] = fd;
 }
 
 int eg_vfork_child_passes(int fd)
 {
-    for (unsigned i = 0; i < npassed; i++)
-        if (passed[i] == fd)
+    for (unsigned i = 0; i < child.npassed; i++)
+        if (child.passed[i] == fd)
             return 1;
     return 0;
 }
 
 int eg_vfork_child_mapped(void *p, size_t len)
 {
-    if (nmapped == MAPPED)
+    if (child.nmapped == MAPPED)
         return 0;
-    mapped[nmapped] = p;
-    mapped_len[nmapped++] = len;
+    child.mapped[child.nmapped] = p;
+    child.mapped_len[child.nmapped++] = len;
     return 1;
 }
 

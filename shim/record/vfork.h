@@ -7,13 +7,19 @@
 
 enum { EG_VFORK_PASSED = 16 };
 
-/* Nonzero in a vfork child, until it execs or exits. */
-extern __thread int eg_in_vfork_child __attribute__((tls_model("initial-exec")));
-/* The parent's creation sequence at the vfork (what eg_fork_seq is to a
- * forked child). */
-extern __thread uint64_t eg_vfork_seq __attribute__((tls_model("initial-exec")));
-/* The child wrote an exec report: its end, if the exec fails, is told. */
-extern __thread int eg_vfork_reported __attribute__((tls_model("initial-exec")));
+/* A thread's vfork, in one thread-local block, as the child's own state
+ * in vfork.c: each thread-local variable was one more relocation for the
+ * loader in every process (R_X86_64_TPOFF64, some 70 instructions). */
+struct eg_vfork_thread {
+    void *return_address; /* first: vfork_x86_64.S reads it at offset 0 */
+    /* the parent's creation sequence at the vfork (what eg_fork_seq is
+     * to a forked child) */
+    uint64_t seq;
+    int in_child; /* nonzero in a vfork child, until it execs or exits */
+    /* the child wrote an exec report: its end, if the exec fails, is told */
+    int reported;
+};
+extern __thread struct eg_vfork_thread eg_vfork __attribute__((tls_model("initial-exec")));
 
 /* Around the system call (vfork_x86_64.S): signals blocked and the mode
  * on, for the child; the child's mask given back in the child; the mode

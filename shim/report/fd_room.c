@@ -34,7 +34,7 @@ static int table_full(void)
 
 void eg_fd_room_make(void)
 {
-    if (eg_in_vfork_child)
+    if (eg_vfork.in_child)
         return; /* its limits are its own, but these statics are its parent's */
     int saved = errno;
     struct rlimit now;
@@ -49,7 +49,7 @@ void eg_fd_room_make(void)
 
 void eg_fd_room_give_back(void)
 {
-    if (raised && !eg_in_vfork_child) {
+    if (raised && !eg_vfork.in_child) {
         syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &before, 0);
         raised = 0;
     }

@@ -26,6 +26,7 @@
 #include "sort.h"
 #include "symbolize.h"
 #include "vfork.h"
+#include "errno_text.h"
 
 /* ---- walking the registry ---- */
 
@@ -79,10 +80,10 @@ void eg_report_vfork_gone(void)
  * child's, computed from the parent's registry it borrows (vfork.c). */
 int eg_report_pid(void)
 {
-    return eg_in_vfork_child ? (int)syscall(SYS_getpid) : eg_pid;
+    return eg_vfork.in_child ? (int)syscall(SYS_getpid) : eg_pid;
 }
 
-EG_HOT_TEXT int eg_report_borrowed(void) { return eg_region_borrowed || eg_in_vfork_child; }
+EG_HOT_TEXT int eg_report_borrowed(void) { return eg_region_borrowed || eg_vfork.in_child; }
 
 /* Why the report could not be filed, for a reader of the registry file
  * left behind (tools/collect/postmortem.c). */
@@ -110,7 +111,7 @@ EG_HOT_TEXT static int held_at_fork(struct eg_fd_slot *s)
         if (atomic_load_explicit(&s->word, memory_order_acquire) != w)
             continue; /* the parent is changing it: read again */
         enum eg_fd_state state = EG_WORD_STATE(w);
-        uint64_t at_fork = eg_in_vfork_child ? eg_vfork_seq : eg_fork_seq;
+        uint64_t at_fork = eg_vfork.in_child ? eg_vfork.seq : eg_fork_seq;
         /* closed before the fork: the child never had it */
         int gone = state == EG_FD_CLOSED && after && seq + after <= at_fork;
         return state != EG_FD_EMPTY && seq && seq <= at_fork && !gone &&
@@ -464,7 +465,7 @@ EG_FORK_STATE static int exec_pending;
 
 static void note_exec_doc(const struct eg_end *end, const char *final)
 {
-    if (end->how != EG_END_EXEC || eg_in_vfork_child)
+    if (end->how != EG_END_EXEC || eg_vfork.in_child)
         return;
     strcpy(exec_doc, final);
     const char *path = end->exec_path ? end->exec_path : "";
@@ -476,12 +477,12 @@ static void note_exec_doc(const struct eg_end *end, const char *final)
 
 EG_HOT_TEXT const char *eg_report_exec_doc(void)
 {
-    return exec_pending && exec_doc[0] && !eg_in_vfork_child ? exec_doc : 0;
+    return exec_pending && exec_doc[0] && !eg_vfork.in_child ? exec_doc : 0;
 }
 
 void eg_report_exec_failed(void)
 {
-    if (eg_in_vfork_child)
+    if (eg_vfork.in_child)
         return;
     if (exec_pending && exec_doc[0])
         unlink(exec_doc);
@@ -520,7 +521,7 @@ EG_HOT_TEXT void eg_json_end(struct eg_writer *w, const struct eg_end *end)
         eg_w_str(w, ",\"status\":");
         eg_w_i64(w, end->code);
     }
-    if (end->how != EG_END_EXEC && exec_pending && exec_starting[0] && !eg_in_vfork_child) {
+    if (end->how != EG_END_EXEC && exec_pending && exec_starting[0] && !eg_vfork.in_child) {
         eg_w_str(w, ",\"starting\":"); /* the exec it ended in: see exec_doc */
         eg_w_json_str(w, exec_starting);
     }
@@ -711,7 +712,7 @@ static void text_leak(int fd, struct eg_fd_slot *s, void *arg)
 
 static void text_leaks(struct text_ctx *ctx, unsigned count)
 {
-    if (eg_in_vfork_child) { /* what it maps is its parent's: one by one */
+    if (eg_vfork.in_child) { /* what it maps is its parent's: one by one */
         each_leak(text_leak, ctx);
         return;
     }
@@ -764,7 +765,7 @@ static void text_how(struct eg_writer *w, const struct eg_end *end)
     if (end->how != EG_END_EXIT)
         eg_w_char(w, ')');
 starting:
-    if (exec_pending && exec_starting[0] && !eg_in_vfork_child) {
+    if (exec_pending && exec_starting[0] && !eg_vfork.in_child) {
         eg_w_str(w, " while starting ");
         eg_w_str(w, exec_starting);
     }
@@ -888,7 +889,8 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     int fd = eg_sys_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         note_unfiled(errno);
-        eg_warn("cannot write report in log_dir '", dir, "': ", strerrordesc_np(errno));
+        char b[24];
+        eg_warn("cannot write report in log_dir '", dir, "': ", eg_errno_text(errno, b));
         return 0;
     }
     struct eg_writer w;
@@ -901,7 +903,8 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
     eg_sys_close(fd);
     if (w.failed) {
         note_unfiled(errno);
-        eg_warn("cannot write report '", tmp, "': ", strerrordesc_np(errno));
+        char b[24];
+        eg_warn("cannot write report '", tmp, "': ", eg_errno_text(errno, b));
         unlink(tmp);
         return 0;
     }
@@ -929,7 +932,8 @@ static int write_file(const struct eg_end *end, int json, int symbolize)
             break;
     }
     note_unfiled(errno);
-    eg_warn("cannot name report '", tmp, "': ", strerrordesc_np(errno));
+    char b[24];
+    eg_warn("cannot name report '", tmp, "': ", eg_errno_text(errno, b));
     unlink(tmp);
     return 0;
 }
@@ -1031,7 +1035,7 @@ void eg_report_exec(const char *path, char *const argv[], char *const envp[],
                     unsigned unchecked)
 {
     struct eg_end end = {EG_END_EXEC, 0, path, argv, unchecked, envp};
-    if (eg_in_vfork_child) {
+    if (eg_vfork.in_child) {
         /* a stock of its own, as far as fd_high now (an fd another thread
          * of the parent opens later is past it: not this child's), mapped
          * rather than on a borrowed stack that may be small, and unmapped
@@ -1048,7 +1052,7 @@ void eg_report_exec(const char *path, char *const argv[], char *const envp[],
         vfork_stock = &mine;
         struct eg_plan plan = eg_report_plan(&end);
         eg_report(&end, &plan);
-        eg_vfork_reported = plan.document || plan.to_stderr;
+        eg_vfork.reported = plan.document || plan.to_stderr;
         vfork_stock = 0;
         if (bits != few)
             eg_keys_put(bits, words);

@@ -28,6 +28,7 @@
 #include "region_file.h"
 #include "registry.h"
 #include "report.h"
+#include "errno_text.h"
 
 #define RECORDS "processes.jsonl"
 
@@ -96,9 +97,10 @@ EG_HOT_TEXT static int append(struct eg_writer *w)
      * under the command): a FIFO without a reader fails the open (ENXIO), a
      * directory fails it (EISDIR), and a FIFO that is read takes the line
      * or, full, fails the write (O_NONBLOCK): none can hang the exit. */
+    char b[24];
     if (fd < 0) {
         eg_warn("cannot write its record in log_dir '", eg_options.log_dir, "': ",
-                errno == ENXIO ? "not a regular file" : strerrordesc_np(errno));
+                errno == ENXIO ? "not a regular file" : eg_errno_text(errno, b));
         return 0;
     }
     ssize_t n;
@@ -109,7 +111,7 @@ EG_HOT_TEXT static int append(struct eg_writer *w)
     syscall(SYS_close, fd);
     if (n != (ssize_t)w->n) {
         eg_warn("cannot write its record in '", path, "': ",
-                n < 0 ? strerrordesc_np(error) : "short write");
+                n < 0 ? eg_errno_text(error, b) : "short write");
         return 0;
     }
     return 1;

@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -33,9 +34,31 @@ static void locate(uint64_t pc, struct frame *f)
     f->vaddr = pc - obj.dlfo_link_map->l_addr;
 }
 
+/* Not sigabbrev_np: GLIBC_2.32, a version more for the loader to check
+ * in every process (callgrind); no pointers, each a relocation. */
+static const char abbrevs[][8] = {
+    [SIGHUP] = "HUP",   [SIGINT] = "INT",       [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+    [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT",     [SIGBUS] = "BUS",   [SIGFPE] = "FPE",
+    [SIGKILL] = "KILL", [SIGUSR1] = "USR1",     [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+    [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM",     [SIGTERM] = "TERM",
+#ifdef SIGSTKFLT
+    [SIGSTKFLT] = "STKFLT",
+#endif
+    [SIGCHLD] = "CHLD", [SIGCONT] = "CONT",     [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+    [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU",     [SIGURG] = "URG",   [SIGXCPU] = "XCPU",
+    [SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
+    [SIGPOLL] = "POLL",
+#ifdef SIGPWR
+    [SIGPWR] = "PWR",
+#endif
+    [SIGSYS] = "SYS",
+};
+
 const char *eg_signal_name(int sig, char *buf)
 {
-    const char *abbrev = sigabbrev_np(sig);
+    const char *abbrev =
+        sig > 0 && sig < (int)(sizeof abbrevs / sizeof abbrevs[0]) && abbrevs[sig][0] ? abbrevs[sig]
+                                                                                       : 0;
     strcpy(buf, "SIG");
     strncat(buf, abbrev ? abbrev : "?", 12);
     return buf;
