@@ -54,6 +54,18 @@ static json_t *leftover_with_pid(json_t *doc, int pid)
     return NULL;
 }
 
+/* The document of process `pid` in the merged JSON's processes. */
+static json_t *process_with_pid(json_t *doc, int pid)
+{
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(doc, "processes"), i, item)
+        if (json_integer_value(json_object_get(item, "pid")) == pid)
+            return item;
+    cr_assert_fail("no document of process %d", pid);
+    return NULL;
+}
+
 static const char *action_of(json_t *item)
 {
     return json_string_value(json_object_get(item, "action"));
@@ -121,6 +133,33 @@ Test(command_children, shell_background_job_is_terminated_by_default, .timeout =
              "terminated (SIGTERM)", pid);
     assert_says(&r, want);
     cr_assert(!strstr(r.err, "left running after the command ended"), "%s", r.err);
+    json_decref(doc);
+    run_free(&r);
+}
+
+/* /proc/PID/stat is the main thread's: one that called pthread_exit is a
+ * zombie there while another thread keeps the process.  The command must
+ * still take it for a leftover (it had ended the run without it, and its
+ * report came after the summary, into a directory already gone). */
+Test(command_children, a_process_whose_main_thread_left_is_still_a_leftover, .timeout = 30)
+{
+    struct run r;
+    json_t *doc = run_exitguard_json(
+        &r, (char *[]){"--", (char *)build_path("tests/programs/leader_gone"), NULL}, NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    int pid = number_after(r.out, "child "), fd = number_after(r.out, "holds fd ");
+    cr_assert_gt(pid, 0, "%s", r.out);
+    int gone = gone_within(pid, 1000);
+    if (!gone)
+        kill(pid, SIGKILL);
+    cr_assert(gone, "child %d left running", pid);
+    cr_assert_str_eq(action_of(leftover_with_pid(doc, pid)), "terminated", "%s", r.err);
+    json_t *report = process_with_pid(doc, pid);
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(report, "end"), "how")),
+                     "signal", "%s", json_dumps(report, 0));
+    cr_assert(leak_with_fd(report, fd), "the child's fd %d is not reported: %s", fd,
+              json_dumps(report, 0));
+    cr_assert(!strstr(r.err, "cannot write report"), "%s", r.err);
     json_decref(doc);
     run_free(&r);
 }

@@ -40,12 +40,18 @@ static char *read_small(const char *path, size_t *len)
     return buf;
 }
 
-/* "PID (comm) S PPID PGRP ...": comm may hold spaces and parentheses, so
+/* The fields of a /proc stat file we read; -1 if it is gone or not one.
+ * "PID (comm) S PPID PGRP ...": comm may hold spaces and parentheses, so
  * the fields are counted from its last ')'. */
-int read_proc_stat(pid_t pid, struct proc_entry *out)
+struct stat_fields {
+    char state;
+    int ppid, pgid;
+    unsigned flags;
+    unsigned long long start;
+};
+static int read_stat_file(const char *path, struct stat_fields *f)
 {
-    char path[64], text[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    char text[1024];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -55,20 +61,61 @@ int read_proc_stat(pid_t pid, struct proc_entry *out)
         return -1;
     text[n] = 0;
     char *close_paren = strrchr(text, ')');
-    char state;
-    int ppid, pgid;
-    unsigned flags = 0;
-    unsigned long long start = 0;
+    *f = (struct stat_fields){0};
     if (!close_paren ||
         sscanf(close_paren + 1, " %c %d %d %*d %*d %*d %u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
-                                "%*d %*d %*d %llu", &state, &ppid, &pgid, &flags, &start) < 3)
+                                "%*d %*d %*d %llu", &f->state, &f->ppid, &f->pgid, &f->flags,
+               &f->start) < 3)
         return -1;
-    /* PF_EXITING (include/linux/sched.h): in exit already, past its last
-     * word -- a process whose last fd closing woke its parent, which then
-     * ended the run, is ending, not left over */
-    enum { PF_EXITING = 0x4 };
-    *out = (struct proc_entry){pid, ppid, pgid,
-                               state == 'Z' || state == 'X' || (flags & PF_EXITING), start};
+    return 0;
+}
+
+/* PF_EXITING (include/linux/sched.h): in exit already, past its last word
+ * -- a process whose last fd closing woke its parent, which then ended the
+ * run, is ending, not left over. */
+enum { PF_EXITING = 0x4 };
+static int task_ending(const struct stat_fields *f)
+{
+    return f->state == 'Z' || f->state == 'X' || (f->flags & PF_EXITING);
+}
+
+/* /proc/PID/stat is the thread-group leader's: a main thread that has
+ * called pthread_exit is a zombie there, and one that a thread's execve
+ * is replacing is exiting, while the process lives on.  Ending only when
+ * none of its threads is left running. */
+static int all_threads_ending(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return 1; /* gone meanwhile */
+    int ending = 1;
+    struct dirent *e;
+    while (ending && (e = readdir(d))) {
+        char *end;
+        long tid = strtol(e->d_name, &end, 10);
+        if (*end || tid <= 0)
+            continue;
+        char task[96];
+        struct stat_fields f;
+        snprintf(task, sizeof task, "/proc/%d/task/%ld/stat", (int)pid, tid);
+        if (read_stat_file(task, &f) == 0 && !task_ending(&f))
+            ending = 0;
+    }
+    closedir(d);
+    return ending;
+}
+
+int read_proc_stat(pid_t pid, struct proc_entry *out)
+{
+    char path[64];
+    struct stat_fields f;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (read_stat_file(path, &f) != 0)
+        return -1;
+    *out = (struct proc_entry){pid, f.ppid, f.pgid, task_ending(&f) && all_threads_ending(pid),
+                               f.start};
     return 0;
 }
 
