@@ -172,6 +172,28 @@ Test(exec, an_empty_environment_still_runs_the_program_under_exitguard)
     run_free(&r);
 }
 
+/* Preloaded by a relative name (LD_PRELOAD=./libexitguard.so, from the
+ * build directory), a program that changes directory and then runs one
+ * with an empty environment: the LD_PRELOAD put back must still find the
+ * library from there, so it is made absolute. */
+Test(exec, a_relative_preload_put_back_after_a_cd_is_absolute)
+{
+    struct run r;
+    const char *leak_one = build_path("tests/programs/leak_one");
+    char *script = "cd \"$1\" && LD_PRELOAD=./libexitguard.so EXITGUARD_OPTIONS=log_dir=\"$2\" "
+                   "exec ./tests/programs/execs cd-scrubbed \"$3\"";
+    run_plain(&r, (char *[]){"/bin/sh", "-c", script, "sh", (char *)build_path("."), "{dir}",
+                             (char *)leak_one, NULL},
+              NULL);
+    cr_assert_eq(exit_code(&r), 0, "%s", r.err);
+    cr_assert(!strstr(r.err, "cannot be preloaded"), "%s", r.err);
+    json_t *rep = report_ending(&r, "exit");
+    cr_assert(rep, "leak_one reported nothing in log_dir; stderr: %s", r.err);
+    cr_assert_str_eq(str(rep, "exe"), leak_one);
+    cr_assert(leak_with_fd(rep, number_after(r.out, "fd ")), "%s", json_dumps(rep, 0));
+    run_free(&r);
+}
+
 /* How many lines of `out` start with `prefix`. */
 static int lines_starting(const char *out, const char *prefix)
 {

@@ -89,15 +89,24 @@ static int same_text(const char *e, size_t len, const char *name)
     return i == len && name[i] == 0;
 }
 
-/* The rare case, a path other than the loader's: the same file?  In a
- * frame of its own, with the copy the stat needs. */
-__attribute__((noinline)) static int same_file_as_us(const char *e, size_t len)
+/* The rare case, a path other than the loader's: the same file?  A
+ * relative one from `base` (NULL: the current directory).  In a frame of
+ * its own, with the copy the stat needs. */
+__attribute__((noinline)) static int same_file_as_us(const char *e, size_t len, const char *base)
 {
-    char name[PATH_MAX];
-    if (len >= sizeof name)
+    char name[2 * PATH_MAX];
+    size_t at = 0;
+    if (base && e[0] != '/') {
+        at = strlen(base);
+        if (at + 1 >= PATH_MAX)
+            return 0;
+        memcpy(name, base, at);
+        name[at++] = '/';
+    }
+    if (len >= PATH_MAX)
         return 0;
-    memcpy(name, e, len);
-    name[len] = 0;
+    memcpy(name + at, e, len);
+    name[at + len] = 0;
     static int self_known; /* stat'ed only when a name needs comparing */
     if (!self_known)
         self_known = eg_stat(self_path, &self_stat) == 0 ? 1 : -1;
@@ -108,7 +117,7 @@ __attribute__((noinline)) static int same_file_as_us(const char *e, size_t len)
 
 /* Whether one LD_PRELOAD entry (len bytes at e) is this library: the same
  * file, or, for a bare name the loader searches for, the same name. */
-static int entry_is_us(const char *e, size_t len)
+static int entry_is_us(const char *e, size_t len, const char *base)
 {
     if (len == 0)
         return 0;
@@ -121,16 +130,19 @@ static int entry_is_us(const char *e, size_t len)
         return 0;
     if (same_text(e, len, self_path))
         return 1; /* the common case: the very path the loader used */
-    return same_file_as_us(e, len);
+    return same_file_as_us(e, len, base);
 }
 
-static int preload_names_us(const char *list)
+/* Relative entries from `base`, or from the current directory (NULL): the
+ * loader took the start's from the directory the process started in, and
+ * takes a child's from the one it execs in. */
+static int preload_names_us(const char *list, const char *base)
 {
     while (*list) {
         size_t len = 0;
         while (list[len] && list[len] != ' ' && list[len] != ':') /* as ld.so splits it */
             len++;
-        if (entry_is_us(list, len))
+        if (entry_is_us(list, len, base))
             return 1;
         list += len + (list[len] != 0);
     }
@@ -248,6 +260,42 @@ static void find_self(void)
     self_base = slash ? slash + 1 : name;
 }
 
+/* The LD_PRELOAD a child whose environment lost it gets back, when the
+ * start's had relative entries: each joined to the start's directory,
+ * for the child may be started from any other (the loader would not find
+ * them, and say so on its stderr).  Kept beside the start's strings
+ * (kept.h; a buffer of its own moved the statics a forked child touches
+ * onto more pages); relative, as it was, if it does not fit there. */
+EG_FORK_STATE static const char *preload_absolute;
+static void put_back_absolute(void)
+{
+    char buf[1024];
+    size_t n = 0, dir = strlen(start_dir), room = sizeof buf - 1;
+    const char *p = start_preload;
+    for (; *p && p < start_preload + (sizeof PRELOAD - 1); p++)
+        buf[n++] = *p;
+    while (*p) {
+        int relative = 0;
+        if (*p != '/')
+            for (const char *q = p; *q && *q != ' ' && *q != ':'; q++)
+                relative |= *q == '/';
+        if (relative) {
+            if (n + dir + 1 > room)
+                return;
+            memcpy(buf + n, start_dir, dir);
+            n += dir;
+            buf[n++] = '/';
+        }
+        for (; *p && *p != ' ' && *p != ':' && n < room; p++)
+            buf[n++] = *p;
+        if (*p && n < room)
+            buf[n++] = *p++; /* the separator */
+        if (n >= room)
+            return;
+    }
+    preload_absolute = eg_keep(buf, n, 0, 0);
+}
+
 EG_HOT_TEXT void eg_exec_prepare_children(void)
 {
     int expected = SELF_UNKNOWN;
@@ -259,7 +307,10 @@ EG_HOT_TEXT void eg_exec_prepare_children(void)
         /* Without us in it (exitguard linked, or preloaded another way),
          * the program's LD_PRELOAD is none of our business. */
         int ours = start_preload && self_path &&
-                   preload_names_us(start_preload + (sizeof PRELOAD - 1));
+                   preload_names_us(start_preload + (sizeof PRELOAD - 1),
+                                    start_dir[0] ? start_dir : 0);
+        if (ours && start_dir[0])
+            put_back_absolute();
         atomic_store_explicit(&self_state, ours ? SELF_OURS : SELF_NOT_OURS,
                               memory_order_release);
         errno = saved;
@@ -334,7 +385,7 @@ EG_HOT_TEXT char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
     int ours = atomic_load_explicit(&self_state, memory_order_acquire) == SELF_OURS;
     int add_preload = ours && preload_at < 0;
     int extend_preload = ours && preload_at >= 0 &&
-                         !preload_names_us(envp[preload_at] + (sizeof PRELOAD - 1));
+                         !preload_names_us(envp[preload_at] + (sizeof PRELOAD - 1), 0);
     int add_options = start_options && !has_options;
     if (!add_preload && !extend_preload && !add_options)
         return envp;
@@ -359,7 +410,7 @@ EG_HOT_TEXT char *const *eg_exec_env(struct eg_scratch *s, char *const envp[])
         out[preload_at] = p;
     }
     if (add_preload)
-        out[m++] = (char *)start_preload;
+        out[m++] = (char *)(preload_absolute ? preload_absolute : start_preload);
     if (add_options)
         out[m++] = (char *)start_options;
     out[m] = 0;

@@ -12,6 +12,7 @@
  *   reused              fd 4 passed with dup2, closed, reopened by open
  *   not-found           execvp of a missing command, with a file open; goes on
  *   scrubbed PROG       execve PROG with an empty environment
+ *   cd-scrubbed PROG    the same from / (PROG absolute)
  *   keep-env SELF       execve SELF printenv, envp = EG_TEST=1 and our
  *                       own LD_PRELOAD
  *   other-preload SELF LIB  execve SELF printenv, envp = LD_PRELOAD=LIB
@@ -139,8 +140,10 @@ int main(int argc, char **argv)
         puts("went on");
         return 0;
     }
-    if (!strcmp(mode, "scrubbed")) {
+    if (!strcmp(mode, "scrubbed") || !strcmp(mode, "cd-scrubbed")) {
         char *prog[] = {(char *)arg, NULL}, *empty[] = {NULL};
+        if (!strcmp(mode, "cd-scrubbed") && chdir("/") != 0)
+            return 126;
         fflush(stdout);
         execve(arg, prog, empty);
         perror("execve");
