@@ -121,13 +121,18 @@ static void reap(struct leftovers *l)
 
 /* Adds the descendants of `self` not seen before.  A known one that has
  * ended is done with, unless it is our child: then it waits to be reaped
- * (reap tells how it ended, and it must not be left a zombie). */
-static void look(struct leftovers *l, pid_t self)
+ * (reap tells how it ended, and it must not be left a zombie).  Returns
+ * what names the tree it saw (its pids, hashed): /proc is listed first and
+ * each process read after, so a child forked by a parent that then ended
+ * before its read is in neither the list nor, as a child of an ending
+ * process, anything still to wait for -- only a next look finds it. */
+static unsigned long long look(struct leftovers *l, pid_t self)
 {
     struct proc_entry *procs;
     size_t n = scan_processes(&procs);
+    unsigned long long seen = 0;
     if (!procs)
-        return; /* /proc unreadable: nothing can be done safely */
+        return 0; /* /proc unreadable: nothing can be done safely */
     /* every process whose parent is self or a descendant, found by
      * rounds (a parent may come after its child in /proc's order) */
     pid_t *tree = malloc((n + 1) * sizeof *tree);
@@ -151,8 +156,10 @@ static void look(struct leftovers *l, pid_t self)
         for (size_t i = 0; i < l->count; i++)
             l->items[i].ppid_now = 0;
         for (size_t i = 0; i < n; i++)
-            if (in[i])
+            if (in[i]) {
                 note(l, &procs[i], self);
+                seen += 1 + (unsigned long long)procs[i].pid * 0x9e3779b97f4a7c15ull;
+            }
         for (size_t i = 0; i < l->count; i++)
             if (!l->items[i].ended && !l->items[i].ppid_now)
                 ended(&l->items[i], 0, 0);
@@ -160,6 +167,7 @@ static void look(struct leftovers *l, pid_t self)
     free(tree);
     free(in);
     free(procs);
+    return seen;
 }
 
 /* A group signal reaches the members of the group that are not our
@@ -250,18 +258,28 @@ void settle_descendants(enum child_policy policy, long grace_ms, struct leftover
     long start = now_ms();
     /* a process found this late has outlived four rounds of killing */
     long limit = 4 * (grace_ms + KILL_WAIT_MS);
-    for (;;) {
+    /* done when nothing is left to wait for and two looks saw one tree */
+    unsigned long long before = ~0ull;
+    for (int looks = 1;; looks++) {
         reap(out);
-        look(out, self);
+        unsigned long long seen = look(out, self);
         long t = now_ms() - start;
+        int settled = seen == before || t >= limit;
+        before = seen;
         if (policy == CHILDREN_REPORT) {
+            /* left running: a tree that goes on forking is taken as the
+             * third look finds it */
+            if (!settled && looks < 3) {
+                pause_briefly(&chld);
+                continue;
+            }
             for (size_t i = 0; i < out->count; i++)
                 if (!out->items[i].ended)
                     out->items[i].action = LEFTOVER_LEFT_RUNNING;
             reap(out); /* children that ended meanwhile: no zombies left */
             break;
         }
-        if (!step(out, policy, grace_ms, t, limit, self))
+        if (!step(out, policy, grace_ms, t, limit, self) && settled)
             break;
         pause_briefly(&chld);
     }
