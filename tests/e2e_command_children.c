@@ -42,28 +42,22 @@ static int argv_is(json_t *argv, const char *a0, const char *a1)
            strcmp(json_string_value(json_array_get(argv, 1)), a1) == 0;
 }
 
-static json_t *leftover_with_pid(json_t *doc, int pid)
+/* The entry of doc's array `list` ("leftover_processes", "processes")
+ * for process `pid` (asserted). */
+static json_t *with_pid(json_t *doc, const char *list, int pid)
 {
     size_t i;
     json_t *item;
-    json_array_foreach(json_object_get(doc, "leftover_processes"), i, item)
+    json_array_foreach(json_object_get(doc, list), i, item)
         if (json_integer_value(json_object_get(item, "pid")) == pid)
             return item;
-    cr_assert_fail("no leftover process %d in %s", pid,
-                   json_dumps(json_object_get(doc, "leftover_processes"), 0));
+    cr_assert_fail("no process %d in %s: %s", pid, list, json_dumps(json_object_get(doc, list), 0));
     return NULL;
 }
 
-/* The document of process `pid` in the merged JSON's processes. */
-static json_t *process_with_pid(json_t *doc, int pid)
+static json_t *leftover_with_pid(json_t *doc, int pid)
 {
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(doc, "processes"), i, item)
-        if (json_integer_value(json_object_get(item, "pid")) == pid)
-            return item;
-    cr_assert_fail("no document of process %d", pid);
-    return NULL;
+    return with_pid(doc, "leftover_processes", pid);
 }
 
 static const char *action_of(json_t *item)
@@ -154,7 +148,7 @@ Test(command_children, a_process_whose_main_thread_left_is_still_a_leftover, .ti
         kill(pid, SIGKILL);
     cr_assert(gone, "child %d left running", pid);
     cr_assert_str_eq(action_of(leftover_with_pid(doc, pid)), "terminated", "%s", r.err);
-    json_t *report = process_with_pid(doc, pid);
+    json_t *report = with_pid(doc, "processes", pid);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(report, "end"), "how")),
                      "signal", "%s", json_dumps(report, 0));
     cr_assert(leak_with_fd(report, fd), "the child's fd %d is not reported: %s", fd,

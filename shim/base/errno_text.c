@@ -7,6 +7,8 @@
 
 #include <errno.h>
 
+#include "text.h"
+
 /* No pointers: a table of them is a relocation each for the loader. */
 static const struct {
     int e;
@@ -52,19 +54,11 @@ const char *eg_errno_text(int e, char buf[24])
     for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
         if (words[i].e == e)
             return words[i].text;
-    char digits[12];
-    int n = 0;
-    unsigned v = e < 0 ? -(unsigned)e : (unsigned)e;
-    do
-        digits[n++] = (char)('0' + v % 10);
-    while (v /= 10);
     char *p = buf;
     for (const char *w = "error "; *w; w++)
         *p++ = *w;
     if (e < 0)
         *p++ = '-';
-    while (n)
-        *p++ = digits[--n];
-    *p = 0;
+    eg_text_u64(p, e < 0 ? -(unsigned)e : (unsigned)e);
     return buf;
 }

@@ -4,6 +4,8 @@
  * that execs another one more to read them back. */
 #include "kept.h"
 
+#include <string.h>
+
 #include "fork_state.h"
 
 enum { KEPT = 1024 };
@@ -17,14 +19,8 @@ const char *eg_keep(const char *s, size_t len, char *own, size_t own_size)
         return 0;
     if (to != own)
         kept_used += len + 1;
-    /* a loop, not memcpy: at start, libc's would be one more symbol for
-     * the loader to bind in every process (a lazy binding is some 700
-     * instructions); a word at a time, as moves GCC makes in place */
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8)
-        __builtin_memcpy(to + i, s + i, 8);
-    for (; i < len; i++)
-        to[i] = s[i];
+    /* the library's own memcpy (memcpy.c): no lazy binding at start */
+    memcpy(to, s, len);
     to[len] = 0;
     return to;
 }

@@ -6,6 +6,7 @@
 #define EXITGUARD_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 static inline size_t eg_text_len(const char *s)
 {
@@ -13,6 +14,20 @@ static inline size_t eg_text_len(const char *s)
     while (s[n])
         n++;
     return n;
+}
+
+/* v in decimal at p, NUL-terminated; returns the NUL's place. */
+static inline char *eg_text_u64(char *p, uint64_t v)
+{
+    char digits[20];
+    int n = 0;
+    do
+        digits[n++] = (char)('0' + v % 10);
+    while (v /= 10);
+    while (n)
+        *p++ = digits[--n];
+    *p = 0;
+    return p;
 }
 
 #endif

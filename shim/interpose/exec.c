@@ -89,6 +89,26 @@ static int same_text(const char *e, size_t len, const char *name)
     return i == len && name[i] == 0;
 }
 
+/* The length of the LD_PRELOAD entry at p, as ld.so splits the list; and
+ * whether it is relative to the current directory ("./lib.so": a slash,
+ * not first; a bare name is searched for instead), if asked. */
+static size_t entry_len(const char *p, int *relative)
+{
+    size_t len = 0;
+    int slash = 0;
+    if (relative && p[0] != '/') {
+        for (; p[len] && p[len] != ' ' && p[len] != ':'; len++)
+            slash |= p[len] == '/';
+        *relative = slash;
+        return len;
+    }
+    while (p[len] && p[len] != ' ' && p[len] != ':') /* absolute: only skipped */
+        len++;
+    if (relative)
+        *relative = 0;
+    return len;
+}
+
 /* The rare case, a path other than the loader's: the same file?  A
  * relative one from `base` (NULL: the current directory).  In a frame of
  * its own, with the copy the stat needs. */
@@ -139,9 +159,7 @@ static int entry_is_us(const char *e, size_t len, const char *base)
 static int preload_names_us(const char *list, const char *base)
 {
     while (*list) {
-        size_t len = 0;
-        while (list[len] && list[len] != ' ' && list[len] != ':') /* as ld.so splits it */
-            len++;
+        size_t len = entry_len(list, 0);
         if (entry_is_us(list, len, base))
             return 1;
         list += len + (list[len] != 0);
@@ -183,25 +201,18 @@ static int secure_from(int argc, char **argv, char **envp)
     return 0;
 }
 
-/* The length of an "LD_PRELOAD=..." entry, found in the pass that also
+/* The length of an "LD_PRELOAD=..." variable, found in the pass that also
  * tells whether one of its entries is relative to the directory the
- * process started in ("./lib.so": the loader's name for us is then
- * relative to it, and the program may chdir before we look, find_self).
- * An absolute entry, the common case, is only skipped. */
+ * process started in (the loader's name for us is then relative to it,
+ * and the program may chdir before we look, find_self). */
 static size_t preload_entry_len(const char *entry, int *relative)
 {
     const char *p = entry + (sizeof PRELOAD - 1);
     *relative = 0;
     while (*p) {
-        if (*p == '/') {
-            while (*p && *p != ' ' && *p != ':') /* as ld.so splits it */
-                p++;
-        } else {
-            int slash = 0;
-            for (; *p && *p != ' ' && *p != ':'; p++)
-                slash |= *p == '/';
-            *relative |= slash;
-        }
+        int this_one;
+        p += entry_len(p, &this_one);
+        *relative |= this_one;
         p += *p != 0;
     }
     return (size_t)(p - entry);
@@ -275,23 +286,20 @@ static void put_back_absolute(void)
     for (; *p && p < start_preload + (sizeof PRELOAD - 1); p++)
         buf[n++] = *p;
     while (*p) {
-        int relative = 0;
-        if (*p != '/')
-            for (const char *q = p; *q && *q != ' ' && *q != ':'; q++)
-                relative |= *q == '/';
+        int relative;
+        size_t len = entry_len(p, &relative);
+        if (n + (relative ? dir + 1 : 0) + len + 1 > room)
+            return;
         if (relative) {
-            if (n + dir + 1 > room)
-                return;
             memcpy(buf + n, start_dir, dir);
             n += dir;
             buf[n++] = '/';
         }
-        for (; *p && *p != ' ' && *p != ':' && n < room; p++)
-            buf[n++] = *p;
-        if (*p && n < room)
+        memcpy(buf + n, p, len);
+        n += len;
+        p += len;
+        if (*p)
             buf[n++] = *p++; /* the separator */
-        if (n >= room)
-            return;
     }
     preload_absolute = eg_keep(buf, n, 0, 0);
 }

@@ -43,6 +43,7 @@
 #include "options.h"
 #include "raw_syscall.h"
 #include "self_exe.h"
+#include "text.h"
 #include "writer.h"
 
 /* read by every process as it ends, written by a forked child: fork_state.h */
@@ -90,18 +91,6 @@ static int sys_open(const char *path, int flags)
 static void sys_close(int fd) { syscall(SYS_close, fd); }
 static void sys_unlink(const char *path) { syscall(SYS_unlinkat, AT_FDCWD, path, 0); }
 
-static void append_num(char *p, uint64_t v)
-{
-    char digits[24];
-    int n = 0;
-    do
-        digits[n++] = (char)('0' + v % 10);
-    while (v /= 10);
-    while (n)
-        *p++ = digits[--n];
-    *p = 0;
-}
-
 /* One line: the file, why, and what it means for this process. */
 static void warn_file(const char *what, const char *path, int error)
 {
@@ -134,12 +123,12 @@ static int set_dir(void)
 static void name_file(int pid, int n)
 {
     char *p = file_path + dir_len + 1;
-    append_num(p, (uint64_t)pid);
+    char *end = eg_text_u64(p, (uint64_t)pid);
     if (n) {
-        strcat(p, ".");
-        append_num(p + strlen(p), (uint64_t)n);
+        *end++ = '.';
+        end = eg_text_u64(end, (uint64_t)n);
     }
-    strcat(p, ".registry");
+    strcpy(end, ".registry");
 }
 
 /* This process's start time in clock ticks since boot (/proc/self/stat
