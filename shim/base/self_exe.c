@@ -5,14 +5,29 @@
 
 #include <unistd.h>
 
-EG_HOT_TEXT const char *eg_self_exe(void)
+static char kept[1024];
+EG_FORK_STATE static int is_kept; /* read first: kept's page may be untouched */
+
+/* in place: libc's readlink is a page of text of its own */
+EG_HOT_TEXT static void read_exe(char *buf, size_t size)
 {
-    static char path[1024];
-    if (!path[0]) {
-        /* in place: libc's readlink is a page of text of its own */
-        long n = eg_raw_syscall(SYS_readlink, (long)"/proc/self/exe", (long)path,
-                                sizeof path - 1, 0);
-        path[n > 0 ? n : 0] = 0;
+    long n = eg_raw_syscall(SYS_readlink, (long)"/proc/self/exe", (long)buf, (long)size - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+}
+
+EG_HOT_TEXT const char *eg_self_exe_into(char *buf, size_t size)
+{
+    if (is_kept)
+        return kept;
+    read_exe(buf, size);
+    return buf;
+}
+
+const char *eg_self_exe(void)
+{
+    if (!is_kept) {
+        read_exe(kept, sizeof kept);
+        is_kept = 1;
     }
-    return path;
+    return kept;
 }

@@ -90,6 +90,14 @@ static int sys_open(const char *path, int flags)
 }
 static void sys_close(int fd) { syscall(SYS_close, fd); }
 static void sys_unlink(const char *path) { syscall(SYS_unlinkat, AT_FDCWD, path, 0); }
+/* The same made in place, a failure as -errno: for the look at the start and
+ * the start time, which every process under the command runs and where
+ * syscall() was one more lazy binding (some 800 instructions, callgrind). */
+static int raw_open(const char *path, int flags)
+{
+    return (int)eg_raw_syscall(SYS_openat, AT_FDCWD, (long)path, flags, 0600);
+}
+static void raw_close(int fd) { eg_raw_syscall(SYS_close, fd, 0, 0, 0); }
 
 /* One line: the file, why, and what it means for this process. */
 static void warn_file(const char *what, const char *path, int error)
@@ -100,36 +108,41 @@ static void warn_file(const char *what, const char *path, int error)
     eg_warn(what, path, "': ", why);
 }
 
-/* file_path := log_dir made absolute, and '/'; 0 if it does not fit. */
-static int set_dir(void)
+/* path (sizeof file_path bytes) := log_dir made absolute, and '/'; returns
+ * the directory's length, 0 if it does not fit.  The looks for an earlier
+ * image's file name it on the stack: file_path's page of .bss was a fault in
+ * every process under the command. */
+EG_HOT_TEXT static size_t dir_into(char *path)
 {
     const char *dir = eg_options.log_dir;
-    size_t len = strlen(dir), at = 0;
+    size_t len = eg_text_len(dir), at = 0;
     if (dir[0] != '/') { /* the program may chdir: the path must not move */
-        if (!getcwd(file_path, sizeof file_path - 64))
+        if (!getcwd(path, sizeof file_path - 64))
             return 0;
-        at = strlen(file_path);
-        file_path[at++] = '/';
+        at = eg_text_len(path);
+        path[at++] = '/';
     }
     if (at + len + 48 >= sizeof file_path)
         return 0;
-    memcpy(file_path + at, dir, len);
-    dir_len = at + len;
-    file_path[dir_len] = '/';
-    return 1;
+    memcpy(path + at, dir, len);
+    path[at + len] = '/';
+    return at + len;
 }
 
-/* DIR/<pid>.registry, or DIR/<pid>.<n>.registry. */
-static void name_file(int pid, int n)
+static int set_dir(void) { return (dir_len = dir_into(file_path)) != 0; }
+
+/* DIR/<pid>.registry, or DIR/<pid>.<n>.registry, in a path dir_into made. */
+EG_HOT_TEXT static void name_into(char *path, size_t dir, int pid, int n)
 {
-    char *p = file_path + dir_len + 1;
-    char *end = eg_text_u64(p, (uint64_t)pid);
+    char *end = eg_text_u64(path + dir + 1, (uint64_t)pid);
     if (n) {
         *end++ = '.';
         end = eg_text_u64(end, (uint64_t)n);
     }
-    strcpy(end, ".registry");
+    memcpy(end, ".registry", sizeof ".registry");
 }
+
+static void name_file(int pid, int n) { name_into(file_path, dir_len, pid, n); }
 
 /* This process's start time in clock ticks since boot (/proc/self/stat
  * field 22): with the pid, it names a process across its execs; 0 if
@@ -137,17 +150,19 @@ static void name_file(int pid, int n)
 EG_HOT_TEXT uint64_t eg_start_time(void)
 {
     char buf[1024];
-    int fd = sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    int fd = raw_open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
     long n = eg_raw_syscall(SYS_read, fd, (long)buf, sizeof buf - 1, 0); /* no libc page */
-    sys_close(fd);
+    raw_close(fd);
     if (n <= 0)
         return 0;
-    buf[n] = 0;
-    char *p = strrchr(buf, ')'); /* the command name may hold anything */
-    if (!p)
+    char *p = buf + n; /* the last ')': the command name may hold anything */
+    while (p > buf && *--p != ')')
+        ;
+    if (*p != ')')
         return 0;
+    buf[n] = 0;
     for (int field = 2; field < 22 && *p; p++)
         field += *p == ' ';
     uint64_t t = 0;
@@ -162,12 +177,13 @@ static int read_at(int fd, void *to, size_t len, size_t at)
 }
 
 /* The file at `path` is this very process's registry from before its
- * exec: same pid, and the start time the old image noted at exec. */
-static int is_old_image(const char *path, int pid)
+ * exec: same pid, and the start time the old image noted at exec.  1 or 0;
+ * -errno if there is no file to look at. */
+EG_HOT_TEXT static int is_old_image(const char *path, int pid)
 {
-    int fd = sys_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = raw_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return 0;
+        return fd;
     struct stat st;
     uint32_t magic = 0, version = 0;
     int32_t owner = 0;
@@ -177,7 +193,7 @@ static int is_old_image(const char *path, int pid)
              read_at(fd, &version, sizeof version, offsetof(struct eg_region, version)) &&
              read_at(fd, &owner, sizeof owner, offsetof(struct eg_region, pid)) &&
              read_at(fd, &started, sizeof started, offsetof(struct eg_region, exec_start));
-    sys_close(fd);
+    raw_close(fd);
     return ok && magic == EG_REGION_MAGIC && version == EG_REGION_VERSION && owner == pid &&
            started && started == eg_start_time();
 }
@@ -196,28 +212,28 @@ int eg_region_take_predecessor(void)
     return fd;
 }
 
-int eg_region_open_predecessor(int pid)
+EG_HOT_TEXT int eg_region_open_predecessor(int pid)
 {
     int fd = -1;
+    char path[sizeof file_path];
+    size_t dir;
     if (!eg_options.log_dir[0] ||
         (eg_options.report != EG_REPORT_AUTO && eg_options.report != EG_REPORT_JSON) ||
-        !set_dir())
+        !(dir = dir_into(path)))
         return -1;
     int ours = !pid;
     if (!pid)
-        pid = (int)syscall(SYS_getpid);
+        pid = (int)eg_raw_syscall(SYS_getpid, 0, 0, 0, 0);
     int old = 0;
     for (int n = 0; n < NAME_TRIES && fd < 0; n++) {
-        name_file(pid, n);
-        errno = 0;
-        if ((old = is_old_image(file_path, pid)))
-            fd = sys_open(file_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        else if (errno == ENOENT)
+        name_into(path, dir, pid, n);
+        if ((old = is_old_image(path, pid)) > 0)
+            fd = sys_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        else if (old == -ENOENT)
             break; /* names are taken in order: none further */
     }
-    if (ours && !old)
+    if (ours && old <= 0)
         no_predecessor = 1;
-    file_path[0] = 0;
     return fd;
 }
 
@@ -246,7 +262,7 @@ static int create_file(int pid)
         }
         if (errno != EEXIST)
             return -1;
-        if (!took_over && is_old_image(file_path, pid)) {
+        if (!took_over && is_old_image(file_path, pid) > 0) {
             /* what it still holds that outlives it (temp files) is read
              * from here once this image's registry is made */
             if (predecessor < 0)
@@ -491,19 +507,20 @@ void eg_region_exec_failed(void)
 
 EG_HOT_TEXT void eg_region_drop_predecessor(int pid)
 {
-    if (no_predecessor || !set_dir())
+    char path[sizeof file_path];
+    size_t dir;
+    if (no_predecessor || !(dir = dir_into(path)))
         return;
     for (int n = 0; n < NAME_TRIES; n++) {
-        name_file(pid, n);
-        errno = 0;
-        if (is_old_image(file_path, pid)) {
-            sys_unlink(file_path);
+        name_into(path, dir, pid, n);
+        int old = is_old_image(path, pid);
+        if (old > 0) {
+            sys_unlink(path);
             break;
         }
-        if (errno == ENOENT)
+        if (old == -ENOENT)
             break; /* names are taken in order: none further */
     }
-    file_path[0] = 0;
 }
 
 /* ---- modules ---- */

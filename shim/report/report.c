@@ -447,8 +447,9 @@ EG_HOT_TEXT void eg_json_head(struct eg_writer *w, int pid, int ppid)
         eg_w_str(w, ",\"start_time\":");
         eg_w_i64(w, (int64_t)started);
     }
+    char exe[1024];
     eg_w_str(w, ",\"exe\":");
-    eg_w_json_str(w, eg_self_exe());
+    eg_w_json_str(w, eg_self_exe_into(exe, sizeof exe));
 }
 
 /* The exec document this image wrote while it has not yet become the new

@@ -29,12 +29,16 @@
 #include "registry.h"
 #include "report.h"
 #include "errno_text.h"
+#include "raw_syscall.h"
+#include "text.h"
 
 #define RECORDS "processes.jsonl"
 
 enum { ARG_MAX_SHOWN = 256, ARGV_BUDGET = 2600 };
 
-static _Atomic int recorded;
+/* beside the statics every process writes (fork_state.h): in a page of its
+ * own it was a fault at the end of every quiet process */
+EG_FORK_STATE static _Atomic int recorded;
 
 EG_HOT_TEXT int eg_report_wants_record(void)
 {
@@ -64,7 +68,7 @@ EG_HOT_TEXT static void json_start_argv(struct eg_writer *w)
     eg_w_str(w, ",\"argv\":[");
     size_t used = 0;
     for (int i = 0; argv && i < argc && argv[i] && w->n < ARGV_BUDGET; i++) {
-        size_t n = strlen(argv[i]);
+        size_t n = eg_text_len(argv[i]);
         if ((used += n + 1) > EG_ARGV_MAX)
             break;
         json_arg(w, argv[i], n, i == 0);
@@ -77,21 +81,22 @@ EG_HOT_TEXT static void json_start_argv(struct eg_writer *w)
 EG_HOT_TEXT static int append(struct eg_writer *w)
 {
     char path[EG_PATH_MAX + 32];
-    size_t dir = strlen(eg_options.log_dir);
+    size_t dir = eg_text_len(eg_options.log_dir);
     if (w->failed || dir + sizeof "/" RECORDS > sizeof path)
         return 0; /* did not fit in one write */
     for (size_t i = 1; i + 1 < w->n; i++)
         if (w->buf[i] == '\n')
             w->buf[i] = ' ';
     memcpy(path, eg_options.log_dir, dir);
-    strcpy(path + dir, "/" RECORDS);
-    /* raw: no interposer may see exitguard's own fd */
+    memcpy(path + dir, "/" RECORDS, sizeof "/" RECORDS);
+    /* in place (raw_syscall.h): no interposer may see exitguard's own fd,
+     * and syscall() was a lazy binding in every quiet process */
     /* O_NONBLOCK: a FIFO put there in its place must not hang the
      * process's exit (without a reader the open fails with ENXIO) */
-    int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
-                          O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
-                          0600);
-    if (fd < 0 && (errno == EACCES || errno == EPERM))
+    int fd = (int)eg_raw_syscall(SYS_openat, AT_FDCWD, (long)path,
+                                 O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK,
+                                 0600);
+    if (fd == -EACCES || fd == -EPERM)
         return 0; /* another uid's (this process changed uid): a document instead */
     /* No fstat to see it is a regular file (a system call in every process
      * under the command): a FIFO without a reader fails the open (ENXIO), a
@@ -100,18 +105,17 @@ EG_HOT_TEXT static int append(struct eg_writer *w)
     char b[24];
     if (fd < 0) {
         eg_warn("cannot write its record in log_dir '", eg_options.log_dir, "': ",
-                errno == ENXIO ? "not a regular file" : eg_errno_text(errno, b));
+                fd == -ENXIO ? "not a regular file" : eg_errno_text(-fd, b));
         return 0;
     }
-    ssize_t n;
+    long n;
     do
-        n = syscall(SYS_write, fd, w->buf, w->n);
-    while (n < 0 && errno == EINTR);
-    int error = errno;
-    syscall(SYS_close, fd);
-    if (n != (ssize_t)w->n) {
+        n = eg_raw_syscall(SYS_write, fd, (long)w->buf, (long)w->n, 0);
+    while (n == -EINTR);
+    eg_raw_syscall(SYS_close, fd, 0, 0, 0);
+    if (n != (long)w->n) {
         eg_warn("cannot write its record in '", path, "': ",
-                n < 0 ? eg_errno_text(error, b) : "short write");
+                n < 0 ? eg_errno_text((int)-n, b) : "short write");
         return 0;
     }
     return 1;
@@ -183,13 +187,13 @@ EG_HOT_TEXT void eg_report_record_unmaterialised(const struct eg_end *end)
 
 EG_HOT_TEXT void eg_report_record_line(const struct eg_end *end)
 {
-    int pid = (int)syscall(SYS_getpid);
+    int pid = (int)eg_raw_syscall(SYS_getpid, 0, 0, 0, 0);
     if (!eg_region)
         eg_region_drop_predecessor(pid); /* this image's end supersedes it */
     struct eg_writer w;
     eg_w_init(&w, -1);
     eg_w_char(&w, '\n');
-    eg_json_head(&w, pid, eg_region ? eg_region->pid : (int)syscall(SYS_getppid));
+    eg_json_head(&w, pid, eg_region ? eg_region->pid : (int)eg_raw_syscall(SYS_getppid, 0, 0, 0, 0));
     eg_w_str(&w, ",\"end\":");
     eg_json_end(&w, end);
     eg_w_str(&w, ",\"stack_depth\":");
