@@ -172,6 +172,16 @@ int eg_symbolize(const char *module, uint64_t vaddr, struct eg_symbol *out)
     return out->function[0] || out->file[0];
 }
 
+int eg_symbol_name(const char *module, uint64_t vaddr, struct eg_symbol *out)
+{
+    memset(out, 0, sizeof *out);
+    Dwarf_Addr addr;
+    Dwfl_Module *mod = module_at(module, vaddr, &addr);
+    if (mod)
+        symbol_at(mod, addr, out);
+    return out->function[0] != 0;
+}
+
 /* ---- inlined frames ----
  *
  * dwarf_getscopes gives the scopes containing an address as the source

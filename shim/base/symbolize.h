@@ -31,6 +31,12 @@ struct eg_symbol {
  * (a separate debug file) until eg_symbolize_end. */
 int eg_symbolize(const char *module, uint64_t vaddr, struct eg_symbol *out);
 
+/* The function alone (function, function_offset), from the symbol table:
+ * what a frame's class is decided on (eg_frame_class).  No DWARF is read:
+ * the line table of a frame that is not shown costs more than the rest
+ * of a run (libc's debug file is 15 MB of compressed DWARF to inflate). */
+int eg_symbol_name(const char *module, uint64_t vaddr, struct eg_symbol *out);
+
 /* The source-level frames at `vaddr`, innermost first, as `addr2line -i`
  * gives them: for code inlined from other functions, each inlined
  * function (inlined = 1) with its line -- the innermost's is vaddr's

@@ -188,14 +188,14 @@ static void text_call(struct eg_writer *w, uint64_t pc, int symbolize, unsigned 
 }
 
 /* What eg_frames_shown needs to know of a frame: its module, and with
- * symbols its function (to see the start code). */
+ * symbols its function (to see the start code), from the symbol table
+ * alone: the line tables are read only for the frames shown. */
 static unsigned char frame_class(uint64_t pc, int symbolize)
 {
     struct frame f;
     locate(pc, &f);
     struct eg_symbol sym;
-    int named = symbolize && f.module && eg_symbolize(f.module, f.vaddr - 1, &sym) &&
-                sym.function[0];
+    int named = symbolize && f.module && eg_symbol_name(f.module, f.vaddr - 1, &sym);
     return (unsigned char)eg_frame_class(f.module, named ? sym.function : NULL);
 }
 

@@ -48,6 +48,18 @@ static json_t *look_up_call(const char *module, uint64_t vaddr)
     return levels;
 }
 
+/* What the symbol table alone says of a return address: the function a
+ * frame's class is decided on, and all a hidden frame is given -- its line
+ * tables are not read (libc's start code would inflate libc's whole debug
+ * file, in every run). */
+static json_t *look_up_name(const char *module, uint64_t vaddr)
+{
+    struct eg_symbol symbol;
+    if (vaddr && eg_symbol_name(module, vaddr - 1, &symbol))
+        return symbol_keys(&symbol, 1);
+    return json_object();
+}
+
 /* A frame naming a function (a finalizer, a thread's start routine) holds
  * the function's own address: no inlining there. */
 static json_t *look_up_function(const char *module, uint64_t vaddr)
@@ -58,21 +70,25 @@ static json_t *look_up_function(const char *module, uint64_t vaddr)
     return json_object();
 }
 
+enum lookup { CALL = 'c', FUNCTION = 'f', NAME = 'n' };
+
 /* cache: "module+offset" -> what was found (levels for a call, keys for a
- * function).  The same few frames recur in every process of a build
- * (main, the libc start code), each looked up once. */
-static json_t *cached(json_t *frame, int call, json_t *cache)
+ * function or a name).  The same few frames recur in every process of a
+ * build (main, the libc start code), each looked up once. */
+static json_t *cached(json_t *frame, enum lookup what, json_t *cache)
 {
     const char *module = json_string_value(json_object_get(frame, "module"));
     const char *offset_text = json_string_value(json_object_get(frame, "offset"));
     if (!module || !offset_text)
         return NULL;
     char key[4096];
-    snprintf(key, sizeof key, "%c%s+%s", call ? 'c' : 'f', module, offset_text);
+    snprintf(key, sizeof key, "%c%s+%s", (char)what, module, offset_text);
     json_t *found = json_object_get(cache, key);
     if (!found) {
         uint64_t vaddr = strtoull(offset_text, NULL, 16);
-        found = call ? look_up_call(module, vaddr) : look_up_function(module, vaddr);
+        found = what == CALL       ? look_up_call(module, vaddr)
+                : what == FUNCTION ? look_up_function(module, vaddr)
+                                   : look_up_name(module, vaddr);
         if (!found)
             return NULL;
         json_object_set_new(cache, key, found);
@@ -82,40 +98,59 @@ static json_t *cached(json_t *frame, int call, json_t *cache)
 
 static void symbolize_function(json_t *frame, json_t *cache)
 {
-    json_t *keys = cached(frame, 0, cache);
+    json_t *keys = cached(frame, FUNCTION, cache);
     if (keys)
         json_object_update(frame, keys);
 }
 
-/* Marks "hidden" the frames the summary leaves out (symbolize.h). */
-static void mark_hidden(json_t *stack)
+/* The frames the summary leaves out (symbolize.h), as the symbol table
+ * names them: [*first, *end) is shown.  0 if out of memory. */
+static int shown(json_t *stack, json_t *cache, unsigned *first, unsigned *end)
 {
     size_t n = json_array_size(stack);
     unsigned char *classes = malloc(n ? n : 1);
     if (!classes)
-        return;
+        return 0;
     for (size_t i = 0; i < n; i++) {
         json_t *frame = json_array_get(stack, i);
+        json_t *name = cached(frame, NAME, cache);
         classes[i] = (unsigned char)eg_frame_class(
             json_string_value(json_object_get(frame, "module")),
-            json_string_value(json_object_get(frame, "function")));
+            json_string_value(json_object_get(name, "function")));
     }
-    unsigned first, end;
-    eg_frames_shown(classes, (unsigned)n, &first, &end);
-    for (size_t i = 0; i < n; i++)
-        if (i < first || i >= end)
-            json_object_set_new(json_array_get(stack, i), "hidden", json_true());
+    eg_frames_shown(classes, (unsigned)n, first, end);
     free(classes);
+    return 1;
 }
 
-/* Replaces item[key] by its frames symbolized: each return address
- * becomes one frame per function at the call, innermost first, the ones
- * inlined into the next marked "inlined"; each keeps its pc, module and
- * offset. */
-static void symbolize_stack(json_t *item, const char *key, json_t *cache)
+/* What the lookups share: the cache, and whether hidden frames get their
+ * lines too (--verbose shows them). */
+struct lookups {
+    json_t *cache;
+    int every_line;
+};
+
+/* A frame the summary leaves out: its symbol, marked "hidden". */
+static json_t *hidden_frame(json_t *frame, json_t *cache)
+{
+    json_t *copy = json_copy(frame), *name = cached(frame, NAME, cache);
+    if (copy && name)
+        json_object_update(copy, name);
+    if (copy)
+        json_object_set_new(copy, "hidden", json_true());
+    return copy;
+}
+
+/* Replaces item[key] by its frames symbolized: each return address the
+ * summary shows becomes one frame per function at the call, innermost
+ * first, the ones inlined into the next marked "inlined"; the others are
+ * named by their symbol alone (unless every_line) and marked "hidden";
+ * each keeps its pc, module and offset. */
+static void symbolize_stack(json_t *item, const char *key, const struct lookups *l)
 {
     json_t *stack = json_object_get(item, key);
-    if (!json_is_array(stack))
+    unsigned first, end;
+    if (!json_is_array(stack) || !shown(stack, l->cache, &first, &end))
         return;
     json_t *frames = json_array();
     if (!frames)
@@ -123,52 +158,54 @@ static void symbolize_stack(json_t *item, const char *key, json_t *cache)
     size_t i, j;
     json_t *frame, *keys;
     json_array_foreach(stack, i, frame) {
-        json_t *levels = cached(frame, 1, cache);
+        int hidden = i < first || i >= end;
+        json_t *levels = hidden && !l->every_line ? NULL : cached(frame, CALL, l->cache);
         if (!levels || json_array_size(levels) == 0) {
-            json_array_append(frames, frame);
+            json_array_append_new(frames, hidden ? hidden_frame(frame, l->cache) : json_copy(frame));
             continue;
         }
         json_array_foreach(levels, j, keys) {
             json_t *copy = json_copy(frame);
             if (copy)
                 json_object_update(copy, keys);
+            if (copy && hidden)
+                json_object_set_new(copy, "hidden", json_true());
             json_array_append_new(frames, copy);
         }
     }
-    mark_hidden(frames);
     json_object_set_new(item, key, frames);
 }
 
 /* Every item of report[section]: its stacks and its function frame. */
 static void symbolize_section(json_t *report, const char *section, const char *function,
-                              json_t *cache)
+                              const struct lookups *l)
 {
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(report, section), i, item) {
-        symbolize_stack(item, "stack", cache);
-        symbolize_stack(item, "earlier_stack", cache);
+        symbolize_stack(item, "stack", l);
+        symbolize_stack(item, "earlier_stack", l);
         if (function)
-            symbolize_function(json_object_get(item, function), cache);
+            symbolize_function(json_object_get(item, function), l->cache);
     }
 }
 
-void symbolize_reports(json_t *reports)
+void symbolize_reports(json_t *reports, int every_line)
 {
-    json_t *cache = json_object();
-    if (!cache)
+    struct lookups l = {json_object(), every_line};
+    if (!l.cache)
         return;
     size_t i;
     json_t *report;
     json_array_foreach(reports, i, report) {
-        symbolize_section(report, "leaks", NULL, cache);
-        symbolize_section(report, "errors", NULL, cache);
-        symbolize_section(report, "tempfiles", NULL, cache);
-        symbolize_section(report, "children", NULL, cache);
-        symbolize_section(report, "finalizers", "fn", cache);
-        symbolize_section(report, "threads", "start", cache);
+        symbolize_section(report, "leaks", NULL, &l);
+        symbolize_section(report, "errors", NULL, &l);
+        symbolize_section(report, "tempfiles", NULL, &l);
+        symbolize_section(report, "children", NULL, &l);
+        symbolize_section(report, "finalizers", "fn", &l);
+        symbolize_section(report, "threads", "start", &l);
     }
-    json_decref(cache);
+    json_decref(l.cache);
     /* the module cache holds descriptors: close them now, not at exit */
     eg_symbolize_end();
 }
