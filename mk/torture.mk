@@ -10,7 +10,8 @@ $(B)/tests/torture/static_stage: tests/torture/static_stage.c | $(B)/tests/tortu
 $(B)/tests/torture:
 	mkdir -p $@
 
-check-torture: all $(TORTURE)
+check-torture: all $(TORTURE) $(B)/tests/programs/libparent_gone.so
+	EXITGUARD_BUILD=$(abspath $(B)) tests/torture/shell_gone.sh
 	EXITGUARD_BUILD=$(abspath $(B)) SEEDS=1-60 tests/torture/run.sh
 torture: all $(TORTURE)
 	EXITGUARD_BUILD=$(abspath $(B)) SEEDS=$(or $(SEEDS),1-100) PROCESSES=$(or $(PROCESSES),1000) \

@@ -419,12 +419,16 @@ static int stage_main(int argc, char **argv)
     int in_thread = strncmp(ending, "await-", 6) && pick(4) == 0;
     log_line(getpid(), getppid(), path, via, ending, code, in_thread ? "thread" : "main");
     if (strncmp(via, "system", 6) == 0 || strncmp(via, "popen", 5) == 0) {
-        /* the shell between us and our parent, unless it exec'd us */
+        /* the shell between us and our parent, unless it exec'd us.  One
+         * getppid: a shell that ends after its name was read (the run's
+         * end terminating it as a leftover) hands us to the subreaper,
+         * and a second getppid would log the command in its place. */
+        pid_t shell = getppid();
         char name[64], comm[32] = "";
-        snprintf(name, sizeof name, "/proc/%d/comm", (int)getppid());
+        snprintf(name, sizeof name, "/proc/%d/comm", (int)shell);
         FILE *f = fopen(name, "re");
         if (f && fgets(comm, sizeof comm, f) && strcmp(comm, "sh\n") == 0)
-            log_line(getppid(), 0, path, "shell", "shell", 0, "main");
+            log_line(shell, 0, path, "shell", "shell", 0, "main");
         if (f)
             fclose(f);
     }
