@@ -188,7 +188,7 @@ static struct totals present(const struct command_line *cl, struct plan *plan,
     if (!reports)
         reports = json_array();
     /* symbolized first: rules and the baseline match functions and files */
-    symbolize_reports(reports, cl->verbose);
+    symbolize_reports(reports);
     json_t *leftovers = leftovers_json(left, reports);
     /* then filtered, so that everything after sees only what is left */
     apply_leak_filters(filters, reports, leftovers);

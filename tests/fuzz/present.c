@@ -75,7 +75,7 @@ void present_reports(json_t *reports, size_t unreadable)
 
     note_how_killed_children_died(reports, 0, 0);
     name_children_by_image(reports, &left);
-    symbolize_reports(reports, 0);
+    symbolize_reports(reports);
     json_t *leftovers = leftovers_json(&left, reports);
     apply_leak_filters(&filters, reports, leftovers);
     struct totals totals = count_totals(reports, leftovers);

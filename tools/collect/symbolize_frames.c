@@ -123,13 +123,6 @@ static int shown(json_t *stack, json_t *cache, unsigned *first, unsigned *end)
     return 1;
 }
 
-/* What the lookups share: the cache, and whether hidden frames get their
- * lines too (--verbose shows them). */
-struct lookups {
-    json_t *cache;
-    int every_line;
-};
-
 /* A frame the summary leaves out: its symbol, marked "hidden". */
 static json_t *hidden_frame(json_t *frame, json_t *cache)
 {
@@ -144,13 +137,14 @@ static json_t *hidden_frame(json_t *frame, json_t *cache)
 /* Replaces item[key] by its frames symbolized: each return address the
  * summary shows becomes one frame per function at the call, innermost
  * first, the ones inlined into the next marked "inlined"; the others are
- * named by their symbol alone (unless every_line) and marked "hidden";
- * each keeps its pc, module and offset. */
-static void symbolize_stack(json_t *item, const char *key, const struct lookups *l)
+ * named by their symbol alone and marked "hidden" -- whatever the options,
+ * since a finding's identity (baselines, rules) reads every frame; each
+ * keeps its pc, module and offset. */
+static void symbolize_stack(json_t *item, const char *key, json_t *cache)
 {
     json_t *stack = json_object_get(item, key);
     unsigned first, end;
-    if (!json_is_array(stack) || !shown(stack, l->cache, &first, &end))
+    if (!json_is_array(stack) || !shown(stack, cache, &first, &end))
         return;
     json_t *frames = json_array();
     if (!frames)
@@ -158,18 +152,19 @@ static void symbolize_stack(json_t *item, const char *key, const struct lookups 
     size_t i, j;
     json_t *frame, *keys;
     json_array_foreach(stack, i, frame) {
-        int hidden = i < first || i >= end;
-        json_t *levels = hidden && !l->every_line ? NULL : cached(frame, CALL, l->cache);
+        if (i < first || i >= end) {
+            json_array_append_new(frames, hidden_frame(frame, cache));
+            continue;
+        }
+        json_t *levels = cached(frame, CALL, cache);
         if (!levels || json_array_size(levels) == 0) {
-            json_array_append_new(frames, hidden ? hidden_frame(frame, l->cache) : json_copy(frame));
+            json_array_append_new(frames, json_copy(frame));
             continue;
         }
         json_array_foreach(levels, j, keys) {
             json_t *copy = json_copy(frame);
             if (copy)
                 json_object_update(copy, keys);
-            if (copy && hidden)
-                json_object_set_new(copy, "hidden", json_true());
             json_array_append_new(frames, copy);
         }
     }
@@ -178,34 +173,34 @@ static void symbolize_stack(json_t *item, const char *key, const struct lookups 
 
 /* Every item of report[section]: its stacks and its function frame. */
 static void symbolize_section(json_t *report, const char *section, const char *function,
-                              const struct lookups *l)
+                              json_t *cache)
 {
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(report, section), i, item) {
-        symbolize_stack(item, "stack", l);
-        symbolize_stack(item, "earlier_stack", l);
+        symbolize_stack(item, "stack", cache);
+        symbolize_stack(item, "earlier_stack", cache);
         if (function)
-            symbolize_function(json_object_get(item, function), l->cache);
+            symbolize_function(json_object_get(item, function), cache);
     }
 }
 
-void symbolize_reports(json_t *reports, int every_line)
+void symbolize_reports(json_t *reports)
 {
-    struct lookups l = {json_object(), every_line};
-    if (!l.cache)
+    json_t *cache = json_object();
+    if (!cache)
         return;
     size_t i;
     json_t *report;
     json_array_foreach(reports, i, report) {
-        symbolize_section(report, "leaks", NULL, &l);
-        symbolize_section(report, "errors", NULL, &l);
-        symbolize_section(report, "tempfiles", NULL, &l);
-        symbolize_section(report, "children", NULL, &l);
-        symbolize_section(report, "finalizers", "fn", &l);
-        symbolize_section(report, "threads", "start", &l);
+        symbolize_section(report, "leaks", NULL, cache);
+        symbolize_section(report, "errors", NULL, cache);
+        symbolize_section(report, "tempfiles", NULL, cache);
+        symbolize_section(report, "children", NULL, cache);
+        symbolize_section(report, "finalizers", "fn", cache);
+        symbolize_section(report, "threads", "start", cache);
     }
-    json_decref(l.cache);
+    json_decref(cache);
     /* the module cache holds descriptors: close them now, not at exit */
     eg_symbolize_end();
 }
