@@ -160,7 +160,7 @@ static void line_at(Dwfl_Module *mod, Dwarf_Addr addr, struct eg_symbol *out)
     }
 }
 
-int eg_symbolize(const char *module, uint64_t vaddr, struct eg_symbol *out)
+static int look_up(const char *module, uint64_t vaddr, struct eg_symbol *out, int with_line)
 {
     memset(out, 0, sizeof *out);
     Dwarf_Addr addr;
@@ -168,18 +168,19 @@ int eg_symbolize(const char *module, uint64_t vaddr, struct eg_symbol *out)
     if (!mod)
         return 0;
     symbol_at(mod, addr, out);
-    line_at(mod, addr, out);
+    if (with_line)
+        line_at(mod, addr, out);
     return out->function[0] || out->file[0];
+}
+
+int eg_symbolize(const char *module, uint64_t vaddr, struct eg_symbol *out)
+{
+    return look_up(module, vaddr, out, 1);
 }
 
 int eg_symbol_name(const char *module, uint64_t vaddr, struct eg_symbol *out)
 {
-    memset(out, 0, sizeof *out);
-    Dwarf_Addr addr;
-    Dwfl_Module *mod = module_at(module, vaddr, &addr);
-    if (mod)
-        symbol_at(mod, addr, out);
-    return out->function[0] != 0;
+    return look_up(module, vaddr, out, 0);
 }
 
 /* ---- inlined frames ----

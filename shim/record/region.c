@@ -88,16 +88,16 @@ static int sys_open(const char *path, int flags)
 {
     return (int)syscall(SYS_openat, AT_FDCWD, path, flags, 0600);
 }
-static void sys_close(int fd) { syscall(SYS_close, fd); }
 static void sys_unlink(const char *path) { syscall(SYS_unlinkat, AT_FDCWD, path, 0); }
-/* The same made in place, a failure as -errno: for the look at the start and
- * the start time, which every process under the command runs and where
- * syscall() was one more lazy binding (some 800 instructions, callgrind). */
+/* Made in place, a failure as -errno: what every process under the command
+ * runs (the look at the start, the start time), where syscall() was one
+ * more lazy binding (some 800 instructions, callgrind); and every close,
+ * whose result nobody reads and which now leaves errno alone. */
 static int raw_open(const char *path, int flags)
 {
     return (int)eg_raw_syscall(SYS_openat, AT_FDCWD, (long)path, flags, 0600);
 }
-static void raw_close(int fd) { eg_raw_syscall(SYS_close, fd, 0, 0, 0); }
+static void sys_close(int fd) { eg_raw_syscall(SYS_close, fd, 0, 0, 0); }
 
 /* One line: the file, why, and what it means for this process. */
 static void warn_file(const char *what, const char *path, int error)
@@ -154,7 +154,7 @@ EG_HOT_TEXT uint64_t eg_start_time(void)
     if (fd < 0)
         return 0;
     long n = eg_raw_syscall(SYS_read, fd, (long)buf, sizeof buf - 1, 0); /* no libc page */
-    raw_close(fd);
+    sys_close(fd);
     if (n <= 0)
         return 0;
     char *p = buf + n; /* the last ')': the command name may hold anything */
@@ -193,9 +193,24 @@ EG_HOT_TEXT static int is_old_image(const char *path, int pid)
              read_at(fd, &version, sizeof version, offsetof(struct eg_region, version)) &&
              read_at(fd, &owner, sizeof owner, offsetof(struct eg_region, pid)) &&
              read_at(fd, &started, sizeof started, offsetof(struct eg_region, exec_start));
-    raw_close(fd);
+    sys_close(fd);
     return ok && magic == EG_REGION_MAGIC && version == EG_REGION_VERSION && owner == pid &&
            started && started == eg_start_time();
+}
+
+/* path (a directory dir_into made) := this process's registry from before
+ * its exec, if there is one (1); 0 if none. */
+EG_HOT_TEXT static int old_image_in(char *path, size_t dir, int pid)
+{
+    for (int n = 0; n < NAME_TRIES; n++) {
+        name_into(path, dir, pid, n);
+        int old = is_old_image(path, pid);
+        if (old > 0)
+            return 1;
+        if (old == -ENOENT)
+            return 0; /* names are taken in order: none further */
+    }
+    return 0;
 }
 
 static int predecessor = -1;
@@ -224,15 +239,10 @@ EG_HOT_TEXT int eg_region_open_predecessor(int pid)
     int ours = !pid;
     if (!pid)
         pid = (int)eg_raw_syscall(SYS_getpid, 0, 0, 0, 0);
-    int old = 0;
-    for (int n = 0; n < NAME_TRIES && fd < 0; n++) {
-        name_into(path, dir, pid, n);
-        if ((old = is_old_image(path, pid)) > 0)
-            fd = sys_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        else if (old == -ENOENT)
-            break; /* names are taken in order: none further */
-    }
-    if (ours && old <= 0)
+    int old = old_image_in(path, dir, pid);
+    if (old)
+        fd = sys_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (ours && !old)
         no_predecessor = 1;
     return fd;
 }
@@ -509,18 +519,8 @@ EG_HOT_TEXT void eg_region_drop_predecessor(int pid)
 {
     char path[sizeof file_path];
     size_t dir;
-    if (no_predecessor || !(dir = dir_into(path)))
-        return;
-    for (int n = 0; n < NAME_TRIES; n++) {
-        name_into(path, dir, pid, n);
-        int old = is_old_image(path, pid);
-        if (old > 0) {
-            sys_unlink(path);
-            break;
-        }
-        if (old == -ENOENT)
-            break; /* names are taken in order: none further */
-    }
+    if (!no_predecessor && (dir = dir_into(path)) && old_image_in(path, dir, pid))
+        sys_unlink(path);
 }
 
 /* ---- modules ---- */

@@ -44,6 +44,9 @@ char *fgets(char *buf, int size, FILE *f)
         struct timespec tick = {0, 1000 * 1000};
         for (int i = 0; i < 5000 && getppid() == comm_parent; i++)
             nanosleep(&tick, 0);
+        if (getppid() != comm_parent) /* the window was held: say so */
+            dprintf(2, "parent_gone: shell %d ended before the stage logged it\n",
+                    (int)comm_parent);
     }
     return got;
 }

@@ -23,6 +23,8 @@ env TORTURE_TREE=shell-gone-$$ TORTURE_LOG="$d/log" TORTURE_STAGE="$BUILD/tests/
 jq -r '.processes[] | "\(.pid) \(.end.how)\(if .end.exec then "-exec" else "" end) \(.end.unchecked // "-")"' \
     "$d/out.json" > "$d/docs" || { echo "shell_gone: no --json document" >&2; exit 1; }
 grep -q ' shell shell ' "$d/log" || { echo "shell_gone: the shell was not logged:" >&2; cat "$d/log" >&2; exit 1; }
+grep -q '^parent_gone: shell [0-9]* ended' "$d/stderr" ||
+    { echo "shell_gone: the shell did not end in the window (parent_gone.c):" >&2; cat "$d/stderr" >&2; exit 1; }
 bad=$(awk -f "$(dirname "$0")/account.awk" "$d/log" "$d/docs")
 if [ -n "$bad" ]; then
     echo "shell_gone: FAIL: $bad" >&2

@@ -123,14 +123,12 @@ static int shown(json_t *stack, json_t *cache, unsigned *first, unsigned *end)
     return 1;
 }
 
-/* A frame the summary leaves out: its symbol, marked "hidden". */
-static json_t *hidden_frame(json_t *frame, json_t *cache)
+/* A copy of frame with keys added (none if keys is NULL). */
+static json_t *with_keys(json_t *frame, json_t *keys)
 {
-    json_t *copy = json_copy(frame), *name = cached(frame, NAME, cache);
-    if (copy && name)
-        json_object_update(copy, name);
-    if (copy)
-        json_object_set_new(copy, "hidden", json_true());
+    json_t *copy = json_copy(frame);
+    if (copy && keys)
+        json_object_update(copy, keys);
     return copy;
 }
 
@@ -152,21 +150,20 @@ static void symbolize_stack(json_t *item, const char *key, json_t *cache)
     size_t i, j;
     json_t *frame, *keys;
     json_array_foreach(stack, i, frame) {
-        if (i < first || i >= end) {
-            json_array_append_new(frames, hidden_frame(frame, cache));
+        if (i < first || i >= end) { /* the summary leaves it out */
+            json_t *copy = with_keys(frame, cached(frame, NAME, cache));
+            if (copy)
+                json_object_set_new(copy, "hidden", json_true());
+            json_array_append_new(frames, copy);
             continue;
         }
         json_t *levels = cached(frame, CALL, cache);
         if (!levels || json_array_size(levels) == 0) {
-            json_array_append_new(frames, json_copy(frame));
+            json_array_append(frames, frame);
             continue;
         }
-        json_array_foreach(levels, j, keys) {
-            json_t *copy = json_copy(frame);
-            if (copy)
-                json_object_update(copy, keys);
-            json_array_append_new(frames, copy);
-        }
+        json_array_foreach(levels, j, keys)
+            json_array_append_new(frames, with_keys(frame, keys));
     }
     json_object_set_new(item, key, frames);
 }
