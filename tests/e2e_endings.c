@@ -113,6 +113,35 @@ Test(endings, the_command_says_the_one_ending_of_a_process_ended_inside_an_exec)
     run_free(&r);
 }
 
+/* A signal's exit sequence under way (terminating the child) when
+ * another thread execs: without us the SIGTERM would have ended the
+ * process first, so the exec waits for the end -- one ending, the
+ * signal's, and the new program never runs. */
+Test(endings, an_exec_while_the_process_ends_by_a_signal_waits_for_the_end)
+{
+    struct run r, d;
+    char preload[600], options[400];
+    run_scratch(&d);
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", build_path("libexitguard.so"));
+    snprintf(options, sizeof options, "EXITGUARD_OPTIONS=log_dir=%s:children=term", d.dir);
+    run_plain(&r,
+              (char *[]){(char *)build_path("tests/programs/exec_end"), "exec-while-ending",
+                         NULL},
+              (char *[]){preload, options, NULL});
+    cr_assert(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0, "%s", r.err);
+    int worker = number_after(r.out, "worker ");
+    cr_assert(strstr(r.out, "SIGTERM") && !strstr(r.out, "outlived"), "%s", r.out);
+    json_t *all = all_reports(&d);
+    cr_assert_eq(documents_of(all, worker), 1, "one ending for pid %d: %s", worker,
+                 json_dumps(all, JSON_INDENT(1)));
+    json_decref(all);
+    json_t *rep = report_of(&d, worker);
+    cr_assert_str_eq(end_field(rep, "how"), "signal", "%s", json_dumps(rep, 0));
+    json_decref(rep);
+    run_free(&r);
+    run_free(&d);
+}
+
 /* The same child, ended before or after its exec: what a rule matches
  * is the program it was started as (here the forking program), the same
  * both times; what it became is in the words only. */

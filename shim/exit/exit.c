@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -45,9 +46,11 @@
 void *__dso_handle __attribute__((visibility("hidden"))) = &__dso_handle;
 
 enum phase { OUTSIDE, FINALIZING, BETWEEN, FINISHING };
+enum { REPORT_WAIT_MS = 2000 }; /* an exec report with many fds takes milliseconds */
 EG_FORK_STATE static _Atomic int owner;   /* tid running the sequence, 0 before */
 EG_FORK_STATE static _Atomic int phase;   /* where the owner is */
 EG_FORK_STATE static _Atomic int pending; /* a signal that arrived while we worked */
+EG_FORK_STATE static _Atomic uintptr_t exec_reporter; /* the thread writing an exec report */
 static _Atomic int quick_exit_status;
 static _Atomic int finalizers_hooked;
 
@@ -71,6 +74,44 @@ static _Noreturn void wait_for_the_end(void)
         struct timespec second = {1, 0};
         syscall(SYS_nanosleep, &second, 0);
     }
+}
+
+/* The exec report another thread is writing, to the end: the document
+ * of this end then replaces it.  Each side stores, then looks at the
+ * other's word (both sequentially consistent): at least one of them sees
+ * the other, and the exec side gives way (eg_exit_exec_begins).  Bounded,
+ * so that nothing stale can hold an end back.  A thread is named by its
+ * guard's address: no system call on the way to every exec. */
+static uintptr_t this_thread(void) { return (uintptr_t)&eg_busy; }
+
+static void await_exec_report(void)
+{
+    for (int ms = 0; ms < REPORT_WAIT_MS; ms++) {
+        uintptr_t r = atomic_load(&exec_reporter);
+        if (!r || r == this_thread())
+            return;
+        struct timespec step = {0, 1000000};
+        syscall(SYS_nanosleep, &step, 0);
+    }
+}
+
+EG_HOT_TEXT void eg_exit_exec_begins(void)
+{
+    if (!eg_region || !atomic_load_explicit(&eg_region->threads, memory_order_relaxed))
+        return; /* no other thread to end the process meanwhile */
+    atomic_store(&exec_reporter, this_thread());
+    int by = atomic_load(&owner);
+    if (by && atomic_load(&phase) == FINISHING && by != my_tid()) {
+        eg_exit_exec_reported();
+        wait_for_the_end();
+    }
+}
+
+EG_HOT_TEXT void eg_exit_exec_reported(void)
+{
+    uintptr_t me = this_thread();
+    if (atomic_load_explicit(&exec_reporter, memory_order_relaxed) == me)
+        atomic_compare_exchange_strong(&exec_reporter, &me, 0);
 }
 
 /* A clone(CLONE_VM) child that never went through fork shares our memory:
@@ -108,6 +149,7 @@ EG_HOT_TEXT static void end_now(enum eg_end_how how, int code, int in_signal_han
         wait_for_the_end();
     if (atomic_exchange(&phase, FINISHING) == FINISHING)
         return; /* done already: exit's own _exit after phase 2 */
+    await_exec_report();
     int saved = errno;
     struct eg_end end = {how, code, 0, 0, 0, 0};
     eg_sequence_begin(&end);
@@ -200,6 +242,8 @@ EG_HOT_TEXT void eg_exit_forked(void)
     atomic_store(&owner, 0);
     atomic_store(&phase, OUTSIDE);
     atomic_store(&pending, 0);
+    if (atomic_load_explicit(&exec_reporter, memory_order_relaxed))
+        atomic_store(&exec_reporter, 0);
 }
 
 EG_HOT_TEXT EG_EXPORT void exit(int status)

@@ -21,6 +21,16 @@ void eg_exit_forked(void);
  * have without exitguard.  Returns only into the handler's return. */
 void eg_exit_by_signal(int sig, siginfo_t *info, void *ucontext);
 
+/* An exec is an ending too.  Around the exec report (made by the thread
+ * that calls exec, not a vfork child): while it is written, another
+ * thread's end waits for it, and its document then replaces the exec
+ * document rather than sitting beside it; while another thread is already
+ * ending the process (a signal, _exit, the last step of exit), the exec
+ * waits for that end and never returns -- without us the signal would
+ * have come first, and the new image must not outlive it. */
+void eg_exit_exec_begins(void);
+void eg_exit_exec_reported(void);
+
 /* A finalizer was registered: the first time, hook atexit now, so that
  * the finalizers run before the program's earlier atexit handlers. */
 void eg_exit_hook_finalizers(void);

@@ -28,6 +28,7 @@
 
 #include "describe.h"
 #include "exec.h"
+#include "exit.h"
 #include "fork_state.h"
 #include "guard.h"
 #include "kept.h"
@@ -523,7 +524,9 @@ EG_HOT_TEXT static void report_if_runnable(int dirfd, const char *path, int at_f
             report_call(&call);
         errno = saved;
     } else if (eg_enter()) {
+        eg_exit_exec_begins(); /* one ending at a time (exit.h) */
         report_call(&call);
+        eg_exit_exec_reported();
         eg_leave();
     }
 }
