@@ -17,7 +17,7 @@ EG_HOT_TEXT static void read_exe(char *buf, size_t size)
 
 EG_HOT_TEXT const char *eg_self_exe_into(char *buf, size_t size)
 {
-    if (is_kept)
+    if (__atomic_load_n(&is_kept, __ATOMIC_ACQUIRE))
         return kept;
     read_exe(buf, size);
     return buf;
@@ -25,9 +25,9 @@ EG_HOT_TEXT const char *eg_self_exe_into(char *buf, size_t size)
 
 const char *eg_self_exe(void)
 {
-    if (!is_kept) {
+    if (!__atomic_load_n(&is_kept, __ATOMIC_ACQUIRE)) {
         read_exe(kept, sizeof kept);
-        is_kept = 1;
+        __atomic_store_n(&is_kept, 1, __ATOMIC_RELEASE); /* kept is whole before */
     }
     return kept;
 }

@@ -5,6 +5,7 @@
  * Prints "pid P" and how many forks it took to get it, or "no reuse" when
  * the pid could not be had. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,10 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* a failed fork (-1) is not waited for: waitpid would fail forever */
 static void wait_for(pid_t pid)
 {
     int status;
-    while (waitpid(pid, &status, 0) < 0)
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
 }
 
@@ -35,6 +37,8 @@ int main(void)
         execl("/bin/true", "true", (char *)NULL);
         _exit(127);
     }
+    if (a < 0)
+        return 1;
     wait_for(a);
     next_tick(3);
     for (int tries = 0; tries < 20; tries++) {
@@ -47,6 +51,8 @@ int main(void)
                 open("/etc/passwd", O_RDONLY);
             _exit(0);
         }
+        if (b < 0)
+            break;
         wait_for(b);
         if (b == a) { /* each miss (the pid taken first by another process
                        * of the machine) was one more process of the run */
