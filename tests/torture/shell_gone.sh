@@ -6,6 +6,7 @@
 # root stays until the stage has logged, or the run's end would take the
 # stage for a leftover.
 set -u
+command -v jq >/dev/null || { echo "shell_gone: jq is missing (tools/setup-debian)" >&2; exit 2; }
 BUILD=${EXITGUARD_BUILD:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
