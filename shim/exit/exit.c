@@ -19,7 +19,6 @@
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -50,7 +49,7 @@ enum { REPORT_WAIT_MS = 2000 }; /* an exec report with many fds takes millisecon
 EG_FORK_STATE static _Atomic int owner;   /* tid running the sequence, 0 before */
 EG_FORK_STATE static _Atomic int phase;   /* where the owner is */
 EG_FORK_STATE static _Atomic int pending; /* a signal that arrived while we worked */
-EG_FORK_STATE static _Atomic uintptr_t exec_reporter; /* the thread writing an exec report */
+EG_FORK_STATE static _Atomic int exec_reporter; /* tid writing an exec report, 0 if none */
 static _Atomic int quick_exit_status;
 static _Atomic int finalizers_hooked;
 
@@ -80,15 +79,13 @@ static _Noreturn void wait_for_the_end(void)
  * of this end then replaces it.  Each side stores, then looks at the
  * other's word (both sequentially consistent): at least one of them sees
  * the other, and the exec side gives way (eg_exit_exec_begins).  Bounded,
- * so that nothing stale can hold an end back.  A thread is named by its
- * guard's address: no system call on the way to every exec. */
-static uintptr_t this_thread(void) { return (uintptr_t)&eg_busy; }
-
+ * so that nothing stale can hold an end back. */
 static void await_exec_report(void)
 {
+    int me = my_tid();
     for (int ms = 0; ms < REPORT_WAIT_MS; ms++) {
-        uintptr_t r = atomic_load(&exec_reporter);
-        if (!r || r == this_thread())
+        int r = atomic_load(&exec_reporter);
+        if (!r || r == me)
             return;
         struct timespec step = {0, 1000000};
         syscall(SYS_nanosleep, &step, 0);
@@ -99,9 +96,10 @@ EG_HOT_TEXT void eg_exit_exec_begins(void)
 {
     if (!eg_region || !atomic_load_explicit(&eg_region->threads, memory_order_relaxed))
         return; /* no other thread to end the process meanwhile */
-    atomic_store(&exec_reporter, this_thread());
+    int me = my_tid();
+    atomic_store(&exec_reporter, me);
     int by = atomic_load(&owner);
-    if (by && atomic_load(&phase) == FINISHING && by != my_tid()) {
+    if (by && by != me && atomic_load(&phase) == FINISHING) {
         eg_exit_exec_reported();
         wait_for_the_end();
     }
@@ -109,9 +107,11 @@ EG_HOT_TEXT void eg_exit_exec_begins(void)
 
 EG_HOT_TEXT void eg_exit_exec_reported(void)
 {
-    uintptr_t me = this_thread();
-    if (atomic_load_explicit(&exec_reporter, memory_order_relaxed) == me)
-        atomic_compare_exchange_strong(&exec_reporter, &me, 0);
+    /* read first: even a failed compare-exchange writes, and in a process
+     * with one thread nothing else here touched this page */
+    int r = atomic_load_explicit(&exec_reporter, memory_order_relaxed);
+    if (r && r == my_tid())
+        atomic_compare_exchange_strong(&exec_reporter, &r, 0);
 }
 
 /* A clone(CLONE_VM) child that never went through fork shares our memory:
@@ -242,8 +242,7 @@ EG_HOT_TEXT void eg_exit_forked(void)
     atomic_store(&owner, 0);
     atomic_store(&phase, OUTSIDE);
     atomic_store(&pending, 0);
-    if (atomic_load_explicit(&exec_reporter, memory_order_relaxed))
-        atomic_store(&exec_reporter, 0);
+    atomic_store(&exec_reporter, 0);
 }
 
 EG_HOT_TEXT EG_EXPORT void exit(int status)
