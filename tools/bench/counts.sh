@@ -90,4 +90,23 @@ if have valgrind; then
     in=$(instr "") ie=$(instr "$EMPTY") ix=$(instr "$LIB")
     echo "callgrind /bin/true: native $in, empty .so $ie, exitguard $ix instructions" \
         "($(delta "$ix" "$ie" %+d) over the empty .so)"
+    # Under the command a process also writes its record line, and the
+    # command reads it: both sides, in instructions, per process.
+    if [ -n "$COMMAND" ]; then
+        rm -f "$OUT"/cg.*
+        valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$OUT/cg.%p" \
+            "$COMMAND" --quiet -- /bin/true 2>/dev/null
+        ic=$(grep -l '^cmd: */bin/true' "$OUT"/cg.* | xargs sed -n 's/^summary: //p' | head -n 1)
+        rm -f "$OUT"/cg.*
+        command_instr() {
+            valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.command" "$COMMAND" --quiet \
+                -- dash -c "for i in \$(seq $1); do /bin/true; done" 2>/dev/null
+            sed -n 's/^summary: //p' "$OUT/cg.command"
+            rm -f "$OUT/cg.command"
+        }
+        c1=$(command_instr "$N") c0=$(command_instr 0)
+        echo "callgrind under the command: /bin/true $ic ($(delta "$ic" "$ix" %+d) over" \
+            "preloaded); the command $(awk -v a="$c1" -v b="$c0" -v n="$N" \
+            'BEGIN { printf "%.0f", (a - b) / n }') per process it reads"
+    fi
 fi
