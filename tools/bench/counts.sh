@@ -77,36 +77,30 @@ cc -std=gnu11 -O2 -Wall -Wextra -Werror "$HERE/spawnbench.c" -o "$OUT/spawnbench
 "${NORAND[@]}" "$OUT/spawnbench" -n "$N" -r 3 native "empty .so=LD_PRELOAD=$EMPTY" \
     "exitguard=LD_PRELOAD=$LIB" | sed "s/ *[0-9.]* us cpu\/process\( *[+-][0-9.]* us over native\)\{0,1\}//"
 
-# Instructions of one preloaded /bin/true (valgrind follows env into it;
-# env itself runs without the library).
+# Instructions of one /bin/true, made as how() says (valgrind follows env
+# or the command into it; env itself runs without the library).  Under the
+# command a process also writes its record line, and the command reads
+# it: both sides, the command's per process as per() takes a figure.
 if have valgrind; then
     instr() {
         rm -f "$OUT"/cg.*
         valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$OUT/cg.%p" \
-            env ${1:+LD_PRELOAD=$1} /bin/true 2>/dev/null
+            $(how "$1") /bin/true 2>/dev/null
         grep -l '^cmd: */bin/true' "$OUT"/cg.* | xargs sed -n 's/^summary: //p' | head -n 1
         rm -f "$OUT"/cg.*
+    }
+    command_instr() { # command how: the instructions of the command alone
+        valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.command" $(how "$2") \
+            bash -c "$1" 2>/dev/null
+        sed -n 's/^summary: //p' "$OUT/cg.command"
+        rm -f "$OUT/cg.command"
     }
     in=$(instr "") ie=$(instr "$EMPTY") ix=$(instr "$LIB")
     echo "callgrind /bin/true: native $in, empty .so $ie, exitguard $ix instructions" \
         "($(delta "$ix" "$ie" %+d) over the empty .so)"
-    # Under the command a process also writes its record line, and the
-    # command reads it: both sides, in instructions, per process.
     if [ -n "$COMMAND" ]; then
-        rm -f "$OUT"/cg.*
-        valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$OUT/cg.%p" \
-            "$COMMAND" --quiet -- /bin/true 2>/dev/null
-        ic=$(grep -l '^cmd: */bin/true' "$OUT"/cg.* | xargs sed -n 's/^summary: //p' | head -n 1)
-        rm -f "$OUT"/cg.*
-        command_instr() {
-            valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.command" "$COMMAND" --quiet \
-                -- dash -c "for i in \$(seq $1); do /bin/true; done" 2>/dev/null
-            sed -n 's/^summary: //p' "$OUT/cg.command"
-            rm -f "$OUT/cg.command"
-        }
-        c1=$(command_instr "$N") c0=$(command_instr 0)
+        ic=$(instr --) cp=$(per command_instr "${WORK[0]#*|}" --)
         echo "callgrind under the command: /bin/true $ic ($(delta "$ic" "$ix" %+d) over" \
-            "preloaded); the command $(awk -v a="$c1" -v b="$c0" -v n="$N" \
-            'BEGIN { printf "%.0f", (a - b) / n }') per process it reads"
+            "preloaded); the command $(printf %.0f "$cp") per process it reads"
     fi
 fi

@@ -4,8 +4,8 @@
  * time in a short run.  Covered: the stacks of leaks, errors, temp files,
  * finalizers and threads, and the frames naming a finalizer's function
  * ("fn") and a thread's start routine ("start").  The library records
- * only pc, module and offset (the traced process never symbolizes; see
- * STYLE.md). */
+ * only pc, module and offset (under the command the traced process never
+ * symbolizes; see STYLE.md). */
 #ifndef EXITGUARD_TOOLS_SYMBOLIZE_FRAMES_H
 #define EXITGUARD_TOOLS_SYMBOLIZE_FRAMES_H
 
